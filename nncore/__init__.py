@@ -1,0 +1,16 @@
+"""nncore: a small NumPy neural-network engine for seeing what regularisation does."""
+
+from .config import DATASETS, FIELD_SPECS, OPTIMIZERS, FieldSpec, TrainConfig
+from .csvdata import CsvError, load_csv
+from .data import Dataset, make_dataset, split_dataset
+from .grid import decision_grid
+from .history import History
+from .model import Model
+from .presets import PRESET_NOTES, PRESETS
+from .train import train, train_stream
+
+__all__ = [
+    "DATASETS", "FIELD_SPECS", "OPTIMIZERS", "PRESETS", "PRESET_NOTES", "CsvError", "Dataset",
+    "FieldSpec", "History", "Model", "TrainConfig", "decision_grid", "load_csv", "make_dataset",
+    "split_dataset", "train", "train_stream",
+]

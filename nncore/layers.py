@@ -1,0 +1,117 @@
+"""Layers: Dense (with its four regularisation strengths), ReLU and inverted Dropout.
+
+Each layer has `forward(x, *, training)` and `backward(grad_out)`. In training mode a layer
+remembers what its backward pass needs and reuses its output buffers between epochs (full-batch
+training sees the same shapes every epoch); in inference mode it keeps nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .params import Param
+
+
+def _buffer(cache: dict, key: str, shape: tuple, dtype) -> np.ndarray:
+    buf = cache.get(key)
+    if buf is None or buf.shape != shape or buf.dtype != dtype:
+        buf = cache[key] = np.empty(shape, dtype=dtype)
+    return buf
+
+
+class Dense:
+    """y = x @ W + b, with W ~ 0.01 * N(0, 1) and b = 0 as in the notes."""
+
+    def __init__(self, n_in: int, n_out: int, rng: np.random.Generator, dtype="float32", *,
+                 weight_l1=0.0, weight_l2=0.0, bias_l1=0.0, bias_l2=0.0, name="dense"):
+        w = (0.01 * rng.standard_normal((n_in, n_out))).astype(dtype)
+        self.weights = Param(f"{name}.weights", w, weight_l1, weight_l2)
+        self.biases = Param(f"{name}.biases", np.zeros((1, n_out), dtype=dtype), bias_l1, bias_l2)
+        self.need_input_grad = True  # the first layer can skip dL/dx
+        self._x: np.ndarray | None = None
+        self._bufs: dict[str, np.ndarray] = {}
+
+    @property
+    def params(self) -> list[Param]:
+        return [self.weights, self.biases]
+
+    def forward(self, x: np.ndarray, *, training: bool) -> np.ndarray:
+        w, b = self.weights.value, self.biases.value
+        if not training:
+            return x @ w + b
+        self._x = x
+        out = _buffer(self._bufs, "out", (x.shape[0], w.shape[1]), w.dtype)
+        np.matmul(x, w, out=out)
+        out += b
+        return out
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray | None:
+        """dW = x^T g, db = sum_rows g, dx = g W^T (regularisation is added by the ParamSet)."""
+        np.matmul(self._x.T, grad_out, out=self.weights.grad)
+        np.sum(grad_out, axis=0, keepdims=True, out=self.biases.grad)
+        if not self.need_input_grad:
+            return None
+        dx = _buffer(self._bufs, "dx", self._x.shape, grad_out.dtype)
+        return np.matmul(grad_out, self.weights.value.T, out=dx)
+
+
+class ReLU:
+    """max(x, 0); its gradient passes where the input was positive."""
+
+    params: list[Param] = []
+
+    def __init__(self):
+        self._active: np.ndarray | None = None
+        self._bufs: dict[str, np.ndarray] = {}
+
+    def forward(self, x: np.ndarray, *, training: bool) -> np.ndarray:
+        if not training:
+            return np.maximum(x, 0)
+        self._active = np.greater(x, 0, out=_buffer(self._bufs, "active", x.shape, bool))
+        return np.maximum(x, 0, out=_buffer(self._bufs, "out", x.shape, x.dtype))
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        # In place: grad_out is a buffer owned by the next layer and not read again this epoch.
+        return np.multiply(grad_out, self._active, out=grad_out)
+
+
+class Dropout:
+    """Inverted dropout: in training keep each unit with probability 1 - rate, scale by 1/keep.
+
+    The mask comes from raw 16-bit random integers (much cheaper than `binomial`): a unit is
+    kept when u >= round(rate * 65536), so the keep probability is exactly `self.keep` and the
+    scale 1/keep keeps the expected output equal to the input. At inference it is the identity.
+    """
+
+    params: list[Param] = []
+
+    def __init__(self, rate: float, rng: np.random.Generator):
+        if not 0.0 <= rate < 1.0:
+            raise ValueError(f"dropout rate must be in [0, 1); got {rate!r}")
+        self.threshold = int(round(rate * 65536))
+        self.keep = 1.0 - self.threshold / 65536
+        self.rate = rate
+        self._rng = rng
+        self._mask: np.ndarray | None = None
+        self._bufs: dict[str, np.ndarray] = {}
+
+    def _draw_mask(self, shape: tuple, dtype) -> np.ndarray:
+        n = int(np.prod(shape))
+        raw = self._rng.bit_generator.random_raw((n + 3) // 4)  # 4 x 16-bit draws per word
+        u16 = raw.view(np.uint16)[:n].reshape(shape)
+        mask = _buffer(self._bufs, "mask", shape, dtype)
+        np.greater_equal(u16, self.threshold, out=mask, casting="unsafe")
+        mask *= 1.0 / self.keep
+        return mask
+
+    def forward(self, x: np.ndarray, *, training: bool) -> np.ndarray:
+        if not training or self.threshold == 0:
+            self._mask = None
+            return x
+        self._mask = self._draw_mask(x.shape, x.dtype)
+        return np.multiply(x, self._mask, out=_buffer(self._bufs, "out", x.shape, x.dtype))
+
+    def backward(self, grad_out: np.ndarray) -> np.ndarray:
+        if self._mask is None:
+            return grad_out
+        return np.multiply(grad_out, self._mask, out=grad_out)

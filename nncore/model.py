@@ -1,0 +1,75 @@
+"""Model: Dense -> ReLU -> Dropout blocks, a Dense output, softmax; built from a TrainConfig."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .layers import Dense, Dropout, ReLU
+from .losses import softmax
+from .params import ParamSet
+from .regularisation import add_penalty_grad, penalty
+
+
+class Model:
+    """A stack of layers whose parameters live in one ParamSet."""
+
+    def __init__(self, layers: list, dtype="float32"):
+        self.layers = layers
+        self.dtype = np.dtype(dtype)
+        self.params = ParamSet([p for layer in layers for p in layer.params], self.dtype)
+        dense = [layer for layer in layers if isinstance(layer, Dense)]
+        dense[0].need_input_grad = False  # nothing upstream wants dL/dX
+
+    @property
+    def n_params(self) -> int:
+        return self.params.size
+
+    def forward(self, x: np.ndarray, *, training: bool) -> np.ndarray:
+        """Logits (n, classes)."""
+        x = np.asarray(x, dtype=self.dtype)
+        for layer in self.layers:
+            x = layer.forward(x, training=training)
+        return x
+
+    def backward(self, grad_logits: np.ndarray) -> None:
+        """Fill every param.grad with d(data loss)/d(param) + d(reg loss)/d(param)."""
+        g = grad_logits
+        for layer in reversed(self.layers):
+            g = layer.backward(g)
+        if self.params.regularised:
+            add_penalty_grad(self.params.value, self.params.l1, self.params.l2, self.params.grad)
+
+    def reg_loss(self) -> float:
+        if not self.params.regularised:
+            return 0.0
+        return penalty(self.params.value, self.params.l1, self.params.l2)
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        """Class probabilities (n, classes), dropout off."""
+        return softmax(self.forward(x, training=False))
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Predicted class labels (n,)."""
+        return self.forward(x, training=False).argmax(axis=1)
+
+    def weights(self) -> list[tuple[str, np.ndarray]]:
+        """(name, copy of value) for every parameter, e.g. ("dense1.weights", W)."""
+        return [(p.name, p.value.copy()) for p in self.params.params]
+
+
+def build_model(config, n_inputs: int, n_classes: int, rng: np.random.Generator,
+                dropout_rng: np.random.Generator) -> Model:
+    """Hidden Dense layers carry the config's lambdas (the output layer too if
+    regularise_output); dropout follows each hidden ReLU when its rate is above 0."""
+    lambdas = dict(weight_l1=config.weight_l1, weight_l2=config.weight_l2,
+                   bias_l1=config.bias_l1, bias_l2=config.bias_l2)
+    layers: list = []
+    sizes = (n_inputs, *config.hidden)
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        layers += [Dense(n_in, n_out, rng, config.dtype, name=f"dense{i}", **lambdas), ReLU()]
+        if config.dropout > 0:
+            layers.append(Dropout(config.dropout, dropout_rng))
+    out_lambdas = lambdas if config.regularise_output else {}
+    layers.append(Dense(sizes[-1], n_classes, rng, config.dtype,
+                        name=f"dense{len(sizes)}", **out_lambdas))
+    return Model(layers, config.dtype)

@@ -1,0 +1,129 @@
+"""Optimisers SGD (momentum), Adagrad, RMSprop and Adam, with lr0 / (1 + decay * t) decay.
+
+An optimiser is built with the parameters it updates and owns all of their state, as flat
+arrays over the ParamSet (so one update is a handful of vector operations); `state(param)`
+gives that parameter's part. A new optimiser starts from fresh state.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .params import Param, ParamSet
+
+
+def decayed_lr(lr0: float, decay: float, t: int) -> float:
+    """The learning rate for update number t (t = 0 for the first update)."""
+    return lr0 / (1.0 + decay * t)
+
+
+class Optimizer:
+    """Base: holds the ParamSet, the step count and named flat state arrays."""
+
+    state_names: tuple[str, ...] = ()
+
+    def __init__(self, params: ParamSet, lr: float, decay: float = 0.0):
+        self.params = params
+        self.lr0 = float(lr)
+        self.decay = float(decay)
+        self.iterations = 0
+        self._state = {k: np.zeros_like(params.value) for k in self.state_names}
+
+    @property
+    def current_lr(self) -> float:
+        return decayed_lr(self.lr0, self.decay, self.iterations)
+
+    def state(self, param: Param) -> dict[str, np.ndarray]:
+        """This optimiser's state for one parameter (views into the flat state)."""
+        return {k: self.params.view(v, param) for k, v in self._state.items()}
+
+    def step(self) -> None:
+        """Apply one update from params.grad, then count it."""
+        self._update(self.params.value, self.params.grad, self.current_lr)
+        self.iterations += 1
+
+    def _update(self, theta: np.ndarray, g: np.ndarray, lr: float) -> None:
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """v = momentum * v - lr * g; theta += v (plain SGD when momentum = 0)."""
+
+    state_names = ("momentum",)
+
+    def __init__(self, params, lr=1.0, decay=0.0, momentum=0.0):
+        super().__init__(params, lr, decay)
+        self.momentum = float(momentum)
+
+    def _update(self, theta, g, lr):
+        v = self._state["momentum"]
+        v *= self.momentum
+        v -= lr * g
+        theta += v
+
+
+class Adagrad(Optimizer):
+    """cache += g^2; theta -= lr * g / (sqrt(cache) + eps)."""
+
+    state_names = ("cache",)
+
+    def __init__(self, params, lr=1.0, decay=0.0, eps=1e-7):
+        super().__init__(params, lr, decay)
+        self.eps = float(eps)
+
+    def _update(self, theta, g, lr):
+        cache = self._state["cache"]
+        cache += g * g
+        theta -= lr * g / (np.sqrt(cache) + self.eps)
+
+
+class RMSprop(Optimizer):
+    """cache = rho * cache + (1 - rho) g^2; theta -= lr * g / (sqrt(cache) + eps)."""
+
+    state_names = ("cache",)
+
+    def __init__(self, params, lr=0.001, decay=0.0, eps=1e-7, rho=0.9):
+        super().__init__(params, lr, decay)
+        self.eps, self.rho = float(eps), float(rho)
+
+    def _update(self, theta, g, lr):
+        cache = self._state["cache"]
+        cache *= self.rho
+        cache += (1 - self.rho) * g * g
+        theta -= lr * g / (np.sqrt(cache) + self.eps)
+
+
+class Adam(Optimizer):
+    """Moments m, v of g and g^2; bias-corrected because both start at 0 and would
+    otherwise underestimate the early moments by a factor (1 - beta^t)."""
+
+    state_names = ("m", "v")
+
+    def __init__(self, params, lr=0.001, decay=0.0, eps=1e-7, beta1=0.9, beta2=0.999):
+        super().__init__(params, lr, decay)
+        self.eps, self.beta1, self.beta2 = float(eps), float(beta1), float(beta2)
+
+    def _update(self, theta, g, lr):
+        m, v = self._state["m"], self._state["v"]
+        t = self.iterations + 1
+        m *= self.beta1
+        m += (1 - self.beta1) * g
+        v *= self.beta2
+        v += (1 - self.beta2) * g * g
+        m_hat = m / (1 - self.beta1**t)
+        v_hat = v / (1 - self.beta2**t)
+        theta -= lr * m_hat / (np.sqrt(v_hat) + self.eps)
+
+
+def make_optimizer(config, params: ParamSet) -> Optimizer:
+    """The optimiser a TrainConfig names, with its hyper-parameters."""
+    lr, decay, name = config.learning_rate, config.decay, config.optimizer
+    if name == "sgd":
+        return SGD(params, lr, decay, momentum=config.momentum)
+    if name == "adagrad":
+        return Adagrad(params, lr, decay, eps=config.eps)
+    if name == "rmsprop":
+        return RMSprop(params, lr, decay, eps=config.eps, rho=config.rho)
+    if name == "adam":
+        return Adam(params, lr, decay, eps=config.eps, beta1=config.beta1, beta2=config.beta2)
+    raise ValueError(f"optimizer must be one of sgd, adagrad, rmsprop, adam; got {name!r}")

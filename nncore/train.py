@@ -1,0 +1,81 @@
+"""The training loop: one generator that streams History snapshots; train() runs it to the end."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import numpy as np
+
+from .data import Dataset, make_dataset
+from .history import History
+from .losses import cross_entropy, softmax, softmax_cross_entropy_backward
+from .model import build_model
+from .optim import make_optimizer
+
+
+def _streams(seed: int) -> tuple[np.random.SeedSequence, np.random.Generator, np.random.Generator]:
+    """Independent streams for data, initial weights and dropout, so that changing the
+    dropout rate changes neither the data nor the initial weights."""
+    data_seq, init_seq, dropout_seq = np.random.SeedSequence(seed).spawn(3)
+    return data_seq, np.random.default_rng(init_seq), np.random.default_rng(dropout_seq)
+
+
+def _check_data(config, data: Dataset | None, data_seq) -> Dataset:
+    if data is None:
+        return make_dataset(config, data_seq)
+    if not isinstance(data, Dataset):
+        raise TypeError(f"data must be an nncore Dataset; got {type(data).__name__}")
+    return data
+
+
+def _evaluate(model, X, y) -> tuple[float, float]:
+    """(data loss, accuracy) with dropout off."""
+    probs = softmax(model.forward(X, training=False))
+    return cross_entropy(probs, y), float(np.mean(probs.argmax(axis=1) == y))
+
+
+def train_stream(config, data: Dataset | None = None, *, chunk: int = 50) -> Iterator[History]:
+    """Train full-batch for config.epochs epochs, yielding the (growing) History every
+    `chunk` epochs and once at the end. Closing the generator stops training; the History
+    already yielded keeps its records and gets status "stopped"."""
+    data_seq, init_rng, dropout_rng = _streams(config.seed)
+    data = _check_data(config, data, data_seq)
+    model = build_model(config, data.X.shape[1], data.classes, init_rng, dropout_rng)
+    optimizer = make_optimizer(config, model.params)
+    X, y = data.X.astype(model.dtype), data.y
+    X_val = data.X_val.astype(model.dtype)
+    history = History(config, data, model, config.epochs)
+    start = time.perf_counter()
+    try:
+        for epoch in range(config.epochs):
+            probs = softmax(model.forward(X, training=True))
+            data_loss, reg_loss = cross_entropy(probs, y), model.reg_loss()
+            if not np.isfinite(data_loss + reg_loss):
+                history.status, history.diverged_at = "diverged", epoch
+                break
+            accuracy = float(np.mean(probs.argmax(axis=1) == y))
+            model.backward(softmax_cross_entropy_backward(probs, y))
+            val_loss, val_accuracy = _evaluate(model, X_val, data.y_val)
+            lr = optimizer.current_lr
+            optimizer.step()
+            history.record(epoch, data_loss=data_loss, reg_loss=reg_loss, accuracy=accuracy,
+                           val_loss=val_loss, val_accuracy=val_accuracy, learning_rate=lr)
+            if (epoch + 1) % chunk == 0 and epoch + 1 < config.epochs:
+                history.elapsed_s = time.perf_counter() - start
+                yield history
+        if history.status == "running":
+            history.status = "completed"
+    finally:
+        history.elapsed_s = time.perf_counter() - start
+        if history.status == "running":  # the caller closed us early
+            history.status = "stopped"
+    yield history
+
+
+def train(config, data: Dataset | None = None) -> History:
+    """Run training to the end (or to divergence) and return the History."""
+    history = None
+    for history in train_stream(config, data, chunk=max(config.epochs, 1)):
+        pass
+    return history
