@@ -48,7 +48,11 @@ class Dense:
     def backward(self, grad_out: np.ndarray) -> np.ndarray | None:
         """dW = x^T g, db = sum_rows g, dx = g W^T (regularisation is added by the ParamSet)."""
         np.matmul(self._x.T, grad_out, out=self.weights.grad)
-        np.sum(grad_out, axis=0, keepdims=True, out=self.biases.grad)
+        # Column sums as ones @ g: BLAS is several times faster than np.sum(axis=0) here.
+        ones = self._bufs.get("ones")
+        if ones is None or ones.shape[1] != grad_out.shape[0]:
+            ones = self._bufs["ones"] = np.ones((1, grad_out.shape[0]), dtype=grad_out.dtype)
+        np.matmul(ones, grad_out, out=self.biases.grad)
         if not self.need_input_grad:
             return None
         dx = _buffer(self._bufs, "dx", self._x.shape, grad_out.dtype)
@@ -67,8 +71,11 @@ class ReLU:
     def forward(self, x: np.ndarray, *, training: bool) -> np.ndarray:
         if not training:
             return np.maximum(x, 0)
-        self._active = np.greater(x, 0, out=_buffer(self._bufs, "active", x.shape, bool))
-        return np.maximum(x, 0, out=_buffer(self._bufs, "out", x.shape, x.dtype))
+        # A 0/1 float mask: multiplying by it is much faster than np.maximum(x, 0) or a
+        # masked copy, and the backward pass reuses it.
+        self._active = np.greater(x, 0, out=_buffer(self._bufs, "active", x.shape, x.dtype),
+                                  casting="unsafe")
+        return np.multiply(x, self._active, out=_buffer(self._bufs, "out", x.shape, x.dtype))
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         # In place: grad_out is a buffer owned by the next layer and not read again this epoch.

@@ -7,11 +7,38 @@ import numpy as np
 CLIP = 1e-7  # as in the notes: keeps log() finite for a confident wrong answer
 
 
+def row_max(a: np.ndarray) -> np.ndarray:
+    """Max of each row, (n, 1). For few columns a loop over columns beats max(axis=1) ~20x."""
+    if a.shape[1] > 16:
+        return a.max(axis=1, keepdims=True)
+    m = a[:, :1].copy()
+    for j in range(1, a.shape[1]):
+        np.maximum(m, a[:, j : j + 1], out=m)
+    return m
+
+
 def softmax(logits: np.ndarray) -> np.ndarray:
     """Row-wise softmax; subtracting the row max first keeps exp() from overflowing."""
-    e = np.exp(logits - logits.max(axis=1, keepdims=True))
-    e /= e.sum(axis=1, keepdims=True)
+    e = np.exp(logits - row_max(logits))
+    e /= e @ np.ones((e.shape[1], 1), dtype=e.dtype)  # row sums via BLAS
     return e
+
+
+def row_argmax(a: np.ndarray) -> np.ndarray:
+    """np.argmax(a, axis=1) (first maximum wins), by a loop over few columns for speed."""
+    if a.shape[1] > 16:
+        return a.argmax(axis=1)
+    best, idx = a[:, 0].copy(), np.zeros(a.shape[0], dtype=np.intp)
+    for j in range(1, a.shape[1]):
+        better = a[:, j] > best
+        idx[better] = j
+        np.maximum(best, a[:, j], out=best)
+    return idx
+
+
+def accuracy(scores: np.ndarray, y: np.ndarray) -> float:
+    """Share of rows whose largest score (logit or probability) is at the true class."""
+    return float(np.mean(row_argmax(scores) == as_labels(y)))
 
 
 def as_labels(y: np.ndarray) -> np.ndarray:

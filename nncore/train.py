@@ -9,7 +9,7 @@ import numpy as np
 
 from .data import Dataset, make_dataset
 from .history import History
-from .losses import cross_entropy, softmax, softmax_cross_entropy_backward
+from .losses import accuracy, cross_entropy, softmax, softmax_cross_entropy_backward
 from .model import build_model
 from .optim import make_optimizer
 
@@ -31,8 +31,27 @@ def _check_data(config, data: Dataset | None, data_seq) -> Dataset:
 
 def _evaluate(model, X, y) -> tuple[float, float]:
     """(data loss, accuracy) with dropout off."""
-    probs = softmax(model.forward(X, training=False))
-    return cross_entropy(probs, y), float(np.mean(probs.argmax(axis=1) == y))
+    logits = model.forward(X, training=False)
+    return cross_entropy(softmax(logits), y), accuracy(logits, y)
+
+
+def _epoch(epoch, model, optimizer, X, y, X_val, y_val, history) -> bool:
+    """One full-batch step; records the epoch and returns False if the loss is not finite."""
+    logits = model.forward(X, training=True)
+    probs = softmax(logits)
+    data_loss, reg_loss = cross_entropy(probs, y), model.reg_loss()
+    if not np.isfinite(data_loss + reg_loss):
+        history.status, history.diverged_at = "diverged", epoch
+        return False
+    train_accuracy = accuracy(logits, y)
+    model.backward(softmax_cross_entropy_backward(probs, y))
+    # Validation sees the same weights as the training forward pass above.
+    val_loss, val_accuracy = _evaluate(model, X_val, y_val)
+    lr = optimizer.current_lr
+    optimizer.step()
+    history.record(epoch, data_loss=data_loss, reg_loss=reg_loss, accuracy=train_accuracy,
+                   val_loss=val_loss, val_accuracy=val_accuracy, learning_rate=lr)
+    return True
 
 
 def train_stream(config, data: Dataset | None = None, *, chunk: int = 50) -> Iterator[History]:
@@ -49,18 +68,10 @@ def train_stream(config, data: Dataset | None = None, *, chunk: int = 50) -> Ite
     start = time.perf_counter()
     try:
         for epoch in range(config.epochs):
-            probs = softmax(model.forward(X, training=True))
-            data_loss, reg_loss = cross_entropy(probs, y), model.reg_loss()
-            if not np.isfinite(data_loss + reg_loss):
-                history.status, history.diverged_at = "diverged", epoch
+            with np.errstate(all="ignore"):  # overflow is reported as divergence instead
+                ok = _epoch(epoch, model, optimizer, X, y, X_val, data.y_val, history)
+            if not ok:
                 break
-            accuracy = float(np.mean(probs.argmax(axis=1) == y))
-            model.backward(softmax_cross_entropy_backward(probs, y))
-            val_loss, val_accuracy = _evaluate(model, X_val, data.y_val)
-            lr = optimizer.current_lr
-            optimizer.step()
-            history.record(epoch, data_loss=data_loss, reg_loss=reg_loss, accuracy=accuracy,
-                           val_loss=val_loss, val_accuracy=val_accuracy, learning_rate=lr)
             if (epoch + 1) % chunk == 0 and epoch + 1 < config.epochs:
                 history.elapsed_s = time.perf_counter() - start
                 yield history
