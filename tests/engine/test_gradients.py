@@ -1,0 +1,123 @@
+"""Central-difference gradient checks in float64 for every layer, the fused loss and each
+regulariser term (relative error < 1e-6)."""
+
+import numpy as np
+import pytest
+
+from nncore import TrainConfig
+from nncore.data import Dataset
+from nncore.gradcheck import numerical_grad, relative_error
+from nncore.layers import Dense, Dropout, ReLU
+from nncore.losses import cross_entropy, softmax, softmax_cross_entropy_backward
+from nncore.model import build_model
+from nncore.params import ParamSet
+from nncore.regularisation import add_penalty_grad, penalty
+
+TOL = 1e-6
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(1234)
+
+
+def _scalar_loss(out: np.ndarray, weights: np.ndarray) -> float:
+    """A generic differentiable read-out: sum(out * weights), so d/d(out) = weights."""
+    return float(np.sum(out * weights))
+
+
+def test_dense_gradients(rng):
+    layer = Dense(4, 3, rng, "float64")
+    ParamSet(layer.params, np.float64)  # pack as in a model (views must keep working)
+    layer.weights.value[...] = rng.standard_normal((4, 3))
+    layer.biases.value[...] = rng.standard_normal((1, 3))
+    x, g = rng.standard_normal((5, 4)), rng.standard_normal((5, 3))
+
+    def loss():
+        return _scalar_loss(layer.forward(x, training=False), g)
+
+    layer.forward(x, training=True)
+    dx = layer.backward(g.copy())
+    assert relative_error(layer.weights.grad, numerical_grad(loss, layer.weights.value)) < TOL
+    assert relative_error(layer.biases.grad, numerical_grad(loss, layer.biases.value)) < TOL
+    assert relative_error(dx, numerical_grad(loss, x)) < TOL
+
+
+def test_relu_gradient_away_from_kink(rng):
+    relu = ReLU()
+    x = rng.standard_normal((6, 5))
+    x[np.abs(x) < 0.1] = 0.5  # central differences are only valid away from 0
+    g = rng.standard_normal((6, 5))
+    relu.forward(x, training=True)
+    dx = relu.backward(g.copy())
+    num = numerical_grad(lambda: _scalar_loss(relu.forward(x, training=False), g), x)
+    assert relative_error(dx, num) < TOL
+    assert np.all(dx[x < 0] == 0)
+
+
+def test_dropout_gradient_with_its_mask(rng):
+    drop = Dropout(0.4, np.random.default_rng(7))
+    x, g = rng.standard_normal((50, 8)), rng.standard_normal((50, 8))
+    drop.forward(x, training=True)
+    mask = drop._mask.copy()
+    dx = drop.backward(g.copy())
+    num = numerical_grad(lambda: _scalar_loss(x * mask, g), x)
+    assert relative_error(dx, num) < TOL
+    assert set(np.unique(mask)) <= {0.0, 1 / drop.keep}
+
+
+@pytest.mark.parametrize("one_hot", [False, True])
+def test_fused_softmax_cross_entropy_gradient(rng, one_hot):
+    logits = rng.standard_normal((7, 4))
+    labels = rng.integers(0, 4, 7)
+    y = np.eye(4)[labels] if one_hot else labels
+    analytic = softmax_cross_entropy_backward(softmax(logits), y)
+    num = numerical_grad(lambda: cross_entropy(softmax(logits), y), logits)
+    assert relative_error(analytic, num) < TOL
+
+
+def test_cross_entropy_value_by_hand():
+    probs = np.array([[0.7, 0.2, 0.1], [0.1, 0.5, 0.4]])
+    expected = -(np.log(0.7) + np.log(0.5)) / 2
+    assert cross_entropy(probs, np.array([0, 1])) == pytest.approx(expected)
+    assert cross_entropy(probs, np.eye(3)[[0, 1]]) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("l1,l2", [(0.3, 0.0), (0.0, 0.7), (0.2, 0.5)])
+def test_regulariser_gradient(rng, l1, l2):
+    theta = rng.standard_normal(20)
+    theta[np.abs(theta) < 0.05] = 0.3  # L1 has a kink at 0
+    c1, c2 = np.full(20, l1), np.full(20, l2)
+    grad = np.zeros(20)
+    add_penalty_grad(theta, c1, c2, grad)
+    assert relative_error(grad, numerical_grad(lambda: penalty(theta, c1, c2), theta)) < TOL
+    assert penalty(theta, c1, c2) == pytest.approx(l1 * np.abs(theta).sum() + l2 * (theta**2).sum())
+
+
+def test_l1_derivative_is_zero_at_zero():
+    grad = np.zeros(3)
+    add_penalty_grad(np.array([-2.0, 0.0, 3.0]), np.full(3, 0.5), np.zeros(3), grad)
+    assert grad.tolist() == [-0.5, 0.0, 0.5]
+
+
+@pytest.mark.parametrize("regularise_output", [False, True])
+def test_whole_model_gradient_with_all_four_lambdas(rng, regularise_output):
+    """Every parameter of a 2-hidden-layer model, data loss + all four penalties together."""
+    cfg = TrainConfig(hidden=(5, 4), weight_l1=0.01, weight_l2=0.02, bias_l1=0.03, bias_l2=0.04,
+                      regularise_output=regularise_output, dtype="float64")
+    model = build_model(cfg, 2, 3, np.random.default_rng(0), np.random.default_rng(1))
+    model.params.value[:] = rng.standard_normal(model.params.size) * 0.5
+    model.params.value[np.abs(model.params.value) < 0.05] = 0.2
+    data = Dataset(rng.standard_normal((12, 2)), rng.integers(0, 3, 12), np.zeros((1, 2)),
+                   np.zeros(1, int), 3)
+
+    def total_loss():
+        probs = softmax(model.forward(data.X, training=False))
+        return cross_entropy(probs, data.y) + model.reg_loss()
+
+    probs = softmax(model.forward(data.X, training=True))
+    model.backward(softmax_cross_entropy_backward(probs, data.y))
+    num = numerical_grad(total_loss, model.params.value)
+    assert relative_error(model.params.grad, num) < TOL
+    out = model.layers[-1]
+    assert (out.weights.l2 > 0) == regularise_output

@@ -1,0 +1,40 @@
+"""Architecture rules: nncore imports no UI packages and never touches the global RNG."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCT = [ROOT / "nncore", ROOT / "ui", ROOT / "pages", ROOT / "dashboard.py"]
+GLOBAL_RNG = re.compile(r"np\.random\.(seed|rand|randn|random|binomial|normal|uniform|choice|"
+                        r"shuffle|permutation|randint|standard_normal)\(|nnfs\.init\(")
+
+
+def _sources(paths):
+    for p in paths:
+        if p.is_dir():
+            yield from p.rglob("*.py")
+        elif p.exists():
+            yield p
+
+
+def test_nncore_does_not_import_ui_packages():
+    code = ("import sys, nncore, nncore.cli, nncore.gradcheck; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in "
+            "('streamlit', 'plotly', 'pandas', 'ui')]; print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
+def test_no_global_rng_or_nnfs_init_in_product_code():
+    hits = [f"{p.relative_to(ROOT)}:{i}" for p in _sources(PRODUCT)
+            for i, line in enumerate(p.read_text().splitlines(), 1) if GLOBAL_RNG.search(line)]
+    assert hits == []
+
+
+def test_no_pickle_in_product_code():
+    hits = [str(p.relative_to(ROOT)) for p in _sources(PRODUCT)
+            if re.search(r"\bpickle\b|allow_pickle\s*=\s*True", p.read_text())]
+    assert hits == []

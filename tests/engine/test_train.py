@@ -1,0 +1,107 @@
+"""The training loop: History contents, streaming, stopping early, divergence, the model."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from nncore import TrainConfig, decision_grid, train, train_stream
+
+SMALL = TrainConfig(samples=30, hidden=(16, 8), epochs=120, weight_l1=1e-4, dropout=0.1)
+
+
+def test_history_has_one_value_per_epoch_and_sensible_numbers():
+    h = train(SMALL)
+    assert h.status == "completed" and h.n == 120
+    assert h.epoch.tolist() == list(range(120))
+    for name in ("data_loss", "reg_loss", "accuracy", "val_loss", "val_accuracy",
+                 "learning_rate"):
+        values = getattr(h, name)
+        assert values.shape == (120,) and np.all(np.isfinite(values)), name
+    assert h.data_loss[0] == pytest.approx(np.log(3), abs=0.01)  # tiny initial weights
+    assert h.data_loss[-1] < h.data_loss[0]
+    assert np.all((h.accuracy >= 0) & (h.accuracy <= 1))
+    assert np.all(h.reg_loss > 0)
+    assert np.array_equal(h.loss, h.data_loss + h.reg_loss)
+    assert h.learning_rate[5] == pytest.approx(0.02 / (1 + 5e-7 * 5))
+    final = h.final()
+    assert final["val_accuracy"] == h.val_accuracy[-1] and final["epochs_run"] == 120
+
+
+def test_reg_loss_is_the_penalty_of_the_weights_recorded():
+    h = train(dataclasses.replace(SMALL, epochs=1))
+    # epoch 0 penalty is on the initial weights; recompute it from the layers' parameters
+    cfg = h.config
+    p = h.model.params
+    assert h.reg_loss[0] > 0
+    expected_after = sum(
+        prm.l1 * np.abs(prm.value).sum() + prm.l2 * (prm.value.astype(float) ** 2).sum()
+        for prm in p.params)
+    assert h.model.reg_loss() == pytest.approx(expected_after, rel=1e-5)
+    assert cfg.weight_l1 == 1e-4
+
+
+def test_stream_is_the_same_loop_as_train():
+    snapshots = []
+    for h in train_stream(SMALL, chunk=25):
+        snapshots.append(h.n)
+    assert snapshots == [25, 50, 75, 100, 120]
+    assert np.array_equal(h.data_loss, train(SMALL).data_loss)
+
+
+def test_stopping_early_keeps_what_was_recorded():
+    gen = train_stream(SMALL, chunk=30)
+    h = next(gen)
+    kept = h.data_loss.copy()
+    gen.close()
+    assert h.status == "stopped" and h.n == 30
+    assert np.array_equal(h.data_loss, kept)
+    assert h.model.predict(h.data.X).shape == (len(h.data.y),)
+
+
+def test_divergence_is_a_result_not_an_exception():
+    cfg = TrainConfig(optimizer="sgd", learning_rate=100, momentum=0.9, decay=0, epochs=500)
+    h = train(cfg)
+    assert h.status == "diverged" and h.diverged
+    assert h.diverged_at == h.n  # the series stop just before the bad epoch
+    assert 0 < h.diverged_at < 500
+    assert np.all(np.isfinite(h.data_loss))
+
+
+def test_model_predicts_and_reports_weights():
+    h = train(SMALL)
+    probs = h.model.predict_proba(h.data.X_val)
+    assert probs.shape == (len(h.data.y_val), 3)
+    assert np.allclose(probs.sum(axis=1), 1, atol=1e-5)
+    assert np.array_equal(h.model.predict(h.data.X_val), probs.argmax(axis=1))
+    names = [n for n, _ in h.model.weights()]
+    assert names == ["dense1.weights", "dense1.biases", "dense2.weights", "dense2.biases",
+                     "dense3.weights", "dense3.biases"]
+    shapes = [w.shape for _, w in h.model.weights()]
+    assert shapes == [(2, 16), (1, 16), (16, 8), (1, 8), (8, 3), (1, 3)]
+    assert h.model.n_params == sum(int(np.prod(s)) for s in shapes)
+
+
+def test_inference_ignores_dropout():
+    h = train(dataclasses.replace(SMALL, dropout=0.5, epochs=30))
+    X = h.data.X_val
+    assert np.array_equal(h.model.predict_proba(X), h.model.predict_proba(X))
+
+
+def test_decision_grid_covers_the_data():
+    h = train(dataclasses.replace(SMALL, epochs=30))
+    xs, ys, probs = decision_grid(h.model, h.data.X, resolution=40)
+    assert xs.shape == (40,) and ys.shape == (40,) and probs.shape == (40, 40, 3)
+    assert xs[0] < h.data.X[:, 0].min() and xs[-1] > h.data.X[:, 0].max()
+    assert ys[0] < h.data.X[:, 1].min() and ys[-1] > h.data.X[:, 1].max()
+    assert np.allclose(probs.sum(axis=2), 1, atol=1e-5)
+    # probs[i, j] is the point (xs[j], ys[i])
+    point = np.array([[xs[7], ys[3]]])
+    assert np.allclose(probs[3, 7], h.model.predict_proba(point)[0], atol=1e-6)
+
+
+def test_l1_drives_weights_towards_zero():
+    base = TrainConfig(samples=30, hidden=(32,), epochs=400, weight_l2=0, bias_l2=0)
+    free = train(base).model.weights()[0][1]
+    sparse = train(dataclasses.replace(base, weight_l1=5e-3)).model.weights()[0][1]
+    assert np.mean(np.abs(sparse) < 1e-2) > np.mean(np.abs(free) < 1e-2) + 0.2
