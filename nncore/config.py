@@ -181,14 +181,16 @@ class TrainConfig:
         for f in dataclasses.fields(self):
             object.__setattr__(self, f.name, parse_field(f.name, getattr(self, f.name)))
         if self.dataset in TWO_CLASS_DATASETS and self.classes != 2:
-            raise ValueError(f"classes must be 2 for the {self.dataset} dataset; got {self.classes}")
+            raise ValueError(
+                f"classes must be 2 for the {self.dataset} dataset; got {self.classes}")
 
     @classmethod
     def from_dict(cls, values: dict[str, Any], base: TrainConfig | None = None) -> TrainConfig:
         """Build from field values (strings allowed) over `base`; unknown keys raise ValueError."""
         unknown = sorted(set(values) - set(FIELD_SPECS))
         if unknown:
-            raise ValueError(f"unknown field(s): {', '.join(unknown)}; known: {', '.join(FIELD_SPECS)}")
+            raise ValueError(
+                f"unknown field(s): {', '.join(unknown)}; known: {', '.join(FIELD_SPECS)}")
         return dataclasses.replace(base or cls(), **values)
 
     def to_dict(self) -> dict[str, Any]:

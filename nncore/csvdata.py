@@ -85,6 +85,7 @@ def load_csv(source, *, max_rows: int = MAX_ROWS, max_classes: int = MAX_CLASSES
     for row, cells in _rows(_text(source), max_rows):
         if len(cells) != 3:
             raise CsvError(f"row {row} has {len(cells)} columns; expected 3 (x1, x2, label)")
-        values.append([_number(c, row, name) for c, name in zip(cells, ("x1", "x2", "label"))])
+        names = ("x1", "x2", "label")
+        values.append([_number(c, row, name) for c, name in zip(cells, names, strict=True)])
     data = np.array(values, dtype=np.float64)
     return data[:, :2].copy(), _labels(data[:, 2], max_classes)

@@ -65,7 +65,7 @@ def build_model(config, n_inputs: int, n_classes: int, rng: np.random.Generator,
                    bias_l1=config.bias_l1, bias_l2=config.bias_l2)
     layers: list = []
     sizes = (n_inputs, *config.hidden)
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True), start=1):
         layers += [Dense(n_in, n_out, rng, config.dtype, name=f"dense{i}", **lambdas), ReLU()]
         if config.dropout > 0:
             layers.append(Dropout(config.dropout, dropout_rng))

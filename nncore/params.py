@@ -40,7 +40,7 @@ class ParamSet:
         self.l1 = np.zeros_like(self.value)
         self.l2 = np.zeros_like(self.value)
         start = 0
-        for p, n in zip(self.params, sizes):
+        for p, n in zip(self.params, sizes, strict=True):
             sl = self.slices[p] = slice(start, start + n)
             self.value[sl] = p.value.ravel()
             self.l1[sl], self.l2[sl] = p.l1, p.l2

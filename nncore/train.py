@@ -86,7 +86,5 @@ def train_stream(config, data: Dataset | None = None, *, chunk: int = 50) -> Ite
 
 def train(config, data: Dataset | None = None) -> History:
     """Run training to the end (or to divergence) and return the History."""
-    history = None
-    for history in train_stream(config, data, chunk=max(config.epochs, 1)):
-        pass
+    *_, history = train_stream(config, data, chunk=config.epochs)
     return history

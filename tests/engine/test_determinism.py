@@ -54,18 +54,18 @@ def test_two_threads_give_what_they_give_one_after_another():
         t.start()
     for t in threads:
         t.join()
-    for a, b in zip(alone, together):
+    for a, b in zip(alone, together, strict=True):
         assert _same(a, b)
 
 
 def test_global_numpy_state_and_dot_untouched():
     dot, zeros, randn = np.dot, np.zeros, np.random.randn
-    before = np.random.get_state()
+    before = np.random.get_state()  # noqa: NPY002 - what we check
     train(dataclasses.replace(SMALL, epochs=5))
     make_dataset(TrainConfig(dataset="spiral"))
     make_dataset(TrainConfig(dataset="vertical"))
     train(dataclasses.replace(PRESETS["book-ch14"], epochs=3))
-    after = np.random.get_state()
+    after = np.random.get_state()  # noqa: NPY002
     assert np.dot is dot and np.zeros is zeros and np.random.randn is randn
     assert before[0] == after[0] and np.array_equal(before[1], after[1])
     assert before[2:] == after[2:]
