@@ -62,3 +62,33 @@ def softmax_cross_entropy_backward(probs: np.ndarray, y: np.ndarray) -> np.ndarr
     grad[np.arange(n), labels] -= 1
     grad /= n
     return grad
+
+
+class SoftmaxCrossEntropy:
+    """The fused softmax + cross-entropy for one fixed target set (the training set).
+
+    Same maths as `softmax`, `cross_entropy` and `softmax_cross_entropy_backward`; it
+    precomputes the flat positions of the true classes so that each epoch picks them with
+    one `take` and subtracts the one-hot in place.
+    """
+
+    def __init__(self, y: np.ndarray, n_classes: int):
+        self.labels = as_labels(y)
+        self.n = len(self.labels)
+        self._true = np.arange(self.n) * n_classes + self.labels  # flat index of p[i, y_i]
+        self._probs: np.ndarray | None = None
+
+    def forward(self, logits: np.ndarray) -> tuple[float, float]:
+        """(mean cross-entropy, accuracy) of the logits against the targets."""
+        probs = self._probs = softmax(logits)
+        correct = np.clip(probs.take(self._true), CLIP, 1 - CLIP)
+        loss = -float(np.log(correct).sum()) / self.n
+        hits = np.count_nonzero(row_argmax(logits) == self.labels)
+        return loss, hits / self.n
+
+    def backward(self) -> np.ndarray:
+        """(softmax - onehot) / n, written over the probabilities of the last forward."""
+        grad = self._probs
+        grad.reshape(-1)[self._true] -= 1
+        grad *= 1.0 / self.n
+        return grad

@@ -9,7 +9,7 @@ import numpy as np
 
 from .data import Dataset, make_dataset
 from .history import History
-from .losses import accuracy, cross_entropy, softmax, softmax_cross_entropy_backward
+from .losses import SoftmaxCrossEntropy, accuracy, cross_entropy, softmax
 from .model import build_model
 from .optim import make_optimizer
 
@@ -35,16 +35,14 @@ def _evaluate(model, X, y) -> tuple[float, float]:
     return cross_entropy(softmax(logits), y), accuracy(logits, y)
 
 
-def _epoch(epoch, model, optimizer, X, y, X_val, y_val, history) -> bool:
+def _epoch(epoch, model, loss_fn, optimizer, X, X_val, y_val, history) -> bool:
     """One full-batch step; records the epoch and returns False if the loss is not finite."""
-    logits = model.forward(X, training=True)
-    probs = softmax(logits)
-    data_loss, reg_loss = cross_entropy(probs, y), model.reg_loss()
+    data_loss, train_accuracy = loss_fn.forward(model.forward(X, training=True))
+    reg_loss = model.reg_loss()
     if not np.isfinite(data_loss + reg_loss):
         history.status, history.diverged_at = "diverged", epoch
         return False
-    train_accuracy = accuracy(logits, y)
-    model.backward(softmax_cross_entropy_backward(probs, y))
+    model.backward(loss_fn.backward())
     # Validation sees the same weights as the training forward pass above.
     val_loss, val_accuracy = _evaluate(model, X_val, y_val)
     lr = optimizer.current_lr
@@ -62,17 +60,20 @@ def train_stream(config, data: Dataset | None = None, *, chunk: int = 50) -> Ite
     data = _check_data(config, data, data_seq)
     model = build_model(config, data.X.shape[1], data.classes, init_rng, dropout_rng)
     optimizer = make_optimizer(config, model.params)
-    X, y = data.X.astype(model.dtype), data.y
+    X = data.X.astype(model.dtype)
+    loss_fn = SoftmaxCrossEntropy(data.y, data.classes)
     X_val = data.X_val.astype(model.dtype)
     history = History(config, data, model, config.epochs)
     start = time.perf_counter()
     try:
-        for epoch in range(config.epochs):
+        for first in range(0, config.epochs, chunk):
+            last = min(first + chunk, config.epochs)
             with np.errstate(all="ignore"):  # overflow is reported as divergence instead
-                ok = _epoch(epoch, model, optimizer, X, y, X_val, data.y_val, history)
+                ok = all(_epoch(e, model, loss_fn, optimizer, X, X_val, data.y_val, history)
+                         for e in range(first, last))
             if not ok:
                 break
-            if (epoch + 1) % chunk == 0 and epoch + 1 < config.epochs:
+            if last < config.epochs:
                 history.elapsed_s = time.perf_counter() - start
                 yield history
         if history.status == "running":

@@ -121,3 +121,21 @@ def test_whole_model_gradient_with_all_four_lambdas(rng, regularise_output):
     assert relative_error(model.params.grad, num) < TOL
     out = model.layers[-1]
     assert (out.weights.l2 > 0) == regularise_output
+
+
+def test_fused_training_loss_matches_the_separate_functions(rng):
+    from nncore.losses import SoftmaxCrossEntropy, accuracy
+    logits = rng.standard_normal((30, 4))
+    y = rng.integers(0, 4, 30)
+    fused = SoftmaxCrossEntropy(y, 4)
+    loss, acc = fused.forward(logits.copy())
+    assert loss == pytest.approx(cross_entropy(softmax(logits), y), rel=1e-12)
+    assert acc == accuracy(logits, y) == np.mean(logits.argmax(axis=1) == y)
+    expected = softmax_cross_entropy_backward(softmax(logits), y)
+    assert np.allclose(fused.backward(), expected, rtol=1e-12, atol=1e-15)
+
+
+def test_accuracy_breaks_ties_like_argmax():
+    from nncore.losses import accuracy
+    tied = np.zeros((4, 3))  # e.g. a dead network: argmax says class 0 for everyone
+    assert accuracy(tied, np.array([0, 1, 2, 0])) == 0.5
