@@ -12,6 +12,9 @@ TWO_CLASS_DATASETS = ("moons", "xor")
 OPTIMIZERS = ("sgd", "adagrad", "rmsprop", "adam")
 DTYPES = ("float32", "float64")
 MAX_HIDDEN_LAYERS = 3
+# Multiply-adds a run may cost (~3 x epochs x points x weights): the notes' chapter-15 run
+# with 512 hidden neurons is 2.4e11. Bounds one run to a minute or two on a small machine.
+MAX_WORK = 3e11
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,23 @@ def parse_field(name: str, value: Any) -> Any:
     return _parse_number(spec, value)
 
 
+def check_work(config, n_train: int, n_val: int, n_classes: int | None = None) -> None:
+    """ValueError naming `epochs` if the run would cost more than MAX_WORK multiply-adds."""
+    sizes = (2, *config.hidden, n_classes or config.classes)
+    weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    per_epoch = 3 * n_train * weights + n_val * weights  # forward + backward, validation
+    most = int(MAX_WORK // per_epoch)
+    if most < 1:
+        raise ValueError(
+            f"hidden layers {list(config.hidden)} are too large for {n_train} training points "
+            f"(a run is capped at {MAX_WORK:.1e} multiply-adds); use fewer neurons or samples")
+    if config.epochs > most:
+        raise ValueError(
+            f"epochs must be at most {most} for {n_train} training points and hidden layers "
+            f"{list(config.hidden)} (a run is capped at {MAX_WORK:.1e} multiply-adds); "
+            f"got {config.epochs}")
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     """Everything that determines a run; same config (and data) -> same numbers."""
@@ -183,6 +203,8 @@ class TrainConfig:
         if self.dataset in TWO_CLASS_DATASETS and self.classes != 2:
             raise ValueError(
                 f"classes must be 2 for the {self.dataset} dataset; got {self.classes}")
+
+        check_work(self, self.samples * self.classes, self.val_samples * self.classes)
 
     @classmethod
     def from_dict(cls, values: dict[str, Any], base: TrainConfig | None = None) -> TrainConfig:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from .config import check_work
 from .data import Dataset, make_dataset
 from .history import History
 from .losses import SoftmaxCrossEntropy, accuracy, cross_entropy, softmax
@@ -26,6 +27,7 @@ def _check_data(config, data: Dataset | None, data_seq) -> Dataset:
         return make_dataset(config, data_seq)
     if not isinstance(data, Dataset):
         raise TypeError(f"data must be an nncore Dataset; got {type(data).__name__}")
+    check_work(config, len(data.y), len(data.y_val), data.classes)
     return data
 
 

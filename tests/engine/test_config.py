@@ -93,3 +93,21 @@ def test_presets_are_valid_configs_with_captions():
         1000, (64,), 0.1, 5e-4, 5e-4)
     assert (ch15.optimizer, ch15.learning_rate, ch15.decay, ch15.epochs) == (
         "adam", 0.05, 5e-5, 10001)
+
+
+def test_a_run_too_big_to_finish_is_rejected_by_name():
+    with pytest.raises(ValueError, match=r"^epochs must be at most \d+ for 3000 training"):
+        TrainConfig(samples=1000, hidden=(1024, 1024), epochs=100_000)
+    with pytest.raises(ValueError, match="^hidden layers .* are too large for 50000"):
+        TrainConfig(samples=5000, classes=10, hidden=(1024, 1024, 1024))
+    assert TrainConfig(samples=1000, hidden=(512,), epochs=10001)  # the notes' 512 run fits
+
+
+def test_uploaded_data_is_checked_against_the_budget_too():
+    import numpy as np
+
+    from nncore import Dataset, train
+    big = Dataset(np.zeros((20000, 2)), np.arange(20000) % 2, np.zeros((2, 2)), np.array([0, 1]),
+                  2)
+    with pytest.raises(ValueError, match="^epochs must be at most"):
+        train(TrainConfig(dataset="csv", hidden=(1024, 1024), epochs=100), big)  # fits 300 pts
