@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 
 import numpy as np
@@ -61,6 +62,16 @@ class History:
         last["loss"] = last["data_loss"] + last["reg_loss"]
         last["epochs_run"] = float(self.n)
         return last
+
+    def fingerprint(self) -> str:
+        """12 hex digits of a hash over every recorded value and the status: two runs with
+        the same fingerprint recorded exactly the same numbers (shown by the UI, used by the
+        load test to prove sessions do not disturb each other)."""
+        digest = hashlib.sha256(self.status.encode())
+        digest.update(self.epoch.tobytes())
+        for name in SERIES:
+            digest.update(self.series(name).tobytes())
+        return digest.hexdigest()[:12]
 
     def __repr__(self) -> str:
         return f"History(status={self.status!r}, epochs={self.n}, final={self.final()})"

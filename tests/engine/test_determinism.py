@@ -85,3 +85,10 @@ def test_dtype_is_used_throughout(dtype):
     h = train(dataclasses.replace(SMALL, epochs=3, dtype=dtype))
     assert h.model.params.value.dtype == np.dtype(dtype)
     assert h.data_loss.dtype == np.float64  # records are float64 whatever the model dtype
+
+
+def test_fingerprint_identifies_the_numbers():
+    a, b = train(SMALL), train(SMALL)
+    assert a.fingerprint() == b.fingerprint() and len(a.fingerprint()) == 12
+    assert a.fingerprint() != train(dataclasses.replace(SMALL, seed=3)).fingerprint()
+    assert a.fingerprint() != train(dataclasses.replace(SMALL, epochs=149)).fingerprint()
