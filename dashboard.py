@@ -1,0 +1,23 @@
+"""Regularisation Lab: entrypoint. Page config, the shared sidebar controls, navigation."""
+
+import streamlit as st
+
+from ui import session, sidebar
+
+st.set_page_config(page_title="Regularisation Lab", page_icon=":material/science:", layout="wide",
+                   initial_sidebar_state="expanded")
+session.init_session()
+sidebar.render_sidebar()
+config, error = session.current_config()
+st.session_state["cfg_config"], st.session_state["cfg_error"] = config, error
+if config is not None:
+    session.write_url(config)
+    if st.session_state["cfg_url_warnings"] and config.to_dict() == st.session_state[
+            "cfg_url_values"]:
+        st.warning("Some settings in the link were adjusted:  \n- "
+                   + "\n- ".join(st.session_state["cfg_url_warnings"]), icon=":material/link:")
+
+pages = [st.Page("pages/playground.py", title="Playground", icon=":material/tune:", default=True),
+         st.Page("pages/about.py", title="Formulas & help", icon=":material/functions:")]
+page = st.navigation(pages, position="top")
+page.run()

@@ -1,0 +1,107 @@
+"""Playground: train live on the sidebar's config; loss split, accuracy, learning rate, regions."""
+
+from itertools import count
+
+import streamlit as st
+
+from ui import live, panels, runs, session, sidebar, upload
+
+ss = st.session_state
+for key, default in (("pg_show_train", True), ("pg_show_val", True), ("pg_log_loss", False),
+                     ("pg_log", []), ("pg_result", None), ("pg_stopped_key", None),
+                     ("pg_force", None), ("pg_running", None)):
+    ss.setdefault(key, default)
+
+
+def _stop() -> None:
+    """Stop keeps the partial run just interrupted (saved by the live loop) for this config."""
+    result = ss["pg_result"]
+    if result and result["view"].status == "stopped":
+        ss["pg_stopped_key"] = result["key"]
+
+
+def _again(key: str) -> None:
+    ss["pg_force"], ss["pg_stopped_key"] = key, None
+
+
+def _header(config) -> None:
+    st.title("Regularisation Lab")
+    note = sidebar.preset_banner(config)
+    if note:
+        st.info(note, icon=":material/school:")
+
+
+def _data(config):
+    """(Dataset or None for built-in data, digest) or st.stop() while no CSV is uploaded."""
+    if config.dataset != "csv":
+        return None, ""
+    if not ss["cfg_csv"]:
+        if ss["cfg_csv_error"]:
+            st.error(ss["cfg_csv_error"])
+        st.info("Upload a CSV file in the sidebar (Data → CSV file) to train on your own points: "
+                "three columns x1, x2, label.", icon=":material/upload_file:")
+        st.stop()
+    if ss["cfg_csv_error"]:
+        st.error(ss["cfg_csv_error"] + " The previous file is still in use.")
+    up = ss["cfg_csv"]
+    return upload.csv_dataset(up, config.val_fraction, config.seed), up["digest"]
+
+
+def _ready_view(key: str):
+    """A result to show without training: cached, or the partial run the user stopped."""
+    if ss["pg_force"] == key:
+        return None
+    view = live.cached(key)
+    result = ss["pg_result"]
+    if view is None and ss["pg_stopped_key"] == key and result and result["key"] == key:
+        view = result["view"]
+    return view
+
+
+config = ss.get("cfg_config")
+if config is None:
+    st.title("Regularisation Lab")
+    st.error(f"These settings cannot be trained: {ss.get('cfg_error')}")
+    st.stop()
+_header(config)
+data, digest = _data(config)
+key = live.run_key(config, digest)
+view = _ready_view(key)
+
+buttons = st.columns([1, 1.4, 1.4, 1.5, 1.4, 2])
+buttons[0].button("Stop", icon=":material/stop_circle:", key="pg_stop", on_click=_stop,
+                  disabled=view is not None, width="stretch",
+                  help="End this run now and keep what it has learned.")
+buttons[1].button("Train again", icon=":material/replay:", key="pg_again", on_click=_again,
+                  args=(key,), disabled=view is None, width="stretch",
+                  help="Watch this configuration train again (same seed: same numbers).")
+buttons[2].toggle("Training points", key="pg_show_train")
+buttons[3].toggle("Validation points", key="pg_show_val")
+buttons[4].toggle("Log-scale loss", key="pg_log_loss")
+opts = {"show_train": ss["pg_show_train"], "show_val": ss["pg_show_val"],
+        "log_loss": ss["pg_log_loss"]}
+
+progress_slot, alert_slot, cards_slot = st.empty(), st.empty(), st.empty()
+left, right = st.columns([1.15, 1])
+slots = panels.Slots(progress=progress_slot, regions=left.empty(), loss=right.empty(),
+                     accuracy=right.empty(), lr=None, weights=None, draws=count())
+low_left, low_right = st.columns(2)
+slots.lr, slots.weights = low_left.empty(), low_right.empty()
+
+if view is None:
+    view = live.train_live(config, data, key,
+                           lambda v, p: panels.draw_charts(slots, v, opts, p))
+    ss["pg_force"] = None
+
+if view is not None:
+    panels.draw_charts(slots, view, opts)
+    label = ss["cfg_preset"] if ss["cfg_preset"] != session.NO_PRESET else None
+    ss["pg_log"] = runs.append_log(ss["pg_log"], runs.log_entry(key, view, session.DEFAULTS,
+                                                                 label))
+    with alert_slot.container():
+        panels.divergence(view)
+    with cards_slot.container():
+        panels.metric_cards(view, runs.previous_final(ss["pg_log"], key))
+    panels.downloads(view, ss["pg_log"])
+    panels.run_log(ss["pg_log"])
+    panels.formulas_expander(view, view.config)

@@ -1,0 +1,118 @@
+"""Live training: stream nncore.train_stream into placeholders, throttled; keep partial results;
+cache completed runs per (config, data) so that coming back to a config does not retrain."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from contextlib import closing
+
+import numpy as np
+import streamlit as st
+
+from nncore import Dataset, TrainConfig, decision_grid, train_stream
+
+from .runs import RunView, view_from_history
+
+REDRAW_S = 0.25         # at most one redraw per quarter second
+LIVE_RESOLUTION = 60    # decision-grid resolution while training (final: FINAL_RESOLUTION)
+FINAL_RESOLUTION = 100
+CHUNK_TARGET_MS = 8.0   # epochs per yield sized so a yield comes about this often
+
+
+def run_key(config: TrainConfig, data_digest: str = "") -> str:
+    """Identity of a run: the config's JSON plus, for uploaded data, a hash of the file."""
+    text = json.dumps(config.to_dict(), sort_keys=True) + "|" + data_digest
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+@st.cache_data(max_entries=64, ttl=6 * 3600, show_spinner=False)
+def _stored(key: str, _view: RunView | None = None) -> RunView:
+    """The completed run stored under `key`. Called with _view to store it; without, to look
+    it up (raises LookupError if absent: exceptions are never cached)."""
+    if _view is None:
+        raise LookupError(key)
+    return _view
+
+
+def cached(key: str) -> RunView | None:
+    try:
+        return _stored(key)
+    except LookupError:
+        return None
+
+
+def store(key: str, view: RunView) -> None:
+    if view.status in ("completed", "diverged"):
+        _stored(key, view)
+
+
+def chunk_for(config: TrainConfig, n_points: int) -> int:
+    """Epochs between yields: cheap models yield every ~CHUNK_TARGET_MS, big ones every epoch."""
+    sizes = (2, *config.hidden, max(config.classes, 2))
+    weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    est_ms = 0.15 + n_points * weights / 3e6
+    return int(np.clip(round(CHUNK_TARGET_MS / est_ms), 1, 200))
+
+
+def grid_of(history, resolution: int):
+    """Decision regions for the model as it is now, or None if its outputs are not finite."""
+    xs, ys, probs = decision_grid(history.model, history.data.X, resolution=resolution)
+    return (xs, ys, probs) if np.all(np.isfinite(probs)) else None
+
+
+class Progress:
+    """Epochs done, elapsed seconds and epochs/s of the current run."""
+
+    def __init__(self, total: int):
+        self.total, self.start = total, time.perf_counter()
+
+    def text(self, done: int, status: str) -> tuple[float, str]:
+        elapsed = max(time.perf_counter() - self.start, 1e-9)
+        rate = done / elapsed
+        word = {"running": "Training", "completed": "Done", "stopped": "Stopped",
+                "diverged": "Diverged"}.get(status, status)
+        return (min(done / max(self.total, 1), 1.0),
+                f"{word}: epoch {done:,} of {self.total:,} · {elapsed:.1f} s · "
+                f"{rate:,.0f} epochs/s")
+
+
+def train_live(config: TrainConfig, data: Dataset | None, key: str,
+               draw: Callable[[RunView, Progress], None]) -> RunView | None:
+    """Train while drawing snapshots at most every REDRAW_S seconds; return the final view.
+
+    If Streamlit interrupts the script (a widget changed: RerunException at the next st.*
+    call), the generator is closed and the partial result is kept in session state.
+    """
+    n_points = config.samples * config.classes * 2 if data is None else len(data.y) * 2
+    progress, history, last_grid, last_draw = Progress(config.epochs), None, None, 0.0
+    ss = st.session_state
+    ss["pg_running"] = key
+    try:
+        with closing(train_stream(config, data, chunk=chunk_for(config, n_points))) as stream:
+            for history in stream:
+                if history.status != "running":  # the final yield: the caller draws it
+                    break
+                if time.perf_counter() - last_draw < REDRAW_S:
+                    _ = "pg_running" in ss  # a session-state access is a Streamlit yield point
+                    continue
+                last_grid = grid_of(history, LIVE_RESOLUTION) or last_grid
+                draw(view_from_history(history, last_grid), progress)
+                last_draw = time.perf_counter()
+    finally:
+        view = _final_view(history, last_grid)
+        if view is not None:
+            ss["pg_result"] = {"key": key, "view": view}
+        ss["pg_running"] = None
+    if view is not None:
+        store(key, view)
+    return view
+
+
+def _final_view(history, last_grid) -> RunView | None:
+    if history is None:
+        return None
+    grid = grid_of(history, FINAL_RESOLUTION) or last_grid
+    return view_from_history(history, grid)

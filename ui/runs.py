@@ -1,0 +1,134 @@
+"""Run results as plain numbers (what the page draws and caches), the session run log, and
+CSV/JSON exports. No Streamlit here: these are pure functions of their arguments."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+SERIES = ("data_loss", "reg_loss", "accuracy", "val_loss", "val_accuracy", "learning_rate")
+NEAR_ZERO = 1e-3
+MAX_LOG_ROWS = 50
+METRICS = ("accuracy", "val_accuracy", "loss", "val_loss", "reg_loss", "near_zero_weights")
+
+
+@dataclass(frozen=True)
+class RunView:
+    """Everything the page shows about one run, detached from the model (cheap to cache)."""
+
+    config: dict
+    status: str
+    diverged_at: int | None
+    elapsed_s: float
+    epoch: np.ndarray
+    series: dict           # name -> float64 array, one value per recorded epoch
+    final: dict            # History.final() plus the near-zero weight share
+    grid: tuple            # (xs, ys, probs) decision regions
+    points: tuple          # (X, y, X_val, y_val)
+    weight_hist: tuple     # (edges, counts) of the hidden layers' weights
+    n_params: int
+
+
+def weight_summary(weights: list[tuple[str, np.ndarray]], bins: int = 41):
+    """Histogram (edges, counts) of all weight matrices and the share with |w| < NEAR_ZERO."""
+    ws = [w.ravel() for name, w in weights if name.endswith("weights")]
+    flat = np.concatenate(ws).astype(np.float64) if ws else np.zeros(1)
+    flat = flat[np.isfinite(flat)] if not np.all(np.isfinite(flat)) else flat
+    if flat.size == 0:
+        flat = np.zeros(1)
+    edge = max(float(np.abs(flat).max()), 1e-6)
+    counts, edges = np.histogram(flat, bins=bins, range=(-edge, edge))
+    return (edges, counts), float(np.mean(np.abs(flat) < NEAR_ZERO))
+
+
+def view_from_history(history, grid) -> RunView:
+    """Copy a (possibly still growing) History into a RunView; `grid` is (xs, ys, probs)."""
+    n = len(history.epoch)
+    data = history.data
+    hist, near_zero = weight_summary(history.model.weights())
+    final = dict(history.final(), near_zero_weights=near_zero)
+    return RunView(
+        config=history.config.to_dict(), status=history.status,
+        diverged_at=history.diverged_at, elapsed_s=float(history.elapsed_s),
+        epoch=history.epoch[:n].copy(),
+        series={k: getattr(history, k)[:n].copy() for k in SERIES},
+        final=final, grid=grid, points=(data.X, data.y, data.X_val, data.y_val),
+        weight_hist=hist, n_params=int(history.model.n_params))
+
+
+def history_csv(view: RunView) -> bytes:
+    """One row per recorded epoch: epoch, the six series and the total loss."""
+    frame = pd.DataFrame({"epoch": view.epoch, **view.series})
+    frame.insert(3, "loss", frame["data_loss"] + frame["reg_loss"])
+    return frame.to_csv(index=False).encode()
+
+
+def config_json(config: dict) -> bytes:
+    """The config as pretty JSON (what `TrainConfig.from_dict` reads back)."""
+    return json.dumps(config, indent=2, sort_keys=False).encode()
+
+
+def config_changes(config: dict, base: dict) -> str:
+    """'weight_l2=0.001, dropout=0.5': fields of `config` that differ from `base`."""
+    parts = [f"{k}={_short(v)}" for k, v in config.items() if base.get(k) != v]
+    return ", ".join(parts) or "(defaults)"
+
+
+def _short(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list):
+        return "-".join(map(str, value))
+    return str(value)
+
+
+def log_entry(key: str, view: RunView, base: dict, label: str | None = None) -> dict:
+    """One run-log row: what differs from the defaults, how it ended, the final metrics."""
+    row = {"key": key, "preset": label or "", "changes": config_changes(view.config, base),
+           "status": view.status, "epochs": int(view.final.get("epochs_run", 0))}
+    row.update({m: _round(view.final.get(m)) for m in METRICS})
+    row["seconds"] = round(view.elapsed_s, 2)
+    return row
+
+
+def _round(x) -> float:
+    return round(float(x), 4) if x is not None and math.isfinite(float(x)) else math.nan
+
+
+def append_log(log: list[dict], row: dict, limit: int = MAX_LOG_ROWS) -> list[dict]:
+    """A new list with `row` appended (unless it repeats the last row's run), at most `limit`."""
+    if log and log[-1]["key"] == row["key"] and log[-1]["status"] == row["status"]:
+        return log
+    return [*log, row][-limit:]
+
+
+def previous_final(log: list[dict], key: str) -> dict | None:
+    """The metrics of the latest logged run with a different config, for the cards' deltas."""
+    for row in reversed(log):
+        if row["key"] != key:
+            return row
+    return None
+
+
+LOG_COLUMNS = {"accuracy": "train acc", "val_accuracy": "val acc", "loss": "train loss",
+               "val_loss": "val loss", "reg_loss": "reg loss", "near_zero_weights": "w≈0 share"}
+
+
+def log_frame(log: list[dict]) -> pd.DataFrame:
+    """The log as a table, newest first, numbered from 1 in the order the runs happened."""
+    frame = pd.DataFrame(log).drop(columns=["key"], errors="ignore")
+    if frame.empty:
+        return frame
+    frame.insert(0, "run", range(1, len(frame) + 1))
+    return frame.rename(columns=LOG_COLUMNS).iloc[::-1].reset_index(drop=True)
+
+
+def log_csv(log: list[dict]) -> bytes:
+    buffer = io.StringIO()
+    log_frame(log).to_csv(buffer, index=False)
+    return buffer.getvalue().encode()

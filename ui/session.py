@@ -1,0 +1,130 @@
+"""Session state: one guarded initialisation (defaults, then the URL), widget values <-> config
+values, and writing the config back to the URL. Everything lives in st.session_state."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import streamlit as st
+
+from nncore import FIELD_SPECS, PRESETS, TrainConfig
+
+from . import urlstate
+from .fields import BY_FIELD, LIMITS, MAX_LAYERS, TWO_CLASS, layer_key, widget_key
+from .scales import NEURONS_GRID
+
+NO_PRESET = "—"
+DEFAULTS = TrainConfig().to_dict()
+
+
+def defaults() -> dict:
+    return dict(DEFAULTS)
+
+
+def values_to_widgets(values: dict) -> None:
+    """Write config values into the widgets' session-state keys (before widgets are drawn)."""
+    ss = st.session_state
+    for name, value in values.items():
+        if name == "hidden":
+            sizes = list(value)
+            ss["cfg_layers"] = len(sizes)
+            for i in range(MAX_LAYERS):
+                ss[layer_key(i)] = sizes[i] if i < len(sizes) else sizes[-1]
+        elif name in BY_FIELD:
+            ss[widget_key(name)] = value
+
+
+def widgets_to_values() -> dict:
+    """Config values from the widgets' session state (classes forced to 2 for moons and XOR)."""
+    ss = st.session_state
+    values = {name: ss[widget_key(name)] for name in BY_FIELD}
+    values["hidden"] = [int(ss[layer_key(i)]) for i in range(int(ss["cfg_layers"]))]
+    if values["dataset"] in TWO_CLASS:
+        values["classes"] = 2
+    return values
+
+
+def _url_values(warnings: list[str]) -> dict:
+    """Defaults overlaid with what the URL says; invalid combinations fall back field by field."""
+    found, url_warnings = urlstate.decode(st.query_params.to_dict(), FIELD_SPECS, LIMITS)
+    warnings.extend(url_warnings)
+    values = {**defaults(), **found}
+    if values["dataset"] in TWO_CLASS:
+        values["classes"] = 2
+    for _ in range(len(FIELD_SPECS)):
+        try:
+            return TrainConfig.from_dict(values).to_dict()
+        except ValueError as exc:
+            field = str(exc).split(" ", 1)[0]
+            if field not in values or values[field] == DEFAULTS.get(field):
+                break
+            warnings.append(f"The link's {field} does not fit ({exc}); using the default.")
+            values[field] = DEFAULTS[field]
+    return defaults()
+
+
+def init_session() -> None:
+    """Set every session key once per session: config from the URL over the defaults."""
+    ss = st.session_state
+    if ss.get("cfg_ready"):
+        return
+    warnings: list[str] = []
+    values = _url_values(warnings) if len(st.query_params) else defaults()
+    values_to_widgets(values)
+    for i in range(MAX_LAYERS):
+        ss.setdefault(layer_key(i), 64)
+    ss["cfg_preset"] = NO_PRESET
+    ss["cfg_url_warnings"] = warnings
+    ss["cfg_url_values"] = values
+    ss["cfg_last_good"] = values
+    ss["cfg_csv"] = None          # {"name", "digest", "X", "y"} of the last good upload
+    ss["cfg_csv_error"] = None
+    ss["cfg_csv_seen"] = None     # file id of the last upload we parsed
+    ss["cfg_ready"] = True
+
+
+def current_config() -> tuple[TrainConfig | None, str | None]:
+    """(config, None) from the widgets, or (None, error message) if the combination is invalid."""
+    values = widgets_to_values()
+    try:
+        config = TrainConfig.from_dict(values)
+    except ValueError as exc:
+        return None, str(exc)
+    st.session_state["cfg_last_good"] = config.to_dict()
+    return config, None
+
+
+def write_url(config: TrainConfig) -> None:
+    """Put the non-default fields in the URL (only when they changed: each write is a message)."""
+    wanted = urlstate.encode(config.to_dict(), FIELD_SPECS)
+    current = {k: v for k, v in st.query_params.to_dict().items() if k in FIELD_SPECS}
+    if current != wanted:
+        for key in set(current) - set(wanted):
+            del st.query_params[key]
+        st.query_params.update(wanted)
+
+
+def load_preset() -> None:
+    """on_change of the preset select: copy the preset's values into the widgets."""
+    name = st.session_state["cfg_preset"]
+    if name in PRESETS:
+        values_to_widgets(PRESETS[name].to_dict())
+
+
+def reset_to_defaults() -> None:
+    """on_click of Reset: every control back to TrainConfig() and no preset."""
+    values_to_widgets(defaults())
+    st.session_state["cfg_preset"] = NO_PRESET
+
+
+def preset_changes(config: TrainConfig, name: str) -> list[str]:
+    """Fields in which `config` differs from preset `name` (empty if unchanged or no preset)."""
+    if name not in PRESETS:
+        return []
+    preset = PRESETS[name]
+    return [f.name for f in dataclasses.fields(config)
+            if getattr(config, f.name) != getattr(preset, f.name)]
+
+
+def neurons_options(value: int) -> list[int]:
+    return sorted(set(NEURONS_GRID) | {int(value)})

@@ -1,0 +1,130 @@
+"""URL state: one table (nncore's FIELD_SPECS) drives both writing and reading query params.
+
+Pure functions of plain values; Streamlit's `st.query_params` is read and written by the caller.
+Only fields that differ from their default are written, so links stay short; a missing key
+means the default, so the whole config round-trips.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+MAX_PARAM_CHARS = 64  # longer values are garbage, not configs
+
+
+def _text(value: Any, kind: type) -> str:
+    if kind is bool:
+        return "1" if value else "0"
+    if kind is tuple:
+        return "-".join(str(int(v)) for v in value)
+    if kind is float:
+        return repr(float(value))  # repr round-trips a float exactly
+    return str(value)
+
+
+def encode(values: Mapping[str, Any], specs: Mapping[str, Any]) -> dict[str, str]:
+    """Query params for `values`: every spec'd field whose value differs from its default."""
+    params = {}
+    for name, spec in specs.items():
+        if name not in values:
+            continue
+        value, default = values[name], spec.default
+        if spec.type is tuple:
+            value, default = tuple(value), tuple(default)
+        if value != default:
+            params[name] = _text(value, spec.type)
+    return params
+
+
+def _parse_number(text: str, kind: type) -> float | int:
+    number = float(text)  # ValueError on garbage
+    if not math.isfinite(number):
+        raise ValueError("not a finite number")
+    if kind is int:
+        if number != int(number):
+            raise ValueError("not a whole number")
+        return int(number)
+    return number
+
+
+def _clamp(name: str, number, spec, warnings: list[str], limits=None):
+    """Clamp into the closed range `limits` (or the spec's range); open bounds are rejected."""
+    low, high = limits or (spec.low, spec.high)
+    at_open_bound = (spec.low_open and number <= low) or (spec.high_open and number >= high)
+    if limits is None and at_open_bound:
+        raise ValueError(f"must be {spec.allowed()}")
+    if low is not None and number < low:
+        warnings.append(f"`{name}={number}` is below its minimum {low}; using {low}.")
+        return type(number)(low)
+    if high is not None and number > high:
+        warnings.append(f"`{name}={number}` is above its maximum {high}; using {high}.")
+        return type(number)(high)
+    return number
+
+
+def _parse_tuple(name: str, text: str, spec, warnings: list[str]) -> tuple[int, ...]:
+    parts = [p for p in text.replace(",", "-").replace(" ", "-").split("-") if p]
+    if not parts:
+        raise ValueError("no layer sizes")
+    sizes = []
+    for part in parts[:3]:
+        size = _parse_number(part, int)
+        sizes.append(_clamp(name, size, spec, warnings))
+    if len(parts) > 3:
+        warnings.append(f"`{name}` has {len(parts)} layers; the lab allows 3, kept the first 3.")
+    return tuple(sizes)
+
+
+def _parse_one(name: str, text: str, spec, warnings: list[str], limits=None) -> Any:
+    kind = spec.type
+    if kind is bool:
+        lowered = text.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise ValueError("expected 1/0 or true/false")
+    if kind is tuple:
+        return _parse_tuple(name, text, spec, warnings)
+    if kind is str:
+        if spec.choices and text not in spec.choices:
+            raise ValueError(f"allowed: {', '.join(map(str, spec.choices))}")
+        return text
+    return _clamp(name, _parse_number(text, kind), spec, warnings, limits)
+
+
+def _last(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return str(value[-1]) if value else ""
+    return str(value)
+
+
+def decode(params: Mapping[str, Any], specs: Mapping[str, Any],
+           limits: Mapping[str, tuple[float, float]] | None = None,
+           ) -> tuple[dict[str, Any], list[str]]:
+    """Field values from query params, and warnings for what was clamped or rejected.
+
+    Numbers outside their range are clamped into `limits[name]` (closed ranges the widgets can
+    show) or the spec's range. Unknown keys are ignored; a rejected value falls back to the
+    default (it is left out); a repeated key uses its last value.
+    """
+    limits = limits or {}
+    values: dict[str, Any] = {}
+    warnings: list[str] = []
+    for name, raw in params.items():
+        spec = specs.get(name)
+        if spec is None:
+            continue
+        text = _last(raw).strip()
+        if len(text) > MAX_PARAM_CHARS:
+            warnings.append(f"`{name}` in the link is too long; using the default.")
+            continue
+        try:
+            values[name] = _parse_one(name, text, spec, warnings, limits.get(name))
+        except (ValueError, OverflowError) as exc:
+            shown = text if len(text) <= 20 else text[:20] + "…"
+            warnings.append(f"`{name}={shown}` in the link is not valid ({exc}); "
+                            "using the default.")
+    return values, warnings
