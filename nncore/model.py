@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .layers import Dense, Dropout, ReLU
+from .layers import Dense, Dropout, ReLU, fuse
 from .losses import softmax
 from .params import ParamSet
 from .regularisation import add_penalty_grad, penalty
@@ -15,6 +15,7 @@ class Model:
 
     def __init__(self, layers: list, dtype="float32"):
         self.layers = layers
+        self._run = fuse(layers)  # what forward/backward execute (same maths, fewer passes)
         self.dtype = np.dtype(dtype)
         self.params = ParamSet([p for layer in layers for p in layer.params], self.dtype)
         dense = [layer for layer in layers if isinstance(layer, Dense)]
@@ -27,14 +28,14 @@ class Model:
     def forward(self, x: np.ndarray, *, training: bool) -> np.ndarray:
         """Logits (n, classes)."""
         x = np.asarray(x, dtype=self.dtype)
-        for layer in self.layers:
+        for layer in self._run:
             x = layer.forward(x, training=training)
         return x
 
     def backward(self, grad_logits: np.ndarray) -> None:
         """Fill every param.grad with d(data loss)/d(param) + d(reg loss)/d(param)."""
         g = grad_logits
-        for layer in reversed(self.layers):
+        for layer in reversed(self._run):
             g = layer.backward(g)
         if self.params.regularised:
             add_penalty_grad(self.params.value, self.params.l1, self.params.l2, self.params.grad)

@@ -7,7 +7,7 @@ import pytest
 from nncore import TrainConfig
 from nncore.data import Dataset
 from nncore.gradcheck import numerical_grad, relative_error
-from nncore.layers import Dense, Dropout, ReLU
+from nncore.layers import Dense, Dropout, ReLU, ReLUDropout
 from nncore.losses import cross_entropy, softmax, softmax_cross_entropy_backward
 from nncore.model import build_model
 from nncore.params import ParamSet
@@ -64,6 +64,19 @@ def test_dropout_gradient_with_its_mask(rng):
     num = numerical_grad(lambda: _scalar_loss(x * mask, g), x)
     assert relative_error(dx, num) < TOL
     assert set(np.unique(mask)) <= {0.0, 1 / drop.keep}
+
+
+def test_fused_relu_dropout_gradient_with_its_mask(rng):
+    fused = ReLUDropout(ReLU(), Dropout(0.3, np.random.default_rng(7)))
+    x, g = rng.standard_normal((40, 6)), rng.standard_normal((40, 6))
+    x[np.abs(x) < 0.1] = 0.5  # away from the ReLU kink
+    fused.forward(x, training=True)
+    keep = fused.dropout._bufs["keep"].copy()  # kept by dropout and active (x > 0)
+    scale = fused.dropout.scale
+    dx = fused.backward(g.copy())
+    num = numerical_grad(lambda: _scalar_loss(np.maximum(x, 0) * keep * scale, g), x)
+    assert relative_error(dx, num) < TOL
+    assert np.all(dx[x < 0] == 0)
 
 
 @pytest.mark.parametrize("one_hot", [False, True])
