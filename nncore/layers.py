@@ -88,6 +88,7 @@ class Dropout:
     The mask comes from raw 16-bit random integers (much cheaper than `binomial`): a unit is
     kept when u >= round(rate * 65536), so the keep probability is exactly `self.keep` and the
     scale 1/keep keeps the expected output equal to the input. At inference it is the identity.
+    A rate within 2**-17 of 1 would round to keep = 0 (no scale exists); it keeps 1 in 65536.
     """
 
     params: list[Param] = []
@@ -95,7 +96,7 @@ class Dropout:
     def __init__(self, rate: float, rng: np.random.Generator):
         if not 0.0 <= rate < 1.0:
             raise ValueError(f"dropout rate must be in [0, 1); got {rate!r}")
-        self.threshold = int(round(rate * 65536))
+        self.threshold = min(int(round(rate * 65536)), 65535)
         self.keep = 1.0 - self.threshold / 65536
         self.scale = 1.0 / self.keep
         self.rate = rate

@@ -33,3 +33,10 @@ def test_fuse_pairs_only_a_relu_directly_followed_by_dropout():
     run = fuse([relu, drop, relu2])
     assert isinstance(run[0], ReLUDropout) and run[0].relu is relu and run[0].dropout is drop
     assert run[1] is relu2
+
+
+def test_dropout_rate_just_below_one_keeps_one_unit_in_65536():
+    drop = Dropout(0.9999999999999998, np.random.default_rng(0))
+    assert drop.keep == 1 / 65536 and drop.scale == 65536
+    out = drop.forward(np.ones((4, 8)), training=True)
+    assert set(np.unique(out)) <= {0.0, 65536.0}
