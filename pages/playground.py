@@ -89,11 +89,15 @@ low_left, low_right = st.columns(2)
 slots.lr, slots.weights = low_left.empty(), low_right.empty()
 
 if view is None:
-    view = live.train_live(config, data, key,
-                           lambda v, p: panels.draw_charts(slots, v, opts, p))
     ss["pg_force"] = None
+    try:
+        view = live.train_live(config, data, key,
+                               lambda v, p: panels.draw_charts(slots, v, opts, p))
+    except ValueError as exc:  # e.g. an uploaded CSV too large for this network
+        alert_slot.error(f"These settings cannot be trained on this data: {exc}")
 
 if view is not None:
+    ss["pg_result"] = {"key": key, "view": view}
     panels.draw_charts(slots, view, opts)
     label = ss["cfg_preset"] if ss["cfg_preset"] != session.NO_PRESET else None
     ss["pg_log"] = runs.append_log(ss["pg_log"], runs.log_entry(key, view, session.DEFAULTS,

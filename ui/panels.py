@@ -39,7 +39,7 @@ def draw_charts(slots: Slots, view: runs.RunView, opts: dict, progress: Progress
         frac = done / max(view.config["epochs"], 1)
         rate = done / view.elapsed_s if view.elapsed_s > 0 else 0.0
         text = (f"{view.status.capitalize()}: {done:,} of {view.config['epochs']:,} epochs in "
-                f"{view.elapsed_s:.1f} s · {rate:,.0f} epochs/s")
+                f"{view.elapsed_s:.1f} s · {rate:,.0f} epochs/s · fingerprint {view.fingerprint}")
     slots.progress.progress(min(frac, 1.0), text=text)
     s = view.series
     charts = {

@@ -32,6 +32,7 @@ class RunView:
     points: tuple          # (X, y, X_val, y_val)
     weight_hist: tuple     # (edges, counts) of the hidden layers' weights
     n_params: int
+    fingerprint: str = ""  # History.fingerprint(): equal fingerprints, equal numbers
 
 
 def weight_summary(weights: list[tuple[str, np.ndarray]], bins: int = 41):
@@ -58,7 +59,8 @@ def view_from_history(history, grid) -> RunView:
         epoch=history.epoch[:n].copy(),
         series={k: getattr(history, k)[:n].copy() for k in SERIES},
         final=final, grid=grid, points=(data.X, data.y, data.X_val, data.y_val),
-        weight_hist=hist, n_params=int(history.model.n_params))
+        weight_hist=hist, n_params=int(history.model.n_params),
+        fingerprint=history.fingerprint() if history.status != "running" else "")
 
 
 def history_csv(view: RunView) -> bytes:
@@ -93,6 +95,7 @@ def log_entry(key: str, view: RunView, base: dict, label: str | None = None) -> 
            "status": view.status, "epochs": int(view.final.get("epochs_run", 0))}
     row.update({m: _round(view.final.get(m)) for m in METRICS})
     row["seconds"] = round(view.elapsed_s, 2)
+    row["fingerprint"] = view.fingerprint
     return row
 
 

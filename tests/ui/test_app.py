@@ -1,0 +1,214 @@
+"""AppTest: the dashboard script end to end (sidebar, Playground page, URL state, uploads)."""
+
+import math
+
+import pytest
+from conftest import make_app, no_errors
+
+from nncore import PRESETS, TrainConfig
+from ui import upload
+from ui.fields import CONTROLS, widget_key
+
+
+def _config(at) -> TrainConfig:
+    return at.session_state["cfg_config"]
+
+
+def _final_status(at) -> str:
+    return at.session_state["pg_result"]["view"].status
+
+
+def test_default_run_trains_to_the_end_and_shows_everything():
+    at = make_app().run()
+    no_errors(at)
+    assert _config(at) == TrainConfig()
+    assert _final_status(at) == "completed"
+    labels = [m.label for m in at.metric]
+    assert {"Train accuracy", "Validation accuracy", "Validation loss"} <= set(labels)
+    assert float(at.metric[0].value.rstrip("%")) > 50
+    assert len(at.get("plotly_chart")) == 5
+    assert any("Completed" in p.proto.text and "epochs/s" in p.proto.text
+               for p in at.get("progress"))
+    assert dict(at.query_params) == {}  # defaults: a clean URL
+    assert len(at.session_state["pg_log"]) == 1
+    downloads = {b.proto.label for b in at.get("download_button")}
+    assert {"History (CSV)", "Config (JSON)", "Run log (CSV)"} <= downloads
+    assert len(at.dataframe) == 1 and at.latex
+
+
+CHANGES = {  # field -> a new value the widget can show
+    "dataset": "moons", "samples": 50, "classes": 4, "noise": 0.1, "val_samples": 50,
+    "weight_l1": 1e-4, "weight_l2": 1e-3, "bias_l1": 2e-5, "bias_l2": 0.0,
+    "regularise_output": True, "dropout": 0.2, "optimizer": "sgd", "learning_rate": 0.5,
+    "decay": 1e-3, "epochs": 11, "seed": 7, "dtype": "float64",
+}
+OPTIMISER_FIELDS = {"momentum": ("sgd", 0.5), "beta1": ("adam", 0.8), "beta2": ("adam", 0.99),
+                    "rho": ("rmsprop", 0.8), "eps": ("rmsprop", 1e-5)}
+
+
+def _set(at, field, value):
+    widget = at.sidebar.get(_kind(field))
+    match = [w for w in widget if w.key == widget_key(field)]
+    assert match, f"no widget for {field}"
+    match[0].set_value(value)
+    at.run()
+    no_errors(at)
+
+
+def _kind(field):
+    kind = next(c.kind for c in CONTROLS if c.field == field)
+    return {"select": "selectbox", "number": "number_input"}.get(kind, kind)
+
+
+@pytest.mark.parametrize("field", sorted(CHANGES))
+def test_every_control_changes_the_config_the_url_and_retrains(fast_app, field):
+    at, value = fast_app, CHANGES[field]
+    _set(at, field, value)
+    config = _config(at)
+    assert getattr(config, field) == value
+    if field != "epochs":
+        assert field in at.query_params
+    assert at.session_state["pg_result"]["key"] != ""
+    assert _final_status(at) in ("completed", "diverged")
+
+
+@pytest.mark.parametrize("field", sorted(OPTIMISER_FIELDS))
+def test_optimiser_fields_show_only_for_their_optimiser(fast_app, field):
+    at = fast_app
+    optimizer, value = OPTIMISER_FIELDS[field]
+    others = {"sgd": "adam", "adam": "sgd", "rmsprop": "sgd"}[optimizer]
+    _set(at, "optimizer", others)
+    assert not [w for w in at.sidebar.get(_kind(field)) if w.key == widget_key(field)]
+    _set(at, "optimizer", optimizer)
+    _set(at, field, value)
+    assert getattr(_config(at), field) == value
+
+
+def test_hidden_layers_and_neurons(fast_app):
+    at = fast_app
+    at.radio(key="cfg_layers").set_value(2).run()
+    at.select_slider(key="cfg_hidden_1").set_value(16).run()
+    no_errors(at)
+    assert _config(at).hidden == (64, 16)
+    assert at.query_params["hidden"] == "64-16"
+
+
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_presets_load_with_their_caption(name):
+    at = make_app().run()
+    at.session_state["pg_force"] = None
+    at.selectbox(key="cfg_preset").set_value(name)
+    # train a shortened copy: the preset's own epochs are checked on the config only
+    expected = PRESETS[name]
+    at.run(timeout=600)
+    no_errors(at)
+    assert _config(at) == expected
+    assert any(name in i.value for i in at.info)
+
+
+def test_changing_a_control_after_a_preset_says_what_changed():
+    at = make_app().run()
+    at.selectbox(key="cfg_preset").set_value("book-ch14").run(timeout=300)
+    at.select_slider(key="cfg_epochs").set_value(21).run()
+    no_errors(at)
+    assert any("Changed since: epochs" in i.value for i in at.info)
+
+
+def test_reset_and_new_seed(fast_app):
+    at = fast_app
+    at.button(key="cfg_new_seed").click().run()
+    assert _config(at).seed != 0 or _config(at).seed == at.session_state[widget_key("seed")]
+    at.button(key="cfg_reset").click().run()
+    no_errors(at)
+    assert _config(at) == TrainConfig()
+
+
+def test_divergence_shows_the_epoch_and_a_hint():
+    at = make_app(optimizer="sgd", learning_rate="100", weight_l2="0.1").run()
+    assert not at.exception
+    view = at.session_state["pg_result"]["view"]
+    assert view.status == "diverged"
+    message = " ".join(e.value for e in at.error)
+    assert f"epoch {view.diverged_at}" in message and "learning rate" in message
+    assert len(at.get("plotly_chart")) == 5  # the charts up to that point stay
+
+
+@pytest.mark.parametrize("query, words", [
+    ({"samples": "99999", "epochs": "21"}, "samples"),
+    ({"dropout": "banana", "epochs": "21"}, "dropout"),
+    ({"noise": "nan", "epochs": "21"}, "noise"),
+    ({"dataset": "moons", "classes": "5", "epochs": "21"}, None),  # classes forced to 2
+    ({"hidden": "1024-1024-1024", "epochs": "100000"}, "epochs"),  # over the work cap
+    ({"learning_rate": "-1", "epochs": "21"}, "learning_rate"),
+])
+def test_bad_url_params_warn_and_never_raise(query, words):
+    at = make_app(**query, whatever="1").run()
+    no_errors(at)
+    warnings = " ".join(w.value for w in at.warning)
+    if words:
+        assert words in warnings
+    assert _config(at) is not None
+
+
+def test_a_shared_link_reproduces_the_same_run():
+    first = make_app(epochs="51", dropout="0.3", seed="12").run()
+    second = make_app(**dict(first.query_params)).run()
+    a, b = (x.session_state["pg_result"]["view"] for x in (first, second))
+    assert a.config == b.config and a.fingerprint == b.fingerprint
+    assert math.isclose(a.final["val_loss"], b.final["val_loss"])
+
+
+def _to_csv(at):
+    _set(at, "dataset", "csv")
+    assert any("Upload a CSV" in i.value for i in at.info)
+    return at.sidebar.file_uploader(key="cfg_csv_file")
+
+
+def test_csv_upload_good_then_bad_keeps_the_previous_data(fast_app):
+    at = fast_app
+    _to_csv(at).set_value(("points.csv", upload.example_csv(), "text/csv"))
+    at.run()
+    no_errors(at)
+    good = at.session_state["pg_result"]["view"]
+    assert len(good.points[1]) + len(good.points[3]) == 120
+    at.sidebar.file_uploader(key="cfg_csv_file").set_value(
+        ("bad.csv", b"x1,x2,label\n1,2,cat\n", "text/csv"))
+    at.run()
+    assert not at.exception
+    assert any("bad.csv was not used" in e.value and "not a number" in e.value for e in at.error)
+    assert at.session_state["cfg_csv"]["name"] == "points.csv"
+    assert len(at.get("plotly_chart")) == 5
+
+
+def test_csv_first_upload_bad_shows_the_error_and_no_charts(fast_app):
+    at = fast_app
+    _to_csv(at).set_value(("one.csv", b"1,2,0\n3,4,0\n", "text/csv"))
+    at.run()
+    assert not at.exception
+    assert any("at least 2 classes" in e.value for e in at.error)
+
+
+def test_run_log_grows_and_deltas_appear(fast_app):
+    at = fast_app
+    _set(at, "dropout", 0.3)
+    assert len(at.session_state["pg_log"]) == 2
+    assert any(m.delta for m in at.metric)
+    _set(at, "dropout", 0.0)  # back to a cached config: no retraining, logged again
+    assert len(at.session_state["pg_log"]) == 3
+
+
+def test_cached_result_is_reused_and_train_again_retrains(fast_app):
+    at = fast_app
+    first = at.session_state["pg_result"]["view"]
+    at.toggle(key="pg_log_loss").set_value(True).run()
+    assert at.session_state["pg_result"]["view"] is first or at.get("plotly_chart")
+    at.button(key="pg_again").click().run()
+    no_errors(at)
+    assert at.session_state["pg_result"]["view"].fingerprint == first.fingerprint
+
+
+def test_about_page():
+    at = make_app(epochs="21").run()
+    at.switch_page("pages/about.py").run()
+    no_errors(at)
+    assert at.latex and at.table

@@ -1,0 +1,90 @@
+"""Run records, run log and exports (pure helpers), and the CSV upload handler."""
+
+import io
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from nncore import CsvError, TrainConfig, decision_grid, train
+from ui import formulas, runs, upload
+
+
+@pytest.fixture(scope="module")
+def view():
+    history = train(TrainConfig(epochs=30))
+    return runs.view_from_history(history, decision_grid(history.model, history.data.X,
+                                                         resolution=20))
+
+
+def test_view_copies_the_history(view):
+    assert view.status == "completed" and len(view.epoch) == 30
+    assert set(view.series) == set(runs.SERIES)
+    assert view.grid[2].shape == (20, 20, 3)
+    assert len(view.fingerprint) == 12
+    assert 0.0 <= view.final["near_zero_weights"] <= 1.0
+
+
+def test_history_csv_has_one_row_per_epoch_and_the_total(view):
+    frame = pd.read_csv(io.BytesIO(runs.history_csv(view)))
+    assert len(frame) == 30
+    np.testing.assert_allclose(frame["loss"], frame["data_loss"] + frame["reg_loss"], rtol=1e-6)
+
+
+def test_config_json_reads_back(view):
+    assert TrainConfig.from_dict(json.loads(runs.config_json(view.config))).epochs == 30
+
+
+def test_run_log_is_bounded_and_skips_repeats(view):
+    log = []
+    for i in range(runs.MAX_LOG_ROWS + 20):
+        log = runs.append_log(log, runs.log_entry(f"k{i}", view, TrainConfig().to_dict()))
+    assert len(log) == runs.MAX_LOG_ROWS and log[-1]["key"] == f"k{runs.MAX_LOG_ROWS + 19}"
+    again = runs.append_log(log, runs.log_entry(log[-1]["key"], view, {}))
+    assert again is log
+    assert runs.previous_final(log, log[-1]["key"])["key"] == log[-2]["key"]
+    frame = runs.log_frame(log)
+    assert frame["run"].iloc[0] == runs.MAX_LOG_ROWS and "val acc" in frame.columns
+    assert runs.log_csv(log).startswith(b"run,")
+
+
+def test_config_changes_lists_only_differences():
+    base = TrainConfig().to_dict()
+    changed = TrainConfig(dropout=0.5, hidden=(8, 8)).to_dict()
+    assert runs.config_changes(changed, base) == "hidden=8-8, dropout=0.5"
+    assert runs.config_changes(base, base) == "(defaults)"
+
+
+def test_weight_summary_counts_near_zero_weights():
+    (edges, counts), share = runs.weight_summary([("d.weights", np.array([0.0, 1e-4, 0.5, -2]))])
+    assert counts.sum() == 4 and share == 0.5 and len(edges) == len(counts) + 1
+
+
+def test_formula_rows_put_this_runs_numbers_beside_the_formula(view):
+    rows = formulas.formula_rows(view.config, view.final)
+    assert len(rows) == 5
+    assert r"5\times10^{-4}" in rows[1][2]
+    assert formulas.tex_number(0.0) == "0" and formulas.tex_number(float("nan")) == r"\text{n/a}"
+
+
+def test_parse_upload_good_file():
+    parsed = upload.parse_upload("points.csv", upload.example_csv())
+    assert parsed["rows"] == 120 and parsed["classes"] == 2
+    assert parsed["X"].shape == (120, 2) and len(parsed["digest"]) == 16
+    data = upload.csv_dataset(parsed, 0.25, 0)
+    assert len(data.y) + len(data.y_val) == 120 and data.classes == 2
+
+
+@pytest.mark.parametrize("raw, words", [
+    (b"", "no data rows"),
+    (b"\x00\x01\x02binary", "binary"),
+    (b"x1,x2\n1,2\n", "columns"),
+    (b"a,b,c\n1,2,zero\n3,4,1\n", "not a number"),
+    (b"1,2,0\n3,nan,1\n", "finite"),
+    (b"1,2,0\n3,4,0\n", "2 classes"),
+    (b"1" * (upload.MAX_UPLOAD_BYTES + 1), "MB"),
+])
+def test_parse_upload_bad_files_raise_a_clear_csv_error(raw, words):
+    with pytest.raises(CsvError, match=words):
+        upload.parse_upload("bad.csv", raw)
