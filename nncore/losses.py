@@ -67,28 +67,69 @@ def softmax_cross_entropy_backward(probs: np.ndarray, y: np.ndarray) -> np.ndarr
 class SoftmaxCrossEntropy:
     """The fused softmax + cross-entropy for one fixed target set (the training set).
 
-    Same maths as `softmax`, `cross_entropy` and `softmax_cross_entropy_backward`; it
-    precomputes the flat positions of the true classes so that each epoch picks them with
-    one `take` and subtracts the one-hot in place.
+    Same maths as `softmax`, `cross_entropy`, `accuracy` and `softmax_cross_entropy_backward`.
+    It works class-major, on logits.T of shape (k, n): every per-sample operation over the
+    few classes is then a loop over k long contiguous rows (a narrow Dense already returns
+    its output column-major, so logits.T costs nothing). The true-class positions and the
+    one-hot targets are precomputed once, and buffers are reused between epochs.
     """
 
     def __init__(self, y: np.ndarray, n_classes: int):
         self.labels = as_labels(y)
         self.n = len(self.labels)
-        self._true = np.arange(self.n) * n_classes + self.labels  # flat index of p[i, y_i]
-        self._probs: np.ndarray | None = None
+        self.n_classes = n_classes
+        self._true = self.labels * self.n + np.arange(self.n)  # flat index of p[y_i, i] in (k, n)
+        self._probs_t: np.ndarray | None = None
+        self._bufs: dict[str, np.ndarray] = {}
+
+    def _buffer(self, key: str, shape: tuple, dtype) -> np.ndarray:
+        buf = self._bufs.get(key)
+        if buf is None or buf.shape != shape or buf.dtype != dtype:
+            buf = self._bufs[key] = np.empty(shape, dtype=dtype)
+        return buf
 
     def forward(self, logits: np.ndarray) -> tuple[float, float]:
-        """(mean cross-entropy, accuracy) of the logits against the targets."""
-        probs = self._probs = softmax(logits)
-        correct = np.clip(probs.take(self._true), CLIP, 1 - CLIP)
-        loss = -float(np.log(correct).sum()) / self.n
-        hits = np.count_nonzero(row_argmax(logits) == self.labels)
-        return loss, hits / self.n
+        """(mean cross-entropy, accuracy) of the logits (n, k) against the targets."""
+        lt = np.ascontiguousarray(logits.T)  # a view when logits are column-major
+        k, n = lt.shape
+        top = self._buffer("top", (n,), lt.dtype)  # max over classes, as in `softmax`
+        np.copyto(top, lt[0])
+        for j in range(1, k):
+            np.maximum(top, lt[j], out=top)
+        e = np.subtract(lt, top, out=self._buffer("probs", lt.shape, lt.dtype))
+        # A logit equals its row's max exactly when logit - max == 0.
+        at_max = np.equal(e, 0, out=self._buffer("at_max", lt.shape, bool))
+        np.exp(e, out=e)
+        total = self._buffer("total", (n,), lt.dtype)  # row sums of exp, as in `softmax`
+        np.copyto(total, e[0])
+        for j in range(1, k):
+            total += e[j]
+        e /= total
+        self._probs_t = e
+        correct = np.clip(e.take(self._true), CLIP, 1 - CLIP)
+        loss = -float(np.log(correct, out=correct).sum()) / n
+        # With a finite loss every sample has a maximum; if each has exactly one, argmax is
+        # right iff the true class is at the max. Ties (argmax takes the first) or a
+        # non-finite loss go the slow way.
+        if np.isfinite(loss) and np.count_nonzero(at_max) == n:
+            hits = np.count_nonzero(at_max.take(self._true))
+        else:
+            hits = np.count_nonzero(row_argmax(logits) == self.labels)
+        return loss, hits / n
 
     def backward(self) -> np.ndarray:
-        """(softmax - onehot) / n, written over the probabilities of the last forward."""
-        grad = self._probs
-        grad.reshape(-1)[self._true] -= 1
-        grad *= 1.0 / self.n
+        """(softmax - onehot) / n as an (n, k) array (a reused buffer), from the probabilities
+        of the last forward (which it overwrites)."""
+        grad_t = self._probs_t
+        onehot = self._bufs.get("onehot")
+        if onehot is None or onehot.shape != grad_t.shape or onehot.dtype != grad_t.dtype:
+            onehot = self._bufs["onehot"] = np.zeros(grad_t.shape, dtype=grad_t.dtype)
+            onehot.reshape(-1)[self._true] = 1
+        grad_t -= onehot
+        # Back to sample-major while scaling: the same pass, and the next layer's BLAS calls
+        # then sum in the same order as for any (n, k) gradient.
+        # (A loop over the k classes: numpy's own transposing copy is ~3x slower here.)
+        grad = self._buffer("grad", grad_t.shape[::-1], grad_t.dtype)
+        for j in range(grad_t.shape[0]):
+            np.multiply(grad_t[j], 1.0 / self.n, out=grad[:, j])
         return grad

@@ -20,6 +20,8 @@ class Model:
         self.params = ParamSet([p for layer in layers for p in layer.params], self.dtype)
         dense = [layer for layer in layers if isinstance(layer, Dense)]
         dense[0].need_input_grad = False  # nothing upstream wants dL/dX
+        for layer in dense:
+            layer.bind(self.params)
 
     @property
     def n_params(self) -> int:

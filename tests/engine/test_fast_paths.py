@@ -3,7 +3,10 @@
 import numpy as np
 import pytest
 
-from nncore.layers import Dropout, ReLU, ReLUDropout, fuse
+from nncore.layers import Dense, Dropout, ReLU, ReLUDropout, fuse
+from nncore.losses import SoftmaxCrossEntropy, cross_entropy, softmax
+from nncore.losses import softmax_cross_entropy_backward as ce_backward
+from nncore.params import Param, ParamSet
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
@@ -40,3 +43,53 @@ def test_dropout_rate_just_below_one_keeps_one_unit_in_65536():
     assert drop.keep == 1 / 65536 and drop.scale == 65536
     out = drop.forward(np.ones((4, 8)), training=True)
     assert set(np.unique(out)) <= {0.0, 65536.0}
+
+
+@pytest.mark.parametrize("n_in,n_out", [(2, 64), (64, 3), (16, 16)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_dense_training_layouts_give_x_w_plus_b_bit_for_bit(n_in, n_out, dtype):
+    rng = np.random.default_rng(0)
+    layer = Dense(n_in, n_out, rng, dtype)
+    layer.bind(ParamSet(layer.params, np.dtype(dtype)))
+    layer.biases.value[...] = rng.standard_normal((1, n_out))
+    x = rng.standard_normal((50, n_in)).astype(dtype)
+    for _ in range(2):  # reused buffers
+        out = layer.forward(x, training=True)
+        assert out.shape == (50, n_out)
+        assert np.array_equal(out, x @ layer.weights.value + layer.biases.value)
+    assert (layer._wb is not None) == (n_in < n_out)
+
+
+def test_stacked_needs_adjacent_params_with_equal_columns():
+    a, b, c = (Param(n, np.zeros(shape)) for n, shape in
+               [("a", (2, 3)), ("b", (1, 3)), ("c", (1, 4))])
+    pset = ParamSet([a, b, c], np.float64)
+    ab = pset.stacked(a, b)
+    assert ab.shape == (3, 3) and np.shares_memory(ab, pset.value)
+    ab[2] = 7.0
+    assert b.value.tolist() == [[7.0, 7.0, 7.0]]
+    assert pset.stacked(b, a) is None and pset.stacked(b, c) is None
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_fused_loss_takes_either_layout_and_breaks_ties_like_argmax(order):
+    rng = np.random.default_rng(4)
+    logits = rng.standard_normal((40, 3))
+    logits[:5] = 0.0  # ties: argmax says class 0
+    y = rng.integers(0, 3, 40)
+    y[:5] = [0, 1, 2, 0, 1]
+    fused = SoftmaxCrossEntropy(y, 3)
+    loss, acc = fused.forward(np.asarray(logits, order=order))
+    assert loss == cross_entropy(softmax(logits), y)
+    assert acc == np.mean(logits.argmax(axis=1) == y)
+    grad = fused.backward()
+    assert grad.flags.c_contiguous
+    assert np.allclose(grad, ce_backward(softmax(logits), y), rtol=1e-12, atol=1e-15)
+
+
+def test_fused_loss_accuracy_when_the_loss_is_not_finite():
+    logits = np.array([[np.inf, 0.0, 1.0], [0.0, 2.0, 1.0]])
+    with np.errstate(invalid="ignore"):
+        loss, acc = SoftmaxCrossEntropy(np.array([0, 1]), 3).forward(logits)
+    assert not np.isfinite(loss)
+    assert acc == np.mean(logits.argmax(axis=1) == [0, 1])

@@ -26,12 +26,17 @@ def _scalar_loss(out: np.ndarray, weights: np.ndarray) -> float:
     return float(np.sum(out * weights))
 
 
-def test_dense_gradients(rng):
-    layer = Dense(4, 3, rng, "float64")
-    ParamSet(layer.params, np.float64)  # pack as in a model (views must keep working)
-    layer.weights.value[...] = rng.standard_normal((4, 3))
-    layer.biases.value[...] = rng.standard_normal((1, 3))
-    x, g = rng.standard_normal((5, 4)), rng.standard_normal((5, 3))
+@pytest.mark.parametrize("n_in,n_out,bound", [(4, 3, False), (2, 12, True), (12, 10, False)])
+def test_dense_gradients(rng, n_in, n_out, bound):
+    """Each training layout: column-major output, [x, 1] @ [W; b] (bound), the plain one."""
+    layer = Dense(n_in, n_out, rng, "float64")
+    pset = ParamSet(layer.params, np.float64)  # pack as in a model (views must keep working)
+    if bound:
+        layer.bind(pset)
+        assert layer._wb is not None
+    layer.weights.value[...] = rng.standard_normal((n_in, n_out))
+    layer.biases.value[...] = rng.standard_normal((1, n_out))
+    x, g = rng.standard_normal((5, n_in)), rng.standard_normal((5, n_out))
 
     def loss():
         return _scalar_loss(layer.forward(x, training=False), g)
