@@ -97,7 +97,9 @@ class ReLU:
 
     def forward(self, x: np.ndarray, *, training: bool) -> np.ndarray:
         if not training:
-            return np.maximum(x, 0)
+            # Against an array of zeros: several times faster than against the scalar 0.
+            zeros = np.zeros_like(x)
+            return np.maximum(x, zeros, out=zeros)
         # A 0/1 float mask: multiplying by it is much faster than np.maximum(x, 0) or a
         # masked copy, and the backward pass reuses it.
         self._active = np.greater(x, 0, out=_buffer(self._bufs, "active", x.shape, x.dtype),

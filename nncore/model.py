@@ -40,12 +40,13 @@ class Model:
         for layer in reversed(self._run):
             g = layer.backward(g)
         if self.params.regularised:
-            add_penalty_grad(self.params.value, self.params.l1, self.params.l2, self.params.grad)
+            p = self.params
+            add_penalty_grad(p.value, p.l1_terms, p.l2_terms, p.grad)
 
     def reg_loss(self) -> float:
         if not self.params.regularised:
             return 0.0
-        return penalty(self.params.value, self.params.l1, self.params.l2)
+        return penalty(self.params.value, self.params.l1_terms, self.params.l2_terms)
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
         """Class probabilities (n, classes), dropout off."""

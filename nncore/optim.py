@@ -102,17 +102,28 @@ class Adam(Optimizer):
     def __init__(self, params, lr=0.001, decay=0.0, eps=1e-7, beta1=0.9, beta2=0.999):
         super().__init__(params, lr, decay)
         self.eps, self.beta1, self.beta2 = float(eps), float(beta1), float(beta2)
+        self._scratch: tuple[np.ndarray, np.ndarray] | None = None
 
     def _update(self, theta, g, lr):
+        # theta -= lr * m_hat / (sqrt(v_hat) + eps), step by step in two scratch vectors
+        # (the same operations in the same order, without a temporary per operation).
         m, v = self._state["m"], self._state["v"]
+        if self._scratch is None:
+            self._scratch = (np.empty_like(theta), np.empty_like(theta))
+        step, den = self._scratch
         t = self.iterations + 1
         m *= self.beta1
-        m += (1 - self.beta1) * g
+        m += np.multiply(g, 1 - self.beta1, out=step)
         v *= self.beta2
-        v += (1 - self.beta2) * g * g
-        m_hat = m / (1 - self.beta1**t)
-        v_hat = v / (1 - self.beta2**t)
-        theta -= lr * m_hat / (np.sqrt(v_hat) + self.eps)
+        np.multiply(g, 1 - self.beta2, out=step)
+        v += np.multiply(step, g, out=step)
+        np.divide(m, 1 - self.beta1**t, out=step)  # m_hat
+        step *= lr
+        np.divide(v, 1 - self.beta2**t, out=den)  # v_hat
+        np.sqrt(den, out=den)
+        den += self.eps
+        step /= den
+        theta -= step
 
 
 def make_optimizer(config, params: ParamSet) -> Optimizer:

@@ -47,7 +47,10 @@ class ParamSet:
             p.value = self.value[sl].reshape(p.value.shape)
             p.grad = self.grad[sl].reshape(p.value.shape)
             start += n
-        self.regularised = bool(self.l1.any() or self.l2.any())
+        # The coefficient vectors of the terms in use (None for an all-zero term: skipped).
+        self.l1_terms = self.l1 if self.l1.any() else None
+        self.l2_terms = self.l2 if self.l2.any() else None
+        self.regularised = self.l1_terms is not None or self.l2_terms is not None
 
     @property
     def size(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
 
@@ -10,7 +11,7 @@ import numpy as np
 from .config import check_work
 from .data import Dataset, make_dataset
 from .history import History
-from .losses import SoftmaxCrossEntropy, accuracy, cross_entropy, softmax
+from .losses import SoftmaxCrossEntropy
 from .model import build_model
 from .optim import make_optimizer
 
@@ -31,22 +32,16 @@ def _check_data(config, data: Dataset | None, data_seq) -> Dataset:
     return data
 
 
-def _evaluate(model, X, y) -> tuple[float, float]:
-    """(data loss, accuracy) with dropout off."""
-    logits = model.forward(X, training=False)
-    return cross_entropy(softmax(logits), y), accuracy(logits, y)
-
-
-def _epoch(epoch, model, loss_fn, optimizer, X, X_val, y_val, history) -> bool:
+def _epoch(epoch, model, loss_fn, optimizer, X, X_val, val_fn, history) -> bool:
     """One full-batch step; records the epoch and returns False if the loss is not finite."""
     data_loss, train_accuracy = loss_fn.forward(model.forward(X, training=True))
     reg_loss = model.reg_loss()
-    if not np.isfinite(data_loss + reg_loss):
+    if not math.isfinite(data_loss + reg_loss):
         history.status, history.diverged_at = "diverged", epoch
         return False
     model.backward(loss_fn.backward())
-    # Validation sees the same weights as the training forward pass above.
-    val_loss, val_accuracy = _evaluate(model, X_val, y_val)
+    # Validation (dropout off) sees the same weights as the training forward pass above.
+    val_loss, val_accuracy = val_fn.forward(model.forward(X_val, training=False))
     lr = optimizer.current_lr
     optimizer.step()
     history.record(epoch, data_loss=data_loss, reg_loss=reg_loss, accuracy=train_accuracy,
@@ -65,13 +60,14 @@ def train_stream(config, data: Dataset | None = None, *, chunk: int = 50) -> Ite
     X = data.X.astype(model.dtype)
     loss_fn = SoftmaxCrossEntropy(data.y, data.classes)
     X_val = data.X_val.astype(model.dtype)
+    val_fn = SoftmaxCrossEntropy(data.y_val, data.classes)
     history = History(config, data, model, config.epochs)
     start = time.perf_counter()
     try:
         for first in range(0, config.epochs, chunk):
             last = min(first + chunk, config.epochs)
             with np.errstate(all="ignore"):  # overflow is reported as divergence instead
-                ok = all(_epoch(e, model, loss_fn, optimizer, X, X_val, data.y_val, history)
+                ok = all(_epoch(e, model, loss_fn, optimizer, X, X_val, val_fn, history)
                          for e in range(first, last))
             if not ok:
                 break
