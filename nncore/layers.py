@@ -58,11 +58,13 @@ class Dense:
         self._x = x
         n, n_out = x.shape[0], w.shape[1]
         if self._wb is not None:
-            x1 = self._bufs.get("x1")
-            if x1 is None or x1.shape != (n, x.shape[1] + 1) or x1.dtype != w.dtype:
-                x1 = self._bufs["x1"] = np.ones((n, x.shape[1] + 1), dtype=w.dtype)
-            x1[:, :-1] = x
-            return np.matmul(x1, self._wb, out=_buffer(self._bufs, "out", (n, n_out), w.dtype))
+            # [x, 1] kept column-major: filling a few long rows is ~8x faster than a few columns.
+            x1_t = self._bufs.get("x1_t")
+            if x1_t is None or x1_t.shape != (x.shape[1] + 1, n) or x1_t.dtype != w.dtype:
+                x1_t = self._bufs["x1_t"] = np.ones((x.shape[1] + 1, n), dtype=w.dtype)
+            np.copyto(x1_t[:-1], x.T)
+            return np.matmul(x1_t.T, self._wb, out=_buffer(self._bufs, "out", (n, n_out),
+                                                            w.dtype))
         if n_out <= self.NARROW:
             xw = np.matmul(x, w, out=_buffer(self._bufs, "xw", (n, n_out), w.dtype))
             out_t = _buffer(self._bufs, "out_t", (n_out, n), w.dtype)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 CLIP = 1e-7  # as in the notes: keeps log() finite for a confident wrong answer
@@ -64,6 +66,17 @@ def softmax_cross_entropy_backward(probs: np.ndarray, y: np.ndarray) -> np.ndarr
     return grad
 
 
+def _over_rows(ufunc, rows: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """ufunc folded over the rows of a (k, n) array into out (n,), left to right."""
+    if len(rows) == 1:
+        out[...] = rows[0]
+        return out
+    ufunc(rows[0], rows[1], out=out)
+    for row in rows[2:]:
+        ufunc(out, row, out=out)
+    return out
+
+
 class SoftmaxCrossEntropy:
     """The fused softmax + cross-entropy for one fixed target set (the training set).
 
@@ -92,26 +105,23 @@ class SoftmaxCrossEntropy:
         """(mean cross-entropy, accuracy) of the logits (n, k) against the targets."""
         lt = np.ascontiguousarray(logits.T)  # a view when logits are column-major
         k, n = lt.shape
-        top = self._buffer("top", (n,), lt.dtype)  # max over classes, as in `softmax`
-        np.copyto(top, lt[0])
-        for j in range(1, k):
-            np.maximum(top, lt[j], out=top)
+        top = _over_rows(np.maximum, lt, self._buffer("top", (n,), lt.dtype))  # as in `softmax`
         e = np.subtract(lt, top, out=self._buffer("probs", lt.shape, lt.dtype))
         # A logit equals its row's max exactly when logit - max == 0.
         at_max = np.equal(e, 0, out=self._buffer("at_max", lt.shape, bool))
         np.exp(e, out=e)
-        total = self._buffer("total", (n,), lt.dtype)  # row sums of exp, as in `softmax`
-        np.copyto(total, e[0])
-        for j in range(1, k):
-            total += e[j]
-        e /= total
+        e /= _over_rows(np.add, e, self._buffer("total", (n,), lt.dtype))
         self._probs_t = e
-        correct = np.clip(e.take(self._true), CLIP, 1 - CLIP)
-        loss = -float(np.log(correct, out=correct).sum()) / n
+        # Per call these small steps cost mostly call overhead: ufuncs rather than np.clip
+        # and ndarray.sum (the same operations).
+        correct = e.take(self._true, out=self._buffer("correct", (n,), lt.dtype))
+        np.maximum(correct, CLIP, out=correct)
+        np.minimum(correct, 1 - CLIP, out=correct)
+        loss = -float(np.add.reduce(np.log(correct, out=correct))) / n
         # With a finite loss every sample has a maximum; if each has exactly one, argmax is
         # right iff the true class is at the max. Ties (argmax takes the first) or a
         # non-finite loss go the slow way.
-        if np.isfinite(loss) and np.count_nonzero(at_max) == n:
+        if math.isfinite(loss) and np.count_nonzero(at_max) == n:
             hits = np.count_nonzero(at_max.take(self._true))
         else:
             hits = np.count_nonzero(row_argmax(logits) == self.labels)
