@@ -93,28 +93,39 @@ class SoftmaxCrossEntropy:
         self.n_classes = n_classes
         self._true = self.labels * self.n + np.arange(self.n)  # flat index of p[y_i, i] in (k, n)
         self._probs_t: np.ndarray | None = None
-        self._bufs: dict[str, np.ndarray] = {}
+        self._bufs: dict = {}  # work arrays and the (classes, dtype) they were made for
 
-    def _buffer(self, key: str, shape: tuple, dtype) -> np.ndarray:
-        buf = self._bufs.get(key)
-        if buf is None or buf.shape != shape or buf.dtype != dtype:
-            buf = self._bufs[key] = np.empty(shape, dtype=dtype)
-        return buf
+    def _buffers(self, k: int, dtype) -> dict[str, np.ndarray]:
+        """The per-epoch work arrays, made once per (classes, dtype)."""
+        b = self._bufs
+        if b.get("key") != (k, dtype):
+            n = self.n
+            b.clear()
+            b["key"] = (k, dtype)
+            b.update(top=np.empty(n, dtype), total=np.empty(n, dtype),
+                     correct=np.empty(n, dtype), probs=np.empty((k, n), dtype),
+                     at_max=np.empty((k, n), bool), grad=np.empty((n, k), dtype))
+            b["onehot"] = np.zeros((k, n), dtype)
+            b["onehot"].reshape(-1)[self._true] = 1
+        return b
 
     def forward(self, logits: np.ndarray) -> tuple[float, float]:
         """(mean cross-entropy, accuracy) of the logits (n, k) against the targets."""
         lt = np.ascontiguousarray(logits.T)  # a view when logits are column-major
         k, n = lt.shape
-        top = _over_rows(np.maximum, lt, self._buffer("top", (n,), lt.dtype))  # as in `softmax`
-        e = np.subtract(lt, top, out=self._buffer("probs", lt.shape, lt.dtype))
+        if n != self.n:
+            raise ValueError(f"logits have {n} rows for {self.n} targets")
+        buf = self._buffers(k, lt.dtype)
+        top = _over_rows(np.maximum, lt, buf["top"])  # as in `softmax`
+        e = np.subtract(lt, top, out=buf["probs"])
         # A logit equals its row's max exactly when logit - max == 0.
-        at_max = np.equal(e, 0, out=self._buffer("at_max", lt.shape, bool))
+        at_max = np.equal(e, 0, out=buf["at_max"])
         np.exp(e, out=e)
-        e /= _over_rows(np.add, e, self._buffer("total", (n,), lt.dtype))
+        e /= _over_rows(np.add, e, buf["total"])
         self._probs_t = e
         # Per call these small steps cost mostly call overhead: ufuncs rather than np.clip
         # and ndarray.sum (the same operations).
-        correct = e.take(self._true, out=self._buffer("correct", (n,), lt.dtype))
+        correct = e.take(self._true, out=buf["correct"])
         np.maximum(correct, CLIP, out=correct)
         np.minimum(correct, 1 - CLIP, out=correct)
         loss = -float(np.add.reduce(np.log(correct, out=correct))) / n
@@ -131,15 +142,12 @@ class SoftmaxCrossEntropy:
         """(softmax - onehot) / n as an (n, k) array (a reused buffer), from the probabilities
         of the last forward (which it overwrites)."""
         grad_t = self._probs_t
-        onehot = self._bufs.get("onehot")
-        if onehot is None or onehot.shape != grad_t.shape or onehot.dtype != grad_t.dtype:
-            onehot = self._bufs["onehot"] = np.zeros(grad_t.shape, dtype=grad_t.dtype)
-            onehot.reshape(-1)[self._true] = 1
+        onehot = self._bufs["onehot"]
         grad_t -= onehot
         # Back to sample-major while scaling: the same pass, and the next layer's BLAS calls
         # then sum in the same order as for any (n, k) gradient.
         # (A loop over the k classes: numpy's own transposing copy is ~3x slower here.)
-        grad = self._buffer("grad", grad_t.shape[::-1], grad_t.dtype)
+        grad = self._bufs["grad"]
         for j in range(grad_t.shape[0]):
             np.multiply(grad_t[j], 1.0 / self.n, out=grad[:, j])
         return grad
