@@ -7,6 +7,8 @@ training sees the same shapes every epoch); in inference mode it keeps nothing.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .params import Param
@@ -139,7 +141,7 @@ class Dropout:
 
     def draw_keep(self, shape: tuple) -> np.ndarray:
         """A fresh boolean keep-mask (a reused buffer): True with probability `self.keep`."""
-        n = int(np.prod(shape))
+        n = math.prod(shape)  # not np.prod: that costs a few microseconds per call
         raw = self._rng.bit_generator.random_raw((n + 3) // 4)  # 4 x 16-bit draws per word
         u16 = raw.view(np.uint16)[:n].reshape(shape)
         # Comparing into bool and converting once is ~2x cheaper than comparing into floats.

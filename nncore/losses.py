@@ -72,8 +72,8 @@ def _over_rows(ufunc, rows: np.ndarray, out: np.ndarray) -> np.ndarray:
         out[...] = rows[0]
         return out
     ufunc(rows[0], rows[1], out=out)
-    for row in rows[2:]:
-        ufunc(out, row, out=out)
+    for j in range(2, len(rows)):
+        ufunc(out, rows[j], out=out)
     return out
 
 
