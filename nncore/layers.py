@@ -93,11 +93,17 @@ class Dense:
 
 
 class ReLU:
-    """max(x, 0); its gradient passes where the input was positive."""
+    """max(x, 0); its gradient passes where the input was positive.
+
+    `overwrite_input` (set by the model when the input is a buffer that a Dense layer owns
+    and nobody reads again) makes training write the output over the input: an in-place
+    multiply is ~20% cheaper and keeps one activation-sized array fewer in cache.
+    """
 
     params: list[Param] = []
 
     def __init__(self):
+        self.overwrite_input = False
         self._active: np.ndarray | None = None
         self._bufs: dict[str, np.ndarray] = {}
 
@@ -110,7 +116,8 @@ class ReLU:
         # masked copy, and the backward pass reuses it.
         self._active = np.greater(x, 0, out=_buffer(self._bufs, "active", x.shape, x.dtype),
                                   casting="unsafe")
-        return np.multiply(x, self._active, out=_buffer(self._bufs, "out", x.shape, x.dtype))
+        out = x if self.overwrite_input else _buffer(self._bufs, "out", x.shape, x.dtype)
+        return np.multiply(x, self._active, out=out)
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         # In place: grad_out is a buffer owned by the next layer and not read again this epoch.
@@ -173,13 +180,14 @@ class ReLUDropout:
     output is identical to the last bit), but ReLU's 0/1 mask and Dropout's keep-mask are
     combined as booleans into one float mask {0, 1/keep}: forward makes one pass fewer over
     the activations and backward multiplies once instead of twice. The two layers stay the
-    model's vocabulary; the model swaps this in for the pair.
+    model's vocabulary; the model swaps this in for the pair. `overwrite_input` as for ReLU.
     """
 
     params: list[Param] = []
 
     def __init__(self, relu: ReLU, dropout: Dropout):
         self.relu, self.dropout = relu, dropout
+        self.overwrite_input = False
         self._mask: np.ndarray | None = None
         self._bufs: dict[str, np.ndarray] = {}
 
@@ -193,7 +201,8 @@ class ReLUDropout:
         mask = self._mask = _buffer(self._bufs, "mask", x.shape, x.dtype)
         np.copyto(mask, keep)
         mask *= self.dropout.scale
-        return np.multiply(x, mask, out=_buffer(self._bufs, "out", x.shape, x.dtype))
+        out = x if self.overwrite_input else _buffer(self._bufs, "out", x.shape, x.dtype)
+        return np.multiply(x, mask, out=out)
 
     def backward(self, grad_out: np.ndarray) -> np.ndarray:
         if self._mask is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .layers import Dense, Dropout, ReLU, fuse
+from .layers import Dense, Dropout, ReLU, ReLUDropout, fuse
 from .losses import softmax
 from .params import ParamSet
 from .regularisation import add_penalty_grad, penalty
@@ -16,6 +16,11 @@ class Model:
     def __init__(self, layers: list, dtype="float32"):
         self.layers = layers
         self._run = fuse(layers)  # what forward/backward execute (same maths, fewer passes)
+        for before, layer in zip(self._run[:-1], self._run[1:], strict=True):
+            # A Dense layer's training output is its own buffer, read by nobody but the next
+            # layer: an activation may overwrite it.
+            if isinstance(before, Dense) and isinstance(layer, (ReLU, ReLUDropout)):
+                layer.overwrite_input = True
         self.dtype = np.dtype(dtype)
         self.params = ParamSet([p for layer in layers for p in layer.params], self.dtype)
         dense = [layer for layer in layers if isinstance(layer, Dense)]

@@ -93,3 +93,26 @@ def test_fused_loss_accuracy_when_the_loss_is_not_finite():
         loss, acc = SoftmaxCrossEntropy(np.array([0, 1]), 3).forward(logits)
     assert not np.isfinite(loss)
     assert acc == np.mean(logits.argmax(axis=1) == [0, 1])
+
+
+@pytest.mark.parametrize("dropout", [0.0, 0.3])
+def test_activations_after_a_dense_overwrite_its_buffer_with_the_same_numbers(dropout):
+    from nncore import TrainConfig
+    from nncore.model import build_model
+
+    # (Hidden widths above Dense.NARROW: a narrow layer's column-major output, overwritten,
+    # would reach the next product in another layout and be summed in another order.)
+    cfg = TrainConfig(hidden=(16, 12), dropout=dropout, dtype="float64")
+    models = [build_model(cfg, 2, 3, np.random.default_rng(0), np.random.default_rng(1))
+              for _ in range(2)]
+    activations = [layer for layer in models[1]._run if hasattr(layer, "overwrite_input")]
+    assert len(activations) == 2 and all(a.overwrite_input for a in activations)
+    for a in activations:
+        a.overwrite_input = False
+    x = np.random.default_rng(2).standard_normal((30, 2))
+    g = np.random.default_rng(3).standard_normal((30, 3))
+    outs = [m.forward(x, training=True).copy() for m in models]
+    assert np.array_equal(outs[0], outs[1])
+    for m in models:
+        m.backward(g.copy())
+    assert np.array_equal(models[0].params.grad, models[1].params.grad)
