@@ -17,7 +17,11 @@ if config is not None:
         st.warning("Some settings in the link were adjusted:  \n- "
                    + "\n- ".join(st.session_state["cfg_url_warnings"]), icon=":material/link:")
 
-pages = [st.Page("pages/playground.py", title="Playground", icon=":material/tune:", default=True),
-         st.Page("pages/about.py", title="Formulas & help", icon=":material/functions:")]
+# The page scripts live in app_pages/, not pages/: with a pages/ folder beside the entrypoint,
+# Streamlit 1.67 runs the first session of a fresh server in its legacy multipage mode, and that
+# session's widgets fall back to their minimum values on the first interaction.
+pages = [st.Page("app_pages/playground.py", title="Playground", icon=":material/tune:",
+                 default=True),
+         st.Page("app_pages/about.py", title="Formulas & help", icon=":material/functions:")]
 page = st.navigation(pages, position="top")
 page.run()

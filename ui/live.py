@@ -101,6 +101,10 @@ def train_live(config: TrainConfig, data: Dataset | None, key: str,
                 last_grid = grid_of(history, LIVE_RESOLUTION) or last_grid
                 draw(view_from_history(history, last_grid), progress)
                 last_draw = time.perf_counter()
+    except BaseException as exc:
+        if type(exc).__name__ == "StopException":  # Streamlit's own Stop: keep the run too
+            ss["pg_stopped_key"] = key
+        raise
     finally:
         view = _final_view(history, last_grid)
         if view is not None:

@@ -58,10 +58,8 @@ def draw_charts(slots: Slots, view: runs.RunView, opts: dict, progress: Progress
 def _regions_figure(view: runs.RunView, opts: dict):
     X, y, X_val, y_val = view.points
     if view.grid is None:  # diverged before any finite snapshot: points only
-        lo, hi = np.vstack([X, X_val]).min(0), np.vstack([X, X_val]).max(0)
-        classes = int(max(y.max(), y_val.max())) + 1
-        xs, ys = np.linspace(lo[0], hi[0], 2), np.linspace(lo[1], hi[1], 2)
-        grid = (xs, ys, np.full((2, 2, classes), 1.0 / classes))
+        both = np.vstack([X, X_val])
+        grid = (both[:, 0].min(), both[:, 0].max()), (both[:, 1].min(), both[:, 1].max()), None
     else:
         grid = view.grid
     return regions.decision_figure(*grid, X, y, X_val, y_val,

@@ -65,27 +65,35 @@ def _points(fig: go.Figure, X, y, classes: int, *, validation: bool) -> None:
 
 
 def decision_figure(xs, ys, probs, X=None, y=None, X_val=None, y_val=None, *,
-                    show_train: bool = True, show_val: bool = True, height: int = 560,
+                    show_train: bool = True, show_val: bool = True, height: int = 600,
                     title: str = "Decision regions") -> go.Figure:
-    """Heatmap of region_z(probs) over (xs, ys) plus dots (train) and open diamonds (validation)."""
-    classes = probs.shape[-1]
-    fig = go.Figure(go.Heatmap(
-        x=np.asarray(xs, dtype=np.float32), y=np.asarray(ys, dtype=np.float32),
-        z=region_z(probs), zmin=0, zmax=classes, zsmooth=False,
-        colorscale=class_colourscale(classes), showscale=False, hoverinfo="skip",
-        name="regions"))
+    """Heatmap of region_z(probs) over (xs, ys) plus dots (train) and open diamonds (validation).
+
+    `probs` None (a model that diverged before any finite prediction) draws the points only.
+    """
+    fig = go.Figure()
+    if probs is not None:
+        classes = probs.shape[-1]
+        fig.add_trace(go.Heatmap(
+            x=np.asarray(xs, dtype=np.float32), y=np.asarray(ys, dtype=np.float32),
+            z=region_z(probs), zmin=0, zmax=classes, zsmooth=False,
+            colorscale=class_colourscale(classes), showscale=False, hoverinfo="skip",
+            name="regions"))
+    else:
+        classes = int(max(np.max(y), np.max(y_val))) + 1
+        title += " (none: the model diverged)"
     if show_train and X is not None:
         _points(fig, X, y, classes, validation=False)
     if show_val and X_val is not None:
         _points(fig, X_val, y_val, classes, validation=True)
     fig.update_layout(
         template="none", font=FONT, height=height, uirevision="regions",
-        paper_bgcolor="white", plot_bgcolor="white",
-        title=title_dict(title), margin=dict(l=10, r=10, t=96, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0,
+        paper_bgcolor="white", plot_bgcolor="white", title=title_dict(title),
+        margin=dict(l=10, r=10, t=50, b=10),
+        legend=dict(orientation="h", yanchor="top", y=-0.06, xanchor="center", x=0.5,
                     itemsizing="constant"),
-        xaxis=axis("x₁", range=[float(xs[0]), float(xs[-1])], showgrid=False, zeroline=False,
+        xaxis=axis("", range=[float(xs[0]), float(xs[-1])], showgrid=False, zeroline=False,
                    constrain="domain"),
-        yaxis=axis("x₂", range=[float(ys[0]), float(ys[-1])], showgrid=False, zeroline=False,
+        yaxis=axis("", range=[float(ys[0]), float(ys[-1])], showgrid=False, zeroline=False,
                    scaleanchor="x", scaleratio=1, constrain="domain"))
     return fig

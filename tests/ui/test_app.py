@@ -209,6 +209,6 @@ def test_cached_result_is_reused_and_train_again_retrains(fast_app):
 
 def test_about_page():
     at = make_app(epochs="21").run()
-    at.switch_page("pages/about.py").run()
+    at.switch_page("app_pages/about.py").run()
     no_errors(at)
     assert at.latex and at.table

@@ -129,3 +129,10 @@ def test_figure_builders_do_not_import_streamlit():
         imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree)
                      if isinstance(node, ast.ImportFrom)}
         assert "streamlit" not in imported, name
+
+
+def test_decision_figure_without_probabilities_draws_points_only():
+    X, y = np.zeros((6, 2)), np.array([0, 1, 2, 0, 1, 2])
+    fig = regions.decision_figure((-1, 1), (-1, 1), None, X, y, X[:3], y[:3])
+    assert not any(isinstance(t, go.Heatmap) for t in fig.data)
+    assert "diverged" in fig.layout.title.text

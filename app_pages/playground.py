@@ -24,6 +24,18 @@ def _again(key: str) -> None:
     ss["pg_force"], ss["pg_stopped_key"] = key, None
 
 
+def _buttons(stop_slot, again_slot, key: str, *, training: bool) -> None:
+    """Stop is live while training; Train again once a result is shown (redrawn at the end)."""
+    suffix = "" if training else "_idle"
+    stop_slot.button("Stop", icon=":material/stop_circle:", key="pg_stop" + suffix,
+                     on_click=_stop, disabled=not training, width="stretch",
+                     help="End this run now and keep what it has learned.")
+    again_slot.button("Train again", icon=":material/replay:",
+                      key="pg_again" + ("_wait" if training else ""), on_click=_again,
+                      args=(key,), disabled=training, width="stretch",
+                      help="Watch this configuration train again (same seed: same numbers).")
+
+
 def _header(config) -> None:
     st.title("Regularisation Lab")
     note = sidebar.preset_banner(config)
@@ -69,12 +81,8 @@ key = live.run_key(config, digest)
 view = _ready_view(key)
 
 buttons = st.columns([1, 1.4, 1.4, 1.5, 1.4, 2])
-buttons[0].button("Stop", icon=":material/stop_circle:", key="pg_stop", on_click=_stop,
-                  disabled=view is not None, width="stretch",
-                  help="End this run now and keep what it has learned.")
-buttons[1].button("Train again", icon=":material/replay:", key="pg_again", on_click=_again,
-                  args=(key,), disabled=view is None, width="stretch",
-                  help="Watch this configuration train again (same seed: same numbers).")
+stop_slot, again_slot = buttons[0].empty(), buttons[1].empty()
+_buttons(stop_slot, again_slot, key, training=view is None)
 buttons[2].toggle("Training points", key="pg_show_train")
 buttons[3].toggle("Validation points", key="pg_show_val")
 buttons[4].toggle("Log-scale loss", key="pg_log_loss")
@@ -95,6 +103,7 @@ if view is None:
                                lambda v, p: panels.draw_charts(slots, v, opts, p))
     except ValueError as exc:  # e.g. an uploaded CSV too large for this network
         alert_slot.error(f"These settings cannot be trained on this data: {exc}")
+    _buttons(stop_slot, again_slot, key, training=False)
 
 if view is not None:
     ss["pg_result"] = {"key": key, "view": view}
