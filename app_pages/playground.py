@@ -118,3 +118,4 @@ if view is not None:
     panels.downloads(view, ss["pg_log"])
     panels.run_log(ss["pg_log"])
     panels.formulas_expander(view, view.config)
+    ss["pg_warm"] = True  # the page has rendered once: live redraws may go at full pace

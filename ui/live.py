@@ -17,6 +17,10 @@ from nncore import Dataset, TrainConfig, decision_grid, train_stream
 from .runs import RunView, view_from_history
 
 REDRAW_S = 0.25         # at most one redraw per quarter second
+# A browser's first run in a session: its widgets and charts are lazy-loaded components that
+# stay skeletons until the page has a quiet moment, and redraws every 0.25 s never give it
+# one (measured with Streamlit 1.67 in Chromium). So the session's first run redraws slower.
+WARMUP_REDRAW_S = 1.0
 LIVE_RESOLUTION = 60    # decision-grid resolution while training (final: FINAL_RESOLUTION)
 FINAL_RESOLUTION = 100
 CHUNK_TARGET_MS = 8.0   # epochs per yield sized so a yield comes about this often
@@ -89,13 +93,16 @@ def train_live(config: TrainConfig, data: Dataset | None, key: str,
     n_points = config.samples * config.classes * 2 if data is None else len(data.y) * 2
     progress, history, last_grid, last_draw = Progress(config.epochs), None, None, 0.0
     ss = st.session_state
+    pace = REDRAW_S if ss.get("pg_warm") else WARMUP_REDRAW_S
+    if pace > REDRAW_S:
+        last_draw = time.perf_counter()  # first redraw after `pace`, not at once
     ss["pg_running"] = key
     try:
         with closing(train_stream(config, data, chunk=chunk_for(config, n_points))) as stream:
             for history in stream:
                 if history.status != "running":  # the final yield: the caller draws it
                     break
-                if time.perf_counter() - last_draw < REDRAW_S:
+                if time.perf_counter() - last_draw < pace:
                     _ = "pg_running" in ss  # a session-state access is a Streamlit yield point
                     continue
                 last_grid = grid_of(history, LIVE_RESOLUTION) or last_grid

@@ -63,10 +63,25 @@ def _url_values(warnings: list[str]) -> dict:
     return defaults()
 
 
+def keep_widget_values() -> None:
+    """Re-assign every config widget's value so that Streamlit keeps it while the widget is
+    hidden (optimiser-specific fields, classes for moons/XOR, ...). Streamlit drops the state
+    of widgets not drawn in a run; re-assigned values count as set by the app and persist.
+    (Streamlit 1.67's persist_state="session" does the same, but with it a second browser
+    session showed skeletons instead of widgets until its first long run ended.)"""
+    ss = st.session_state
+    keys = [widget_key(name) for name in BY_FIELD] + ["cfg_layers"]
+    keys += [layer_key(i) for i in range(MAX_LAYERS)]
+    for key in keys:
+        if key in ss:
+            ss[key] = ss[key]
+
+
 def init_session() -> None:
     """Set every session key once per session: config from the URL over the defaults."""
     ss = st.session_state
     if ss.get("cfg_ready"):
+        keep_widget_values()
         return
     warnings: list[str] = []
     values = _url_values(warnings) if len(st.query_params) else defaults()

@@ -37,7 +37,7 @@ def _format(field: str):
 
 def _control(c: Control) -> None:
     key = widget_key(c.field)
-    common = dict(key=key, help=c.help, persist_state="session")
+    common = dict(key=key, help=c.help)
     if c.kind == "select_slider":
         options = scales.with_value(c.options, st.session_state[key])
         st.select_slider(c.label, options=options, format_func=_format(c.field), **common)
@@ -54,12 +54,12 @@ def _control(c: Control) -> None:
 
 def _hidden_layers() -> None:
     st.radio("Hidden layers", options=list(range(1, MAX_LAYERS + 1)), horizontal=True,
-             key="cfg_layers", persist_state="session",
+             key="cfg_layers",
              help="How many Dense → ReLU (→ Dropout) blocks before the output layer.")
     for i in range(int(st.session_state["cfg_layers"])):
         options = session.neurons_options(st.session_state[layer_key(i)])
         st.select_slider(f"Neurons in layer {i + 1}", options=options, key=layer_key(i),
-                         help=HIDDEN_HELP, persist_state="session")
+                         help=HIDDEN_HELP)
 
 
 def _new_seed() -> None:

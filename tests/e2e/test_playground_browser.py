@@ -2,11 +2,12 @@
 
 import re
 import time
+from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS
 
 pytestmark = pytest.mark.e2e
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"  # gitignored
 
 DONE = re.compile(r"(Completed|Diverged|Stopped): .*fingerprint (\w+)")
 PROGRESS = '[data-testid="stProgress"]'
@@ -85,3 +86,24 @@ def test_shared_link_opens_the_same_state(page, server):
         'input[type="range"]').get_attribute("aria-valuetext")
     assert value == "0.05"
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_stop_keeps_the_partial_run_in_a_later_session(page, server):
+    """Stop mid-run: the charts stay with what was trained (this is not the server's first
+    session: a regression test for widgets that did not render in later sessions)."""
+    page.goto(f"{server}/?epochs=100000")
+    stop = page.locator(".st-key-pg_stop button:enabled").first
+    page.wait_for_function(
+        "(sel) => /Training: epoch/.test(document.querySelector(sel)?.innerText || '')",
+        arg=PROGRESS)
+    stop.click(timeout=15_000)
+    page.wait_for_function(
+        "(sel) => /Stopped: /.test(document.querySelector(sel)?.innerText || '')",
+        arg=PROGRESS, timeout=30_000)
+    text = _status_text(page)
+    done = int(re.search(r"Stopped: ([\d,]+) of", text).group(1).replace(",", ""))
+    assert 0 < done < 100_000
+    time.sleep(1.0)
+    assert _status_text(page) == text  # nothing trains any more
+    assert _regions_rendered(page)
+    assert page.locator('[data-testid="stMetric"]').count() == 6

@@ -1,20 +1,8 @@
-"""Shared AppTest fixtures: the dashboard with few epochs so that each rerun is quick."""
-
-from pathlib import Path
+"""Shared AppTest fixtures (helpers live in apphelpers.py: conftest modules are not imported)."""
 
 import pytest
+from apphelpers import make_app
 from streamlit.testing.v1 import AppTest
-
-ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT = 120  # seconds per script run; CI machines can be slow
-
-
-def make_app(**params: str) -> AppTest:
-    """A fresh AppTest session of dashboard.py opened with `params` in the URL."""
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at
 
 
 @pytest.fixture
@@ -24,8 +12,3 @@ def fast_app() -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def no_errors(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]

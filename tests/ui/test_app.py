@@ -3,7 +3,7 @@
 import math
 
 import pytest
-from conftest import make_app, no_errors
+from apphelpers import make_app, no_errors
 
 from nncore import PRESETS, TrainConfig
 from ui import upload
@@ -212,3 +212,13 @@ def test_about_page():
     at.switch_page("app_pages/about.py").run()
     no_errors(at)
     assert at.latex and at.table
+
+
+def test_hidden_optimiser_fields_keep_their_values(fast_app):
+    at = fast_app
+    _set(at, "optimizer", "sgd")
+    _set(at, "momentum", 0.5)
+    _set(at, "optimizer", "adam")
+    assert _config(at).momentum == 0.5  # hidden, but still part of the config
+    _set(at, "optimizer", "sgd")
+    assert at.slider(key=widget_key("momentum")).value == 0.5
