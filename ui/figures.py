@@ -38,7 +38,8 @@ def base_layout(fig: go.Figure, title: str, y_title: str, height: int = 360) -> 
     fig.update_layout(
         template="none", font=FONT, height=height, paper_bgcolor="white", plot_bgcolor="white",
         title=title_dict(title), margin=dict(l=10, r=10, t=96, b=10), hovermode="x unified",
-        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0),
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0,
+                    font=dict(size=14)),
         uirevision="keep",  # keep zoom and legend toggles across live redraws
         xaxis=axis("epoch", rangemode="tozero"), yaxis=axis(y_title),
     )
@@ -52,10 +53,11 @@ def loss_figure(epoch, data_loss, reg_loss, val_loss, *, log_y: bool = False) ->
     fig.add_trace(go.Scatter(x=epoch, y=data_loss, name="data loss", stackgroup="loss",
                              mode="lines", line=dict(color=DATA_COLOUR, width=1.5),
                              fillcolor="rgba(31,119,180,0.35)"))
-    fig.add_trace(go.Scatter(x=epoch, y=reg_loss, name="+ reg loss = total", stackgroup="loss",
+    fig.add_trace(go.Scatter(x=epoch, y=reg_loss, name="reg loss (top = total)",
+                             stackgroup="loss",
                              mode="lines", line=dict(color=REG_COLOUR, width=1.5),
                              fillcolor="rgba(255,127,14,0.55)"))
-    fig.add_trace(go.Scatter(x=epoch, y=val_loss, name="validation loss (data only)",
+    fig.add_trace(go.Scatter(x=epoch, y=val_loss, name="val loss",
                              mode="lines", line=dict(color=VAL_COLOUR, width=3, dash="dash")))
     base_layout(fig, "Loss = data loss + regularisation loss", "loss")
     if log_y:

@@ -55,7 +55,7 @@ def _points(fig: go.Figure, X, y, classes: int, *, validation: bool) -> None:
         colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
         fig.add_trace(go.Scatter(
             x=X[mine, 0], y=X[mine, 1], mode="markers",
-            name="◇ validation" if validation else f"class {k}",
+            name="validation" if validation else f"class {k}",
             legendgroup="validation" if validation else "train",
             showlegend=k == 0 or not validation, hovertemplate="(%{x:.2f}, %{y:.2f})",
             marker=dict(color=colour, size=7 if validation else 10,

@@ -26,7 +26,7 @@ def test_loss_figure_stacks_data_and_reg_to_the_total(curves):
     total = np.asarray(stacked[0].y) + np.asarray(stacked[1].y)
     np.testing.assert_allclose(total, data + reg)
     validation = [t for t in fig.data if t.stackgroup is None]
-    assert len(validation) == 1 and "validation" in validation[0].name
+    assert len(validation) == 1 and validation[0].name == "val loss"
     np.testing.assert_array_equal(validation[0].y, val)
     assert fig.layout.yaxis.type in (None, "linear", "-")
 
