@@ -6,11 +6,7 @@ import streamlit as st
 
 from ui import live, panels, runs, session, sidebar, upload
 
-ss = st.session_state
-for key, default in (("pg_show_train", True), ("pg_show_val", True), ("pg_log_loss", False),
-                     ("pg_log", []), ("pg_result", None), ("pg_stopped_key", None),
-                     ("pg_force", None), ("pg_running", None)):
-    ss.setdefault(key, default)
+ss = st.session_state  # every key was set once by ui.session.init_session (dashboard.py)
 
 
 def _stop() -> None:
@@ -83,9 +79,12 @@ view = _ready_view(key)
 buttons = st.columns([1, 1.4, 1.4, 1.5, 1.4, 2])
 stop_slot, again_slot = buttons[0].empty(), buttons[1].empty()
 _buttons(stop_slot, again_slot, key, training=view is None)
-buttons[2].toggle("Training points", key="pg_show_train")
-buttons[3].toggle("Validation points", key="pg_show_val")
-buttons[4].toggle("Log-scale loss", key="pg_log_loss")
+buttons[2].toggle("Training points", key="pg_show_train",
+                  help="Show the training points (dots) on the decision regions.")
+buttons[3].toggle("Validation points", key="pg_show_val",
+                  help="Show the validation points (open diamonds), never trained on.")
+buttons[4].toggle("Log-scale loss", key="pg_log_loss",
+                  help="A log y-axis: small losses and the thin reg-loss band become visible.")
 opts = {"show_train": ss["pg_show_train"], "show_val": ss["pg_show_val"],
         "log_loss": ss["pg_log_loss"]}
 

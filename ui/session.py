@@ -15,6 +15,9 @@ from .scales import NEURONS_GRID
 
 NO_PRESET = "—"
 DEFAULTS = TrainConfig().to_dict()
+PAGE_TOGGLES = {"pg_show_train": True, "pg_show_val": True, "pg_log_loss": False}
+PAGE_STATE = {"pg_log": (), "pg_result": None, "pg_stopped_key": None, "pg_force": None,
+              "pg_running": None, "pg_warm": False}
 
 
 def defaults() -> dict:
@@ -71,7 +74,7 @@ def keep_widget_values() -> None:
     session showed skeletons instead of widgets until its first long run ended.)"""
     ss = st.session_state
     keys = [widget_key(name) for name in BY_FIELD] + ["cfg_layers"]
-    keys += [layer_key(i) for i in range(MAX_LAYERS)]
+    keys += [layer_key(i) for i in range(MAX_LAYERS)] + list(PAGE_TOGGLES)
     for key in keys:
         if key in ss:
             ss[key] = ss[key]
@@ -95,6 +98,8 @@ def init_session() -> None:
     ss["cfg_csv"] = None          # {"name", "digest", "X", "y"} of the last good upload
     ss["cfg_csv_error"] = None
     ss["cfg_csv_seen"] = None     # file id of the last upload we parsed
+    for key, value in {**PAGE_TOGGLES, **PAGE_STATE}.items():
+        ss[key] = list(value) if isinstance(value, tuple) else value
     ss["cfg_ready"] = True
 
 

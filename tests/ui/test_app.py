@@ -222,3 +222,15 @@ def test_hidden_optimiser_fields_keep_their_values(fast_app):
     assert _config(at).momentum == 0.5  # hidden, but still part of the config
     _set(at, "optimizer", "sgd")
     assert at.slider(key=widget_key("momentum")).value == 0.5
+
+
+def test_settings_survive_a_page_change(fast_app):
+    at = fast_app
+    _set(at, "dropout", 0.3)
+    at.toggle(key="pg_log_loss").set_value(True).run()
+    at.switch_page("app_pages/about.py").run()
+    no_errors(at)
+    at.switch_page("app_pages/playground.py").run()
+    no_errors(at)
+    assert _config(at).dropout == 0.3
+    assert at.toggle(key="pg_log_loss").value is True
