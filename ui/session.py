@@ -63,6 +63,7 @@ def _url_values(warnings: list[str]) -> dict:
                 break
             warnings.append(f"The link's {field} does not fit ({exc}); using the default.")
             values[field] = DEFAULTS[field]
+    warnings.append("The link's settings cannot be trained together; using the defaults.")
     return defaults()
 
 
