@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = [ROOT / "nncore", ROOT / "ui", ROOT / "pages", ROOT / "dashboard.py"]
+PRODUCT = [ROOT / "nncore", ROOT / "ui", ROOT / "app_pages", ROOT / "dashboard.py"]
 GLOBAL_RNG = re.compile(r"np\.random\.(seed|rand|randn|random|binomial|normal|uniform|choice|"
                         r"shuffle|permutation|randint|standard_normal)\(|nnfs\.init\(")
 
@@ -38,3 +38,22 @@ def test_no_pickle_in_product_code():
     hits = [str(p.relative_to(ROOT)) for p in _sources(PRODUCT)
             if re.search(r"\bpickle\b|allow_pickle\s*=\s*True", p.read_text())]
     assert hits == []
+
+
+def _imports(path: Path) -> set[str]:
+    import ast
+    tree = ast.parse(path.read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_pages_use_ui_not_the_engine_and_figures_do_not_use_streamlit():
+    for page in [*(ROOT / "app_pages").glob("*.py"), ROOT / "dashboard.py"]:
+        assert "nncore" not in _imports(page), page.name
+    for builder in ("figures.py", "regions.py"):
+        assert "streamlit" not in _imports(ROOT / "ui" / builder), builder
