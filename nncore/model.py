@@ -54,8 +54,10 @@ class Model:
         return penalty(self.params.value, self.params.l1_terms, self.params.l2_terms)
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
-        """Class probabilities (n, classes), dropout off."""
-        return softmax(self.forward(x, training=False))
+        """Class probabilities (n, classes), dropout off; NaN rows (no warnings) for a
+        diverged model, which callers detect with np.isfinite."""
+        with np.errstate(all="ignore"):
+            return softmax(self.forward(x, training=False))
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Predicted class labels (n,)."""

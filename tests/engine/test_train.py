@@ -105,3 +105,12 @@ def test_l1_drives_weights_towards_zero():
     free = train(base).model.weights()[0][1]
     sparse = train(dataclasses.replace(base, weight_l1=5e-3)).model.weights()[0][1]
     assert np.mean(np.abs(sparse) < 1e-2) > np.mean(np.abs(free) < 1e-2) + 0.2
+
+
+def test_a_diverged_model_predicts_without_warnings():
+    import warnings
+    h = train(TrainConfig(optimizer="sgd", learning_rate=100, momentum=0.9, decay=0, epochs=500))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        probs = h.model.predict_proba(h.data.X)
+    assert probs.shape == (len(h.data.y), 3)
