@@ -98,8 +98,9 @@ slots.lr, slots.weights = low_left.empty(), low_right.empty()
 if view is None:
     ss["pg_force"] = None
     try:
-        view = live.train_live(config, data, key,
-                               lambda v, p: panels.draw_charts(slots, v, opts, p))
+        view = live.train_live(
+            config, data, key, lambda v, p: panels.draw_charts(slots, v, opts, p),
+            on_wait=lambda ahead: progress_slot.progress(0.0, text=live.waiting_text(ahead)))
     except ValueError as exc:  # e.g. an uploaded CSV too large for this network
         alert_slot.error(f"These settings cannot be trained on this data: {exc}")
     _buttons(stop_slot, again_slot, key, training=False)

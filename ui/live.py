@@ -15,6 +15,7 @@ import streamlit as st
 from nncore import Dataset, TrainConfig, decision_grid, train_stream
 
 from .runs import RunView, view_from_history
+from .slots import training_slots
 
 REDRAW_S = 0.25         # at most one redraw per quarter second
 # A browser's first run in a session: its widgets and charts are lazy-loaded components that
@@ -83,22 +84,40 @@ class Progress:
                 f"{rate:,.0f} epochs/s")
 
 
+def waiting_text(ahead: int) -> str:
+    return f"Waiting for a free training slot ({ahead} ahead)…"
+
+
 def train_live(config: TrainConfig, data: Dataset | None, key: str,
-               draw: Callable[[RunView, Progress], None]) -> RunView | None:
+               draw: Callable[[RunView, Progress], None],
+               on_wait: Callable[[int], None] | None = None) -> RunView | None:
     """Train while drawing snapshots at most every REDRAW_S seconds; return the final view.
 
-    If Streamlit interrupts the script (a widget changed: RerunException at the next st.*
-    call), the generator is closed and the partial result is kept in session state.
+    The run first takes one of the server's training slots (ui.slots); while it waits,
+    `on_wait(ahead)` is called whenever its place in the queue changes. If Streamlit interrupts
+    the script (a widget changed: RerunException at the next st.* call), the slot or the place
+    in the queue is given up, the generator is closed and the partial result is kept in session
+    state.
     """
     n_points = config.samples * config.classes * 2 if data is None else len(data.y) * 2
-    progress, history, last_grid, last_draw = Progress(config.epochs), None, None, 0.0
+    history, last_grid, last_draw = None, None, 0.0
     ss = st.session_state
     pace = REDRAW_S if ss.get("pg_warm") else WARMUP_REDRAW_S
-    if pace > REDRAW_S:
-        last_draw = time.perf_counter()  # first redraw after `pace`, not at once
+    shown: list[int] = []
+
+    def waiting(ahead: int) -> None:
+        _ = "pg_running" in ss  # a Streamlit yield point: a widget change ends the wait
+        if on_wait is not None and shown[-1:] != [ahead]:
+            on_wait(ahead)
+            shown.append(ahead)
+
     ss["pg_running"] = key
     try:
-        with closing(train_stream(config, data, chunk=chunk_for(config, n_points))) as stream:
+        with (training_slots().slot(waiting),
+              closing(train_stream(config, data, chunk=chunk_for(config, n_points))) as stream):
+            progress = Progress(config.epochs)
+            if pace > REDRAW_S:
+                last_draw = time.perf_counter()  # first redraw after `pace`, not at once
             for history in stream:
                 if history.status != "running":  # the final yield: the caller draws it
                     break

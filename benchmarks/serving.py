@@ -1,0 +1,143 @@
+"""Serve the real dashboard on a free loopback port and drive Debian's headless Chromium.
+
+Shared by the real-browser tests (tests/e2e), the load test (tests/load) and the load benchmark
+(`python -m benchmarks.load_sessions`). Loopback only; bounded waits; the server is always killed.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARTIFACTS = ROOT / "artifacts"  # gitignored
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.25)
+    raise TimeoutError(f"no healthy server at {url} after {timeout:.0f} s")
+
+
+@dataclass
+class Server:
+    url: str
+    proc: subprocess.Popen
+    log_path: Path
+    rss_samples: list[int] = field(default_factory=list)  # polled VmRSS in kB
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+
+def proc_status_kb(pid: int, key: str) -> int | None:
+    """A `key:` line (VmRSS, VmHWM, ...) of /proc/<pid>/status in kB, or None."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def peak_rss_mb(server: Server) -> float:
+    """The server's peak resident memory so far: VmHWM, or the largest polled VmRSS."""
+    hwm = proc_status_kb(server.pid, "VmHWM") or 0
+    return max([hwm, *server.rss_samples]) / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds used so far by process `pid` (its threads included)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def served(log_name: str = "server.log", *, env: dict | None = None, startup_s: float = 60.0,
+           poll_rss_s: float | None = None) -> Iterator[Server]:
+    """`streamlit run dashboard.py` on 127.0.0.1:<free port>; terminated (then killed) on exit.
+
+    The server inherits this environment; OPENBLAS_NUM_THREADS is deliberately *not* forced here
+    (the dashboard limits BLAS threads itself). With `poll_rss_s`, VmRSS is sampled that often.
+    """
+    port = free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log_path = ARTIFACTS / log_name
+    full_env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+        server = Server(f"http://127.0.0.1:{port}", proc, log_path)
+        stop = threading.Event()
+        poller = None
+        if poll_rss_s:
+            def poll() -> None:
+                while not stop.wait(poll_rss_s):
+                    kb = proc_status_kb(proc.pid, "VmRSS")
+                    if kb:
+                        server.rss_samples.append(kb)
+            poller = threading.Thread(target=poll, daemon=True)
+            poller.start()
+        try:
+            wait_healthy(server.url, proc, startup_s)
+            yield server
+        finally:
+            stop.set()
+            if poller is not None:
+                poller.join(timeout=5)
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+
+def browser_missing() -> str | None:
+    """Why no real browser can be driven here, or None."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright Python package is not installed"
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is missing (apt-get install chromium)"
+    return None
+
+
+def launch_kwargs() -> dict:
+    """Debian's chromium for Playwright's `chromium.launch` (never `playwright install`)."""
+    return {"executable_path": str(CHROMIUM), "args": list(CHROMIUM_ARGS)}

@@ -1,0 +1,99 @@
+"""Classroom load: one BLAS thread in the served process, and a bounded number of training runs.
+
+Streamlit runs every browser session as a thread of one process. Thirty sessions training at
+once would thrash the CPU (and each BLAS call would start its own threads), so runs take a
+*training slot* first: at most `slot_count()` runs train at a time, the others wait in FIFO order
+and their page says so. The slots are one process-wide object made by `st.cache_resource`.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import numpy  # noqa: F401  (loads BLAS, so that the limit below applies to it)
+import streamlit as st
+from threadpoolctl import threadpool_limits
+
+# The server imports numpy (and starts its BLAS thread pool) before dashboard.py runs, so
+# OPENBLAS_NUM_THREADS set by the app would be too late: limit the pools at import instead.
+# One thread was never slower for these small matrices and holds up with many sessions.
+# threadpoolctl only sees libraries already loaded: numpy (and its BLAS) is imported above.
+threadpool_limits(limits=1)
+
+POLL_S = 0.2  # a waiting session checks its place (and whether it was interrupted) this often
+
+
+def slot_count(cpus: int | None = None) -> int:
+    """Concurrent training runs: one per core (at least one)."""
+    return max(1, cpus if cpus is not None else (os.cpu_count() or 1))
+
+
+class TrainingSlots:
+    """A FIFO counting semaphore that can say how many sessions wait ahead of a given one."""
+
+    def __init__(self, slots: int):
+        self.slots = slots
+        self._cond = threading.Condition()
+        self._queue: deque[object] = deque()
+        self._busy = 0
+
+    @property
+    def busy(self) -> int:
+        return self._busy
+
+    @property
+    def waiting(self) -> int:
+        return len(self._queue)
+
+    def _try_take(self, ticket: object) -> int | None:
+        """None if `ticket` got a slot now, else how many tickets wait ahead of it."""
+        if self._busy < self.slots and self._queue and self._queue[0] is ticket:
+            self._queue.popleft()
+            self._busy += 1
+            return None
+        return self._queue.index(ticket)
+
+    @contextmanager
+    def slot(self, on_wait: Callable[[int], None] | None = None,
+             poll_s: float = POLL_S) -> Iterator[None]:
+        """Hold a slot for the `with` body. While waiting, `on_wait(ahead)` is called every
+        `poll_s` seconds (it may raise, e.g. Streamlit's rerun: the place is given up). The
+        slot is always released, also when the body is interrupted."""
+        ticket = object()
+        acquired = False
+        with self._cond:
+            self._queue.append(ticket)
+        try:
+            while True:
+                with self._cond:
+                    ahead = self._try_take(ticket)
+                    if ahead is None:
+                        acquired = True
+                        break
+                    if on_wait is None:
+                        self._cond.wait(poll_s)
+                        continue
+                on_wait(ahead)  # outside the lock: may draw, may raise
+                with self._cond:
+                    if self._try_take(ticket) is None:
+                        acquired = True
+                        break
+                    self._cond.wait(poll_s)
+            yield
+        finally:
+            with self._cond:
+                if acquired:
+                    self._busy -= 1
+                else:
+                    self._queue.remove(ticket)
+                self._cond.notify_all()
+
+
+@st.cache_resource(show_spinner=False)
+def training_slots() -> TrainingSlots:
+    """The server's one set of training slots, shared by every session."""
+    return TrainingSlots(slot_count())
