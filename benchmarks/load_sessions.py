@@ -49,6 +49,8 @@ class Report:
     max_s: float
     peak_rss_mb: float
     server_cpu_s: float
+    browser_cpu_s: float
+    machine_busy: float            # share of all cores busy during the run (0..1)
     expected_fingerprint: str
     fingerprints_equal: bool
     waited: int
@@ -59,6 +61,7 @@ class Report:
         return (f"sessions {self.sessions}: completed {self.completed}, "
                 f"median {self.median_s:.2f} s, p95 {self.p95_s:.2f} s, max {self.max_s:.2f} s, "
                 f"server peak RSS {self.peak_rss_mb:.0f} MB, server CPU {self.server_cpu_s:.1f} s, "
+                f"browser CPU {self.browser_cpu_s:.1f} s, machine busy {self.machine_busy:.0%}, "
                 f"fingerprints equal "
                 f"{self.fingerprints_equal} (expected {self.expected_fingerprint}), "
                 f"{self.waited} sessions showed the waiting state, wall {self.wall_s:.1f} s")
@@ -79,8 +82,12 @@ def expected_fingerprint() -> str:
     return train(TrainConfig()).fingerprint()
 
 
-async def _one(browser, url: str, session: Session, timeout_s: float, started: float) -> None:
-    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+async def _one(browser, url: str, session: Session, timeout_s: float, started: float,
+               contexts: list) -> None:
+    """One student: open the default page, wait for the finished run. The page stays open
+    (connected to the server) until every session is done."""
+    context = await browser.new_context(viewport={"width": 1024, "height": 700})
+    contexts.append(context)
     try:
         page = await context.new_page()
         page.set_default_timeout(timeout_s * 1000)
@@ -103,22 +110,31 @@ async def _one(browser, url: str, session: Session, timeout_s: float, started: f
         session.first_status_s = first / 1000 - t0 if first else None
     except Exception as exc:  # a timeout or a crashed page: reported, never raised
         session.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
-    finally:
-        await context.close()
 
 
-async def _drive(url: str, n: int, timeout_s: float) -> list[Session]:
+async def _drive(url: str, n: int, timeout_s: float) -> tuple[list[Session], dict]:
+    """The sessions, and (until the last one finished) the wall time, the CPU seconds the
+    browser's processes used and the share of the machine's cores that were busy."""
     from playwright.async_api import async_playwright
 
     sessions = [Session(i) for i in range(n)]
+    contexts: list = []
     async with async_playwright() as p:
         browser = await p.chromium.launch(**serving.launch_kwargs())
         try:
+            before, (busy0, total0) = serving.chromium_cpu_seconds(), serving.machine_cpu()
             started = time.perf_counter()
-            await asyncio.gather(*(_one(browser, url, s, timeout_s, started) for s in sessions))
+            await asyncio.gather(*(_one(browser, url, s, timeout_s, started, contexts)
+                                   for s in sessions))
+            busy1, total1 = serving.machine_cpu()
+            usage = {"wall_s": time.perf_counter() - started,
+                     "browser_cpu_s": serving.chromium_cpu_seconds() - before,
+                     "machine_busy": (busy1 - busy0) / max(total1 - total0, 1e-9)}
+            for context in contexts:
+                await context.close()
         finally:
             await browser.close()
-    return sessions
+    return sessions, usage
 
 
 def run_load(n: int, *, timeout_s: float = 120.0, env: dict | None = None,
@@ -128,10 +144,8 @@ def run_load(n: int, *, timeout_s: float = 120.0, env: dict | None = None,
         raise ValueError(f"sessions must be in 1..{MAX_SESSIONS}; got {n}")
     expected = expected_fingerprint()  # alone, before the server starts
     with serving.served(log_name, env=env, poll_rss_s=0.2) as server:
-        wall = time.perf_counter()
-        sessions = asyncio.run(asyncio.wait_for(_drive(server.url, n, timeout_s),
-                                                timeout_s + 60))
-        wall = time.perf_counter() - wall
+        sessions, usage = asyncio.run(asyncio.wait_for(_drive(server.url, n, timeout_s),
+                                                       timeout_s + 60))
         peak = serving.peak_rss_mb(server)
         cpu = serving.cpu_seconds(server.pid)
     times = [s.seconds for s in sessions if s.seconds is not None and s.status == "Completed"]
@@ -139,9 +153,10 @@ def run_load(n: int, *, timeout_s: float = 120.0, env: dict | None = None,
         sessions=n, completed=len(times),
         median_s=statistics.median(times) if times else float("nan"),
         p95_s=percentile(times, 95), max_s=max(times) if times else float("nan"),
-        peak_rss_mb=peak, server_cpu_s=cpu, expected_fingerprint=expected,
+        peak_rss_mb=peak, server_cpu_s=cpu, browser_cpu_s=usage["browser_cpu_s"],
+        machine_busy=usage["machine_busy"], expected_fingerprint=expected,
         fingerprints_equal=all(s.fingerprint == expected for s in sessions),
-        waited=sum(s.waited for s in sessions), wall_s=wall,
+        waited=sum(s.waited for s in sessions), wall_s=usage["wall_s"],
         errors=[f"session {s.index}: {s.error}" for s in sessions if s.error])
     return report, sessions
 

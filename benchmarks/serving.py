@@ -84,6 +84,27 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far, from /proc/stat."""
+    with open("/proc/stat") as f:
+        ticks = [int(x) for x in f.readline().split()[1:]]
+    hz = os.sysconf("SC_CLK_TCK")
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)
+    return (sum(ticks) - idle) / hz, sum(ticks) / hz
+
+
+def chromium_cpu_seconds() -> float:
+    """CPU seconds used so far by every running chromium process (browser, GPU, renderers)."""
+    total = 0.0
+    for status in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if status.read_text().strip() == "chromium":
+                total += cpu_seconds(int(status.parent.name))
+        except (OSError, ValueError):
+            continue
+    return total
+
+
 @contextmanager
 def served(log_name: str = "server.log", *, env: dict | None = None, startup_s: float = 60.0,
            poll_rss_s: float | None = None) -> Iterator[Server]:

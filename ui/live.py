@@ -85,7 +85,9 @@ class Progress:
 
 
 def waiting_text(ahead: int) -> str:
-    return f"Waiting for a free training slot ({ahead} ahead)…"
+    """The progress line while other sessions hold every training slot."""
+    place = f"{ahead} ahead" if ahead else "next in line"
+    return f"Waiting for a free training slot ({place})… other sessions are training."
 
 
 def train_live(config: TrainConfig, data: Dataset | None, key: str,
