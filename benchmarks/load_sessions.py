@@ -52,7 +52,8 @@ class Report:
     browser_cpu_s: float
     machine_busy: float            # share of all cores busy during the run (0..1)
     expected_fingerprint: str
-    fingerprints_equal: bool
+    fingerprints_equal: bool       # every session completed with the expected fingerprint
+    fingerprint_mismatches: int    # finished sessions whose numbers differ from the lone run
     waited: int
     wall_s: float
     errors: list
@@ -156,6 +157,8 @@ def run_load(n: int, *, timeout_s: float = 120.0, env: dict | None = None,
         peak_rss_mb=peak, server_cpu_s=cpu, browser_cpu_s=usage["browser_cpu_s"],
         machine_busy=usage["machine_busy"], expected_fingerprint=expected,
         fingerprints_equal=all(s.fingerprint == expected for s in sessions),
+        fingerprint_mismatches=sum(bool(s.fingerprint) and s.fingerprint != expected
+                                   for s in sessions),
         waited=sum(s.waited for s in sessions), wall_s=usage["wall_s"],
         errors=[f"session {s.index}: {s.error}" for s in sessions if s.error])
     return report, sessions
