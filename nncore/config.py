@@ -151,10 +151,15 @@ def parse_field(name: str, value: Any) -> Any:
     return _parse_number(spec, value)
 
 
+def n_weights(hidden: tuple[int, ...], classes: int, n_inputs: int = 2) -> int:
+    """Weights (not biases) of the network n_inputs -> hidden... -> classes."""
+    sizes = (n_inputs, *hidden, classes)
+    return sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+
+
 def check_work(config, n_train: int, n_val: int, n_classes: int | None = None) -> None:
     """ValueError naming `epochs` if the run would cost more than MAX_WORK multiply-adds."""
-    sizes = (2, *config.hidden, n_classes or config.classes)
-    weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    weights = n_weights(config.hidden, n_classes or config.classes)
     per_epoch = 3 * n_train * weights + n_val * weights  # forward + backward, validation
     most = int(MAX_WORK // per_epoch)
     if most < 1:

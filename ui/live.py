@@ -13,6 +13,7 @@ import numpy as np
 import streamlit as st
 
 from nncore import Dataset, TrainConfig, decision_grid, train_stream
+from nncore.config import n_weights
 
 from .runs import RunView, view_from_history
 from .slots import training_slots
@@ -56,8 +57,7 @@ def store(key: str, view: RunView) -> None:
 
 def chunk_for(config: TrainConfig, n_points: int) -> int:
     """Epochs between yields: cheap models yield every ~CHUNK_TARGET_MS, big ones every epoch."""
-    sizes = (2, *config.hidden, max(config.classes, 2))
-    weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    weights = n_weights(config.hidden, max(config.classes, 2))
     est_ms = 0.15 + n_points * weights / 3e6
     return int(np.clip(round(CHUNK_TARGET_MS / est_ms), 1, 200))
 
