@@ -8,7 +8,6 @@ and their page says so. The slots are one process-wide object made by `st.cache_
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -27,9 +26,15 @@ threadpool_limits(limits=1)
 POLL_S = 0.2  # a waiting session checks its place (and whether it was interrupted) this often
 
 
-def slot_count(cpus: int | None = None) -> int:
-    """Concurrent training runs: one per core (at least one)."""
-    return max(1, cpus if cpus is not None else (os.cpu_count() or 1))
+def slot_count() -> int:
+    """Concurrent training runs in this process: one.
+
+    Sessions are threads of one process and share its interpreter lock; the engine's many
+    small NumPy calls hand that lock back and forth, so two runs side by side as threads took
+    1.78x as long as the same two runs one after the other (`python -m benchmarks.bench_threads`,
+    2 cores, OPENBLAS_NUM_THREADS=1: 0.73 s vs 0.41 s). One slot is the fastest in-process order.
+    """
+    return 1
 
 
 class TrainingSlots:

@@ -1,48 +1,63 @@
-"""Classroom load, reduced for CI: 10 browser sessions open the default page of one server at
-once. The full 30-session run is `python -m benchmarks.load_sessions --sessions 30`.
+"""Classroom load in CI: the real server, 30 sessions at once, as clients of Streamlit's own
+websocket protocol (benchmarks/ws_client.py), so that the machine's cores measure the server, not
+30 browsers' rendering (in a classroom each browser runs on a student's machine). The benchmark
+is `python -m benchmarks.load_sessions --sessions 30`; `--client chromium` drives real pages.
 
-One load run per module; its properties are separate tests so that a slow machine (the 10
-headless Chromium contexts share the cores with the server: the browser uses ~5x the server's
-CPU) shows up as the p95 test failing alone, not hiding the correctness results."""
-
-import os
+One load run per module; its properties are separate tests so that a slow machine shows up as
+the p95 test failing alone, not hiding the correctness results. A second module-level run gives
+every session its own seed, so no session's numbers can come from another session's run.
+"""
 
 import pytest
 
-from benchmarks import load_sessions, serving
+from benchmarks import load_sessions
 
 pytestmark = pytest.mark.load
 
-SESSIONS = 10
-P95_LIMIT_S = 30.0
+SESSIONS = 30          # the classroom of the issue: the websocket clients make it cheap
+P95_LIMIT_S = 30.0     # the issue's target on a 2-core machine
 RSS_LIMIT_MB = 1536.0
 
 
 @pytest.fixture(scope="module")
-def load():
-    reason = serving.browser_missing()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason} (CI is set: the load test must run)")
-        pytest.skip(reason)
+def same():
     report, sessions = load_sessions.run_load(SESSIONS, timeout_s=90.0)
     print("\n" + report.lines())
     return report, sessions
 
 
-def test_every_session_completes_with_the_numbers_of_the_run_alone(load):
-    report, sessions = load
+@pytest.fixture(scope="module")
+def distinct():
+    report, sessions = load_sessions.run_load(10, seeds="distinct", timeout_s=90.0,
+                                              log_name="load-distinct-server.log")
+    print("\n" + report.lines())
+    return report, sessions
+
+
+def test_every_session_completes_with_the_numbers_of_the_run_alone(same):
+    report, sessions = same
     assert report.completed == SESSIONS, report.errors
-    assert report.fingerprints_equal, [(s.index, s.fingerprint) for s in sessions]
+    assert report.fingerprints_equal, [(s.index, s.fingerprint, s.expected) for s in sessions]
 
 
-def test_server_memory_stays_under_the_limit(load):
-    report, _ = load
+def test_sessions_that_wait_are_told_so(same):
+    report, _ = same
+    # One training slot: while the first session trains, the others show the waiting state.
+    assert report.waited >= SESSIONS // 2, report.lines()
+
+
+def test_server_memory_stays_under_the_limit(same):
+    report, _ = same
     assert report.peak_rss_mb < RSS_LIMIT_MB, report.lines()
 
 
-@pytest.mark.xfail(strict=False, reason="p95 < 30 s is not met on this 2-core box: the 10 "
-                   "headless Chromium clients use 5-8x the server's CPU (issue 4 note)")
-def test_p95_completion_time(load):
-    report, _ = load
+def test_p95_completion_time(same):
+    report, _ = same
     assert report.p95_s < P95_LIMIT_S, report.lines()
+
+
+def test_sessions_with_different_seeds_each_get_their_own_numbers(distinct):
+    report, sessions = distinct
+    assert report.completed == len(sessions), report.errors
+    assert len({s.expected for s in sessions}) == len(sessions)  # really ten different runs
+    assert report.fingerprints_equal, [(s.index, s.fingerprint, s.expected) for s in sessions]

@@ -16,12 +16,6 @@ def test_blas_pools_are_limited_to_one_thread_at_import():
     assert all(pool["num_threads"] == 1 for pool in info), info
 
 
-def test_one_slot_per_core_at_least_one():
-    assert slot_count(2) == 2
-    assert slot_count(0) == 1
-    assert slot_count() >= 1
-
-
 def test_at_most_n_run_at_once_and_waiters_see_their_place():
     pool = TrainingSlots(2)
     running, peak, seen = [0], [0], {}
