@@ -10,6 +10,9 @@ import numpy as np
 
 MAX_ROWS = 20_000
 MAX_CLASSES = 10
+# Coordinates beyond this overflow the float32 network's activations long before it learns
+# (1e300 even becomes inf when cast): reject them with a message instead.
+MAX_ABS_COORD = 1e6
 FORMAT = "a CSV with three columns x1, x2, label (an optional header row, numbers only)"
 
 
@@ -39,6 +42,9 @@ def _number(cell: str, row: int, column: str) -> float:
         raise CsvError(f"row {row}: {column} is {cell.strip()[:20]!r}, not a number") from None
     if not math.isfinite(x):
         raise CsvError(f"row {row}: {column} is {cell.strip()!r}; only finite numbers are allowed")
+    if column != "label" and abs(x) > MAX_ABS_COORD:
+        raise CsvError(f"row {row}: {column} is {cell.strip()[:20]!r}; coordinates must be "
+                       f"between -{MAX_ABS_COORD:,.0f} and {MAX_ABS_COORD:,.0f} (rescale the data)")
     return x
 
 

@@ -59,6 +59,8 @@ BAD = [
     (b"1,abc,0\n2,2,1\n", "row 1: x2 is 'abc', not a number"),
     (b"1,nan,0\n2,2,1\n", "only finite numbers"),
     (b"1,2,inf\n", "only finite numbers"),
+    (b"1e300,2,0\n2,2,1\n", "coordinates must be between -1,000,000 and 1,000,000"),
+    (b"1,-2000000,0\n2,2,1\n", "row 1: x2 is '-2000000'"),
     (b"1,2,0\n3,4,0\n", "at least 2 classes"),
     (b"1,2,0.5\n2,2,1\n", "whole numbers"),
     (b"\x00\x01\x02\x03binary", "binary"),
