@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ui import session, sidebar
+from ui import session, sidebar, slots
 
 st.set_page_config(page_title="Regularisation Lab", page_icon=":material/science:", layout="wide",
                    initial_sidebar_state="expanded")
+slots.training_slots()  # the server's training workers start now, while the page draws
 session.init_session()
 sidebar.render_sidebar()
 config, error = session.current_config()

@@ -14,7 +14,8 @@ resident memory (VmHWM and polled VmRSS of the server process) and whether every
 fingerprint equals `nncore.train(config).fingerprint()` of the same config computed alone in this
 process. `--seeds distinct` gives session i the seed i + 1 (so no run can be answered from
 another's result); `--rounds R` opens the N sessions R times, one round after the other, and
-reports the server's resident memory after each (sessions that closed must not pile up).
+reports the resident memory of the server and its training workers after each (sessions that
+closed must not pile up).
 The server is always killed, also on error or Ctrl-C.
 """
 
@@ -59,8 +60,9 @@ class Report:
     median_s: float
     p95_s: float
     max_s: float
-    peak_rss_mb: float
-    server_cpu_s: float
+    peak_rss_mb: float            # the server process
+    peak_total_rss_mb: float      # the server and its training workers together
+    server_cpu_s: float           # the server and its training workers
     client_cpu_s: float            # this process (ws) or every chromium process (chromium)
     machine_busy: float            # share of all cores busy during the run (0..1)
     fingerprints_equal: bool       # every session completed with its config's lone fingerprint
@@ -78,7 +80,9 @@ class Report:
         return (f"sessions {self.sessions} ({self.client} clients, {self.seeds} seeds): "
                 f"completed {self.completed}, "
                 f"median {self.median_s:.2f} s, p95 {self.p95_s:.2f} s, max {self.max_s:.2f} s, "
-                f"server peak RSS {self.peak_rss_mb:.0f} MB, server CPU {self.server_cpu_s:.1f} s, "
+                f"server peak RSS {self.peak_rss_mb:.0f} MB "
+                f"({self.peak_total_rss_mb:.0f} MB with its workers), "
+                f"server CPU {self.server_cpu_s:.1f} s, "
                 f"client CPU {self.client_cpu_s:.1f} s, machine busy {self.machine_busy:.0%}, "
                 f"fingerprints equal {self.fingerprints_equal} "
                 f"({self.fingerprint_mismatches} mismatched), "
@@ -231,21 +235,22 @@ def run_load(n: int, *, client: str = "ws", seeds: str = "same", rounds: int = 1
     sessions = plan(n, seeds)  # the lone runs, before the server starts
     after_rounds = []
     with serving.served(log_name, env=env, poll_rss_s=0.2) as server:
-        cpu0 = serving.cpu_seconds(server.pid)
+        cpu0 = serving.tree_cpu_seconds(server.pid)
         usage = _drive(client, server.url, sessions, timeout_s)
-        cpu = serving.cpu_seconds(server.pid) - cpu0
+        cpu = serving.tree_cpu_seconds(server.pid) - cpu0
         for _ in range(rounds):
             if after_rounds:  # later rounds: fresh sessions, same configs
                 _drive(client, server.url, plan(n, seeds), timeout_s)
             time.sleep(settle_s)
-            after_rounds.append((serving.proc_status_kb(server.pid, "VmRSS") or 0) / 1024)
-        peak = serving.peak_rss_mb(server)
+            after_rounds.append(serving.tree_rss_kb(server.pid) / 1024)
+        peak, peak_total = serving.peak_rss_mb(server), serving.peak_tree_rss_mb(server)
     times = [s.seconds for s in sessions if s.seconds is not None and s.status == "Completed"]
     report = Report(
         sessions=n, client=client, seeds=seeds, completed=len(times),
         median_s=statistics.median(times) if times else float("nan"),
         p95_s=percentile(times, 95), max_s=max(times) if times else float("nan"),
-        peak_rss_mb=peak, server_cpu_s=cpu, client_cpu_s=usage["client_cpu_s"],
+        peak_rss_mb=peak, peak_total_rss_mb=peak_total, server_cpu_s=cpu,
+        client_cpu_s=usage["client_cpu_s"],
         machine_busy=usage["machine_busy"],
         fingerprints_equal=all(s.fingerprint == s.expected for s in sessions),
         fingerprint_mismatches=sum(bool(s.fingerprint) and s.fingerprint != s.expected

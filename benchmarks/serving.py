@@ -50,6 +50,7 @@ class Server:
     proc: subprocess.Popen
     log_path: Path
     rss_samples: list[int] = field(default_factory=list)  # polled VmRSS in kB
+    tree_rss_samples: list[int] = field(default_factory=list)  # ... of it and its children
 
     @property
     def pid(self) -> int:
@@ -72,6 +73,39 @@ def peak_rss_mb(server: Server) -> float:
     """The server's peak resident memory so far: VmHWM, or the largest polled VmRSS."""
     hwm = proc_status_kb(server.pid, "VmHWM") or 0
     return max([hwm, *server.rss_samples]) / 1024
+
+
+def peak_tree_rss_mb(server: Server) -> float:
+    """The largest polled sum of VmRSS over the server and its child processes (the training
+    workers), at least the server's own peak."""
+    return max([*server.tree_rss_samples, 0]) / 1024 or peak_rss_mb(server)
+
+
+def children(pid: int) -> list[int]:
+    """Every descendant process of `pid` (from /proc/<n>/stat's parent field)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        kids = [child for child, p in parents.items() if p == parent]
+        found += kids
+        frontier += kids
+    return found
+
+
+def tree_rss_kb(pid: int) -> int:
+    """VmRSS of `pid` plus every descendant's, in kB."""
+    return sum(proc_status_kb(p, "VmRSS") or 0 for p in [pid, *children(pid)])
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of `pid` and its living descendants (the workers live as long as it)."""
+    return sum(cpu_seconds(p) for p in [pid, *children(pid)])
 
 
 def cpu_seconds(pid: int) -> float:
@@ -131,6 +165,7 @@ def served(log_name: str = "server.log", *, env: dict | None = None, startup_s: 
                     kb = proc_status_kb(proc.pid, "VmRSS")
                     if kb:
                         server.rss_samples.append(kb)
+                        server.tree_rss_samples.append(tree_rss_kb(proc.pid))
             poller = threading.Thread(target=poll, daemon=True)
             poller.start()
         try:

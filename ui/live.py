@@ -1,5 +1,6 @@
-"""Live training: stream nncore.train_stream into placeholders, throttled; keep partial results;
-cache completed runs per (config, data) so that coming back to a config does not retrain."""
+"""Live training: a worker process trains (ui.trainer) and its snapshots are drawn into
+placeholders, throttled; partial results are kept; completed runs are cached per (config, data)
+so that coming back to a config does not retrain."""
 
 from __future__ import annotations
 
@@ -7,16 +8,16 @@ import hashlib
 import json
 import time
 from collections.abc import Callable
-from contextlib import closing
 
 import numpy as np
 import streamlit as st
 
-from nncore import Dataset, TrainConfig, decision_grid, train_stream
+from nncore import Dataset, TrainConfig
 from nncore.config import n_weights
 
-from .runs import RunView, view_from_history
+from .runs import RunView
 from .slots import training_slots
+from .trainer import Job, TrainerCrashed  # noqa: F401  (re-exported for pages)
 
 REDRAW_S = 0.25         # at most one redraw per quarter second
 # A browser's first run in a session: its widgets and charts are lazy-loaded components that
@@ -62,12 +63,6 @@ def chunk_for(config: TrainConfig, n_points: int) -> int:
     return int(np.clip(round(CHUNK_TARGET_MS / est_ms), 1, 200))
 
 
-def grid_of(history, resolution: int):
-    """Decision regions for the model as it is now, or None if its outputs are not finite."""
-    xs, ys, probs = decision_grid(history.model, history.data.X, resolution=resolution)
-    return (xs, ys, probs) if np.all(np.isfinite(probs)) else None
-
-
 class Progress:
     """Epochs done, elapsed seconds and epochs/s of the current run."""
 
@@ -95,56 +90,45 @@ def train_live(config: TrainConfig, data: Dataset | None, key: str,
                on_wait: Callable[[int], None] | None = None) -> RunView | None:
     """Train while drawing snapshots at most every REDRAW_S seconds; return the final view.
 
-    The run first takes one of the server's training slots (ui.slots); while it waits,
-    `on_wait(ahead)` is called whenever its place in the queue changes. If Streamlit interrupts
-    the script (a widget changed: RerunException at the next st.* call), the slot or the place
-    in the queue is given up, the generator is closed and the partial result is kept in session
-    state.
+    The run first takes one of the server's training slots (ui.slots), a worker process that
+    trains and sends snapshots back (ui.trainer); while it waits, `on_wait(ahead)` is called
+    whenever its place in the queue changes. If Streamlit interrupts the script (a widget
+    changed: RerunException at the next st.* call; or Stop), the place in the queue is given
+    up, or the worker's job is stopped and its partial result kept in session state.
     """
     n_points = config.samples * config.classes * 2 if data is None else len(data.y) * 2
-    history, last_grid, last_draw = None, None, 0.0
     ss = st.session_state
     pace = REDRAW_S if ss.get("pg_warm") else WARMUP_REDRAW_S
+    job = Job(config, data, chunk=chunk_for(config, n_points), pace_s=pace,
+              live_resolution=LIVE_RESOLUTION, final_resolution=FINAL_RESOLUTION)
     shown: list[int] = []
 
+    def tick() -> None:
+        _ = "pg_running" in ss  # a session-state access is a Streamlit yield point
+
     def waiting(ahead: int) -> None:
-        _ = "pg_running" in ss  # a Streamlit yield point: a widget change ends the wait
+        tick()  # a widget change ends the wait
         if on_wait is not None and shown[-1:] != [ahead]:
             on_wait(ahead)
             shown.append(ahead)
 
     ss["pg_running"] = key
+    trainer = None
     try:
-        with (training_slots().slot(waiting),
-              closing(train_stream(config, data, chunk=chunk_for(config, n_points))) as stream):
+        with training_slots().slot(waiting) as trainer:
             progress = Progress(config.epochs)
-            if pace > REDRAW_S:
-                last_draw = time.perf_counter()  # first redraw after `pace`, not at once
-            for history in stream:
-                if history.status != "running":  # the final yield: the caller draws it
-                    break
-                if time.perf_counter() - last_draw < pace:
-                    _ = "pg_running" in ss  # a session-state access is a Streamlit yield point
-                    continue
-                last_grid = grid_of(history, LIVE_RESOLUTION) or last_grid
-                draw(view_from_history(history, last_grid), progress)
-                last_draw = time.perf_counter()
+            for snapshot in trainer.train(job, tick):
+                if snapshot.status == "running":
+                    draw(snapshot, progress)
     except BaseException as exc:
         if type(exc).__name__ == "StopException":  # Streamlit's own Stop: keep the run too
             ss["pg_stopped_key"] = key
         raise
     finally:
-        view = _final_view(history, last_grid)
+        view = trainer.last if trainer is not None else None
         if view is not None:
             ss["pg_result"] = {"key": key, "view": view}
         ss["pg_running"] = None
     if view is not None:
         store(key, view)
     return view
-
-
-def _final_view(history, last_grid) -> RunView | None:
-    if history is None:
-        return None
-    grid = grid_of(history, FINAL_RESOLUTION) or last_grid
-    return view_from_history(history, grid)

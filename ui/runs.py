@@ -9,7 +9,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 SERIES = ("data_loss", "reg_loss", "accuracy", "val_loss", "val_accuracy", "learning_rate")
 NEAR_ZERO = 1e-3
@@ -65,6 +64,8 @@ def view_from_history(history, grid) -> RunView:
 
 def history_csv(view: RunView) -> bytes:
     """One row per recorded epoch: epoch, the six series and the total loss."""
+    import pandas as pd  # not at import: the training workers import this module (ui.trainer)
+
     frame = pd.DataFrame({"epoch": view.epoch, **view.series})
     frame.insert(3, "loss", frame["data_loss"] + frame["reg_loss"])
     return frame.to_csv(index=False).encode()
@@ -122,8 +123,10 @@ LOG_COLUMNS = {"accuracy": "train acc", "val_accuracy": "val acc", "loss": "trai
                "val_loss": "val loss", "reg_loss": "reg loss", "near_zero_weights": "w≈0 share"}
 
 
-def log_frame(log: list[dict]) -> pd.DataFrame:
+def log_frame(log: list[dict]):
     """The log as a table, newest first, numbered from 1 in the order the runs happened."""
+    import pandas as pd
+
     frame = pd.DataFrame(log).drop(columns=["key"], errors="ignore")
     if frame.empty:
         return frame

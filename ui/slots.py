@@ -3,19 +3,25 @@
 Streamlit runs every browser session as a thread of one process. Thirty sessions training at
 once would thrash the CPU (and each BLAS call would start its own threads), so runs take a
 *training slot* first: at most `slot_count()` runs train at a time, the others wait in FIFO order
-and their page says so. The slots are one process-wide object made by `st.cache_resource`.
+and their page says so. A slot is one worker process (ui.trainer.Trainer), so the runs that do
+train at once use a core each instead of taking turns on the server's interpreter lock. The
+slots are one process-wide object made by `st.cache_resource`.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import numpy  # noqa: F401  (loads BLAS, so that the limit below applies to it)
 import streamlit as st
 from threadpoolctl import threadpool_limits
+
+from .trainer import Trainer
 
 # The server imports numpy (and starts its BLAS thread pool) before dashboard.py runs, so
 # OPENBLAS_NUM_THREADS set by the app would be too late: limit the pools at import instead.
@@ -26,25 +32,21 @@ threadpool_limits(limits=1)
 POLL_S = 0.2  # a waiting session checks its place (and whether it was interrupted) this often
 
 
-def slot_count() -> int:
-    """Concurrent training runs in this process: one.
-
-    Sessions are threads of one process and share its interpreter lock; the engine's many
-    small NumPy calls hand that lock back and forth, so two runs side by side as threads took
-    1.78x as long as the same two runs one after the other (`python -m benchmarks.bench_threads`,
-    2 cores, OPENBLAS_NUM_THREADS=1: 0.73 s vs 0.41 s). One slot is the fastest in-process order.
-    """
-    return 1
+def slot_count(cpus: int | None = None) -> int:
+    """Concurrent training runs: one worker process per core (at least one)."""
+    return max(1, cpus if cpus is not None else (os.cpu_count() or 1))
 
 
 class TrainingSlots:
-    """A FIFO counting semaphore that can say how many sessions wait ahead of a given one."""
+    """A FIFO counting semaphore that can say how many sessions wait ahead of a given one.
+    Each slot holds a resource (a worker process; None in tests) that its holder may use."""
 
-    def __init__(self, slots: int):
+    def __init__(self, slots: int, make: Callable[[], Any] | None = None):
         self.slots = slots
         self._cond = threading.Condition()
         self._queue: deque[object] = deque()
         self._busy = 0
+        self._free = [make() if make is not None else None for _ in range(slots)]
 
     @property
     def busy(self) -> int:
@@ -64,12 +66,14 @@ class TrainingSlots:
 
     @contextmanager
     def slot(self, on_wait: Callable[[int], None] | None = None,
-             poll_s: float = POLL_S) -> Iterator[None]:
-        """Hold a slot for the `with` body. While waiting, `on_wait(ahead)` is called every
-        `poll_s` seconds (it may raise, e.g. Streamlit's rerun: the place is given up). The
-        slot is always released, also when the body is interrupted."""
+             poll_s: float = POLL_S) -> Iterator[Any]:
+        """Hold a slot for the `with` body, which gets the slot's resource. While waiting,
+        `on_wait(ahead)` is called every `poll_s` seconds (it may raise, e.g. Streamlit's
+        rerun: the place is given up). The slot is always released, also when the body is
+        interrupted."""
         ticket = object()
         acquired = False
+        resource = None
         with self._cond:
             self._queue.append(ticket)
         try:
@@ -77,7 +81,7 @@ class TrainingSlots:
                 with self._cond:
                     ahead = self._try_take(ticket)
                     if ahead is None:
-                        acquired = True
+                        acquired, resource = True, self._free.pop()
                         break
                     if on_wait is None:
                         self._cond.wait(poll_s)
@@ -85,14 +89,15 @@ class TrainingSlots:
                 on_wait(ahead)  # outside the lock: may draw, may raise
                 with self._cond:
                     if self._try_take(ticket) is None:
-                        acquired = True
+                        acquired, resource = True, self._free.pop()
                         break
                     self._cond.wait(poll_s)
-            yield
+            yield resource
         finally:
             with self._cond:
                 if acquired:
                     self._busy -= 1
+                    self._free.append(resource)
                 else:
                     self._queue.remove(ticket)
                 self._cond.notify_all()
@@ -100,5 +105,6 @@ class TrainingSlots:
 
 @st.cache_resource(show_spinner=False)
 def training_slots() -> TrainingSlots:
-    """The server's one set of training slots, shared by every session."""
-    return TrainingSlots(slot_count())
+    """The server's one set of training slots (one worker process each), shared by every
+    session. The workers are daemon processes: they end with the server."""
+    return TrainingSlots(slot_count(), make=Trainer)

@@ -1,4 +1,5 @@
-"""Training slots: bounded concurrent runs, FIFO places, release on every exit; one BLAS thread."""
+"""Training slots: bounded concurrent runs, FIFO places, release on every exit, a resource (worker)
+per slot; one BLAS thread."""
 
 import threading
 import time
@@ -72,3 +73,14 @@ def test_the_slot_is_released_when_the_body_raises():
 def test_the_server_has_one_shared_set_of_slots():
     assert slots.training_slots() is slots.training_slots()
     assert slots.training_slots().slots == slot_count()
+
+
+def test_each_holder_gets_a_resource_of_its_own_and_gives_it_back():
+    made = []
+    pool = TrainingSlots(2, make=lambda: made.append(object()) or made[-1])
+    assert len(made) == 2
+    with pool.slot() as first, pool.slot() as second:
+        assert {id(first), id(second)} == {id(m) for m in made}
+    with pool.slot() as again:
+        assert any(again is m for m in made)
+    assert len(made) == 2  # made once, reused

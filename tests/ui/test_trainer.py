@@ -1,0 +1,105 @@
+"""Training worker processes (ui.trainer): the same numbers as a run alone, snapshots while
+training, stop keeps the partial run, the engine's errors come back as ValueError, and a dead
+worker is reported and replaced."""
+
+import os
+import signal
+
+import numpy as np
+import pytest
+
+from nncore import Dataset, TrainConfig, train
+from ui.trainer import Job, Trainer, TrainerCrashed, run_job
+
+SMALL = TrainConfig(epochs=301, samples=50)
+
+
+def job(config: TrainConfig, data=None, *, pace_s: float = 0.0, chunk: int = 20) -> Job:
+    return Job(config, data, chunk=chunk, pace_s=pace_s, live_resolution=10,
+               final_resolution=20)
+
+
+@pytest.fixture(scope="module")
+def trainer():
+    worker = Trainer()
+    yield worker
+    worker.close()
+
+
+def test_run_job_gives_the_numbers_of_train_alone_and_snapshots_on_the_way():
+    snapshots = []
+    final = run_job(job(SMALL), lambda: False, snapshots.append)
+    assert final.status == "completed"
+    assert final.fingerprint == train(SMALL).fingerprint()
+    assert snapshots and all(s.status == "running" for s in snapshots)
+    epochs = [len(s.epoch) for s in snapshots]
+    assert epochs == sorted(epochs) and epochs[-1] < len(final.epoch)
+    assert final.grid[2].shape[:2] == (20, 20) and snapshots[0].grid[2].shape[:2] == (10, 10)
+
+
+def test_run_job_stops_when_asked_and_keeps_what_it_learned():
+    calls = []
+    final = run_job(job(SMALL), lambda: calls.append(1) or len(calls) > 3, lambda v: None)
+    assert final.status == "stopped"
+    assert 0 < len(final.epoch) < SMALL.epochs
+
+
+def test_a_worker_process_gives_the_same_numbers_as_this_process(trainer):
+    views = list(trainer.train(job(SMALL, pace_s=0.0), tick=lambda: None))
+    assert [v.status for v in views[:-1]] == ["running"] * (len(views) - 1)
+    assert views[-1] is trainer.last and trainer.last.status == "completed"
+    assert trainer.last.fingerprint == train(SMALL).fingerprint()
+    alone = train(SMALL)
+    np.testing.assert_array_equal(trainer.last.series["data_loss"],
+                                  alone.data_loss[:len(alone.epoch)])
+
+
+def test_an_interrupt_stops_the_job_keeps_the_partial_run_and_the_worker_goes_on(trainer):
+    class Rerun(Exception):
+        pass
+
+    long = TrainConfig(epochs=100_000, samples=50)
+    ticks = []
+
+    def tick():
+        ticks.append(1)
+        if len(ticks) > 3:
+            raise Rerun
+
+    with pytest.raises(Rerun):
+        for _ in trainer.train(job(long, chunk=10), tick):
+            pass
+    assert trainer.last is not None and trainer.last.status == "stopped"
+    assert 0 < len(trainer.last.epoch) < long.epochs
+    views = list(trainer.train(job(SMALL), tick=lambda: None))  # the same worker, next job
+    assert views[-1].fingerprint == train(SMALL).fingerprint()
+
+
+def test_the_engines_rejections_come_back_as_value_errors(trainer):
+    X = np.zeros((200_000, 2), np.float32)  # too much work for this network and epochs
+    y = np.arange(200_000) % 2
+    big = Dataset(X, y, X[:10], y[:10], classes=2)
+    config = TrainConfig(epochs=10_001, hidden=(64,), samples=50, dataset="csv")
+    with pytest.raises(ValueError) as alone:  # the rejection train() makes in this process
+        train(config, big)
+    with pytest.raises(ValueError) as there:
+        list(trainer.train(job(config, big), tick=lambda: None))
+    assert str(there.value) == str(alone.value)
+    views = list(trainer.train(job(SMALL), tick=lambda: None))  # still serving
+    assert views[-1].status == "completed"
+
+
+def test_a_dead_worker_is_reported_then_replaced():
+    worker = Trainer()
+    try:
+        long = TrainConfig(epochs=100_000, samples=50)
+        runs = worker.train(job(long, chunk=10, pace_s=0.0), tick=lambda: None)
+        next(runs)  # training has started
+        os.kill(worker.process.pid, signal.SIGKILL)
+        with pytest.raises(TrainerCrashed):
+            for _ in runs:
+                pass
+        views = list(worker.train(job(SMALL), tick=lambda: None))
+        assert views[-1].fingerprint == train(SMALL).fingerprint()
+    finally:
+        worker.close()

@@ -1,0 +1,211 @@
+"""Training in worker processes, so that sessions train side by side on every core.
+
+Streamlit serves every session as a thread of one process, and threads share one interpreter
+lock: two runs as threads took 1.78x as long as the same two one after the other, two runs as
+processes 0.53x (`python -m benchmarks.bench_threads`, 2 cores). So the server keeps one
+`Trainer` process per core (ui.slots hands them out) and a session's script thread only sends
+the job and draws the snapshots that come back.
+
+The protocol over one duplex pipe, in order:
+    parent -> worker   ("train", Job) · ("stop",) · ("quit",)
+    worker -> parent   ("snapshot", RunView)* then one of
+                       ("final", RunView | None) · ("error", message) · ("crash", message)
+A "stop" makes the running job end at its next chunk and send its final (status "stopped");
+a stop that arrives after the job ended is skipped. The worker imports nncore and ui.runs only
+(no Streamlit), limits BLAS to one thread, and exits when the parent's end of the pipe closes
+(so also when the server dies).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+import numpy as np
+
+from nncore import Dataset, TrainConfig, decision_grid, train_stream
+
+from .runs import RunView, view_from_history
+
+ROOT = Path(__file__).resolve().parents[1]  # where `python -m ui.trainer` finds the ui package
+POLL_S = 0.02          # the session's thread checks the pipe (and for interruption) this often
+STOP_WAIT_S = 5.0      # how long a stopped job may take to send its final view
+
+
+class TrainerCrashed(RuntimeError):
+    """The worker process died or failed outside the engine's own checks."""
+
+
+@dataclass(frozen=True)
+class Job:
+    config: TrainConfig
+    data: Dataset | None
+    chunk: int                 # epochs between the engine's yields
+    pace_s: float              # seconds between snapshots (the first after pace_s too)
+    live_resolution: int       # decision-grid resolution of snapshots
+    final_resolution: int      # ... and of the final view
+
+
+def grid_of(history, resolution: int):
+    """Decision regions for the model as it is now, or None if its outputs are not finite."""
+    xs, ys, probs = decision_grid(history.model, history.data.X, resolution=resolution)
+    return (xs, ys, probs) if np.all(np.isfinite(probs)) else None
+
+
+def run_job(job: Job, should_stop: Callable[[], bool],
+            send: Callable[[RunView], None]) -> RunView | None:
+    """Train `job`, calling `send(snapshot)` every `job.pace_s` seconds; return the final view
+    (status "stopped" if `should_stop()`, checked at every yield of the engine, said so)."""
+    history, last_grid = None, None
+    last_sent = time.perf_counter()
+    with closing(train_stream(job.config, job.data, chunk=job.chunk)) as stream:
+        for history in stream:
+            if history.status != "running" or should_stop():
+                break
+            if time.perf_counter() - last_sent >= job.pace_s:
+                last_grid = grid_of(history, job.live_resolution) or last_grid
+                send(view_from_history(history, last_grid))
+                last_sent = time.perf_counter()
+    if history is None:
+        return None
+    return view_from_history(history, grid_of(history, job.final_resolution) or last_grid)
+
+
+def serve(conn) -> None:
+    """The worker process's loop: one job at a time until "quit" or the pipe closes."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message[0] == "quit":
+            return
+        if message[0] != "train":
+            continue  # a stop for a job that already ended
+        stopped = False
+
+        def should_stop() -> bool:
+            nonlocal stopped
+            while not stopped and conn.poll():
+                stopped = conn.recv()[0] in ("stop", "quit")
+            return stopped
+
+        try:
+            final = run_job(message[1], should_stop, lambda v: conn.send(("snapshot", v)))
+            conn.send(("final", final))
+        except ValueError as exc:  # the engine's own checks, e.g. a CSV too big for the net
+            conn.send(("error", str(exc)))
+        except Exception as exc:  # noqa: BLE001 - reported to the session, the worker lives on
+            conn.send(("crash", f"{type(exc).__name__}: {exc}"))
+
+
+class Trainer:
+    """The parent's handle on one worker process (restarted if it died).
+
+    The worker is `python -m ui.trainer <fd>`, not a multiprocessing child: multiprocessing's
+    spawn re-runs the parent's `__main__` in every child, and in a Streamlit server that is the
+    page script (dashboard.py). The pipe is multiprocessing's (pickles between this project's
+    own two processes; nothing a user sends is unpickled: uploads were parsed into numbers)."""
+
+    def __init__(self):
+        self.last: RunView | None = None  # the final view of the latest job
+        self._start()
+
+    def _start(self) -> None:
+        self.conn, child = multiprocessing.Pipe(duplex=True)
+        fd = child.fileno()
+        self.process = subprocess.Popen([sys.executable, "-m", "ui.trainer", str(fd)],
+                                        pass_fds=(fd,), cwd=ROOT, stdin=subprocess.DEVNULL)
+        child.close()
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def restart(self) -> None:
+        self.close()
+        self._start()
+
+    def close(self) -> None:
+        try:
+            self.conn.send(("quit",))
+        except OSError:
+            pass
+        self.conn.close()
+        try:
+            self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=2)
+
+    def train(self, job: Job, tick: Callable[[], None]) -> Iterator[RunView]:
+        """Send `job`; yield its snapshots and then its final view (status not "running").
+        `tick()` is called before every poll of the pipe and may raise (Streamlit interrupting
+        the script): the job is then stopped before the exception goes on, and its final view
+        is kept in `self.last` like any other. Raises ValueError for the engine's own
+        rejections and TrainerCrashed if the worker failed."""
+        self.last = None
+        if not self.alive():
+            self.restart()
+        self.conn.send(("train", job))
+        in_flight = True
+        try:
+            while True:
+                tick()
+                if not self.conn.poll(POLL_S):
+                    continue
+                try:
+                    kind, payload = self.conn.recv()
+                except (EOFError, OSError) as exc:
+                    in_flight = False
+                    self.restart()
+                    raise TrainerCrashed("the training process ended unexpectedly") from exc
+                if kind == "snapshot":
+                    yield payload
+                    continue
+                in_flight = False
+                self._settle(kind, payload)
+                yield self.last
+                return
+        finally:
+            if in_flight:
+                self._stop()
+
+    def _settle(self, kind: str, payload) -> None:
+        if kind == "final":
+            self.last = payload
+        elif kind == "error":
+            raise ValueError(payload)
+        else:
+            raise TrainerCrashed(str(payload))
+
+    def _stop(self) -> None:
+        """Ask the running job to stop and wait (bounded) for its final view."""
+        deadline = time.monotonic() + STOP_WAIT_S
+        try:
+            self.conn.send(("stop",))
+            while self.conn.poll(max(deadline - time.monotonic(), 0)):
+                kind, payload = self.conn.recv()
+                if kind == "final":
+                    self.last = payload
+                    return
+                if kind != "snapshot":
+                    return
+        except (EOFError, OSError):
+            pass
+        self.restart()  # no answer in time (or it died): a fresh worker for the next job
+
+
+if __name__ == "__main__":  # a worker: `python -m ui.trainer <fd of its end of the pipe>`
+    from ui.trainer import serve as _serve  # the module's own copy, so pickles name ui.trainer
+
+    _serve(Connection(int(sys.argv[1])))
