@@ -9,11 +9,14 @@ from ui import live, panels, runs, session, sidebar, upload
 ss = st.session_state  # every key was set once by ui.session.init_session (dashboard.py)
 
 
-def _stop() -> None:
-    """Stop keeps the partial run just interrupted (saved by the live loop) for this config."""
+def _stop(key: str) -> None:
+    """Stop keeps the partial run just interrupted (saved by the live loop) for this config; a
+    run stopped while it waited for a training slot has none, and stays stopped (not queued
+    again) until Train again."""
     result = ss["pg_result"]
-    if result and result["view"].status == "stopped":
-        ss["pg_stopped_key"] = result["key"]
+    if result and result["key"] == key and result["view"].status != "stopped":
+        return  # it finished before the click arrived: show the finished run
+    ss["pg_stopped_key"] = key
 
 
 def _again(key: str) -> None:
@@ -24,7 +27,7 @@ def _buttons(stop_slot, again_slot, key: str, *, training: bool) -> None:
     """Stop is live while training; Train again once a result is shown (redrawn at the end)."""
     suffix = "" if training else "_idle"
     stop_slot.button("Stop", icon=":material/stop_circle:", key="pg_stop" + suffix,
-                     on_click=_stop, disabled=not training, width="stretch",
+                     on_click=_stop, args=(key,), disabled=not training, width="stretch",
                      help="End this run now and keep what it has learned.")
     again_slot.button("Train again", icon=":material/replay:",
                       key="pg_again" + ("_wait" if training else ""), on_click=_again,
@@ -95,7 +98,12 @@ slots = panels.Slots(progress=progress_slot, regions=left.empty(), loss=right.em
 low_left, low_right = st.columns(2)
 slots.lr, slots.weights = low_left.empty(), low_right.empty()
 
-if view is None:
+if view is None and ss["pg_stopped_key"] == key and ss["pg_force"] != key:
+    progress_slot.info("Stopped while waiting for a free training slot: nothing was trained. "
+                       "Press **Train again** to take a place in the queue.",
+                       icon=":material/stop_circle:")
+    _buttons(stop_slot, again_slot, key, training=False)
+elif view is None:
     ss["pg_force"] = None
     try:
         view = live.train_live(
@@ -103,6 +111,8 @@ if view is None:
             on_wait=lambda ahead: progress_slot.progress(0.0, text=live.waiting_text(ahead)))
     except ValueError as exc:  # e.g. an uploaded CSV too large for this network
         alert_slot.error(f"These settings cannot be trained on this data: {exc}")
+    except live.TrainerCrashed as exc:
+        alert_slot.error(f"Training failed on the server ({exc}). Press Train again to retry.")
     _buttons(stop_slot, again_slot, key, training=False)
 
 if view is not None:

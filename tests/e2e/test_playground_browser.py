@@ -1,5 +1,6 @@
 """Real browser: the served dashboard trains, a keyboard slider move retrains, regions render."""
 
+import os
 import re
 import time
 from pathlib import Path
@@ -108,3 +109,39 @@ def test_stop_keeps_the_partial_run_in_a_later_session(page, server):
     page.wait_for_selector(".js-plotly-plot .heatmaplayer image", timeout=30_000)
     page.wait_for_function("() => document.querySelectorAll('[data-testid=stMetric]').length == 6",
                            timeout=30_000)  # the cards of the partial run
+
+
+def test_stop_while_waiting_for_a_slot_leaves_the_queue_for_good(browser, server):
+    """Every training slot busy with a long run: a third session waits and says so; its Stop
+    takes it out of the queue and it does not queue again until Train again."""
+    contexts = [browser.new_context(viewport={"width": 1400, "height": 1100})
+                for _ in range(os.cpu_count() + 1)]
+    try:
+        pages = [context.new_page() for context in contexts]
+        *holders, waiter = pages
+        for i, holder in enumerate(holders):  # distinct seeds: no cached result to reuse
+            holder.set_default_timeout(60_000)
+            holder.goto(f"{server}/?epochs=100000&seed={101 + i}")
+            holder.wait_for_function(
+                "(sel) => /Training: epoch/.test(document.querySelector(sel)?.innerText || '')",
+                arg=PROGRESS)
+        waiter.set_default_timeout(60_000)
+        waiter.goto(f"{server}/?seed=77")
+        waiter.wait_for_function(
+            "(sel) => /Waiting for a free training slot/.test("
+            "document.querySelector(sel)?.innerText || '')", arg=PROGRESS)
+        waiter.locator(".st-key-pg_stop button:enabled").first.click()
+        waiter.get_by_text("Stopped while waiting for a free training slot").wait_for()
+        for holder in holders:  # free the slots: the waiter must not take one now
+            holder.locator(".st-key-pg_stop button:enabled").first.click()
+            holder.wait_for_function(
+                "(sel) => /Stopped: /.test(document.querySelector(sel)?.innerText || '')",
+                arg=PROGRESS)
+        time.sleep(1.5)
+        assert waiter.get_by_text("Stopped while waiting for a free training slot").is_visible()
+        assert waiter.locator(PROGRESS).count() == 0  # no run started: no progress line
+        waiter.locator(".st-key-pg_again button:enabled").first.click()  # queue again: trains
+        _wait_done(waiter)
+    finally:
+        for context in contexts:
+            context.close()
