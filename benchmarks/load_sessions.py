@@ -69,6 +69,7 @@ class Report:
     fingerprint_mismatches: int    # finished sessions whose numbers differ from the lone run
     waited: int
     wall_s: float
+    server_tracebacks: int         # "Traceback" lines in the server's log (should be none)
     rss_after_rounds_mb: list = field(default_factory=list)
     errors: list = field(default_factory=list)
 
@@ -86,7 +87,8 @@ class Report:
                 f"client CPU {self.client_cpu_s:.1f} s, machine busy {self.machine_busy:.0%}, "
                 f"fingerprints equal {self.fingerprints_equal} "
                 f"({self.fingerprint_mismatches} mismatched), "
-                f"{self.waited} sessions showed the waiting state, wall {self.wall_s:.1f} s"
+                f"{self.waited} sessions showed the waiting state, wall {self.wall_s:.1f} s, "
+                f"{self.server_tracebacks} tracebacks in the server log"
                 + rounds)
 
 
@@ -244,6 +246,7 @@ def run_load(n: int, *, client: str = "ws", seeds: str = "same", rounds: int = 1
             time.sleep(settle_s)
             after_rounds.append(serving.tree_rss_kb(server.pid) / 1024)
         peak, peak_total = serving.peak_rss_mb(server), serving.peak_tree_rss_mb(server)
+    tracebacks = server.log_path.read_text(errors="replace").count("Traceback")
     times = [s.seconds for s in sessions if s.seconds is not None and s.status == "Completed"]
     report = Report(
         sessions=n, client=client, seeds=seeds, completed=len(times),
@@ -256,6 +259,7 @@ def run_load(n: int, *, client: str = "ws", seeds: str = "same", rounds: int = 1
         fingerprint_mismatches=sum(bool(s.fingerprint) and s.fingerprint != s.expected
                                    for s in sessions),
         waited=sum(s.waited for s in sessions), wall_s=usage["wall_s"],
+        server_tracebacks=tracebacks,
         rss_after_rounds_mb=after_rounds,
         errors=[f"session {s.index}: {s.error}" for s in sessions if s.error])
     return report, sessions
@@ -300,7 +304,8 @@ def main(argv: list[str] | None = None) -> int:
                   f"{s.status:9s} {s.fingerprint} {mark} "
                   f"{'waited' if s.waited else ''} {s.error}")
         print(report.lines())
-    ok = (report.completed == args.sessions and report.fingerprints_equal)
+    ok = (report.completed == args.sessions and report.fingerprints_equal
+          and not report.server_tracebacks)
     return 0 if ok else 1
 
 

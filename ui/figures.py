@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas  # noqa: F401  (see below)
 import plotly.graph_objects as go
+
+# Plotly looks pandas up in sys.modules and imports it on first use. Sessions are threads: if
+# one thread's first figure starts that import, another's sees the half-imported module and
+# fails ("partially initialized module 'pandas'", seen with 30 sessions at once). Importing it
+# here, with the figure code, finishes it before any figure is built. (ui.runs imports pandas
+# only where needed: the training workers import ui.runs and need no pandas.)
 
 FONT = dict(size=16, family="Source Sans Pro, Helvetica, Arial, sans-serif", color="#1b1f24")
 DATA_COLOUR, REG_COLOUR, VAL_COLOUR = "#1f77b4", "#ff7f0e", "#d62728"

@@ -17,7 +17,7 @@ from nncore.config import n_weights
 
 from .runs import RunView
 from .slots import training_slots
-from .trainer import Job, TrainerCrashed  # noqa: F401  (re-exported for pages)
+from .trainer import Job, Outcome, TrainerCrashed  # noqa: F401  (re-exported for pages)
 
 REDRAW_S = 0.25         # at most one redraw per quarter second
 # A browser's first run in a session: its widgets and charts are lazy-loaded components that
@@ -113,11 +113,11 @@ def train_live(config: TrainConfig, data: Dataset | None, key: str,
             shown.append(ahead)
 
     ss["pg_running"] = key
-    trainer = None
+    outcome = Outcome()
     try:
         with training_slots().slot(waiting) as trainer:
             progress = Progress(config.epochs)
-            for snapshot in trainer.train(job, tick):
+            for snapshot in trainer.train(job, tick, outcome):
                 if snapshot.status == "running":
                     draw(snapshot, progress)
     except BaseException as exc:
@@ -125,7 +125,7 @@ def train_live(config: TrainConfig, data: Dataset | None, key: str,
             ss["pg_stopped_key"] = key
         raise
     finally:
-        view = trainer.last if trainer is not None else None
+        view = outcome.final
         if view is not None:
             ss["pg_result"] = {"key": key, "view": view}
         ss["pg_running"] = None

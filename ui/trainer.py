@@ -43,6 +43,13 @@ class TrainerCrashed(RuntimeError):
     """The worker process died or failed outside the engine's own checks."""
 
 
+@dataclass
+class Outcome:
+    """Where `Trainer.train` puts a job's final view, also when the job was interrupted."""
+
+    final: RunView | None = None
+
+
 @dataclass(frozen=True)
 class Job:
     config: TrainConfig
@@ -118,7 +125,6 @@ class Trainer:
     own two processes; nothing a user sends is unpickled: uploads were parsed into numbers)."""
 
     def __init__(self):
-        self.last: RunView | None = None  # the final view of the latest job
         self._start()
 
     def _start(self) -> None:
@@ -147,48 +153,65 @@ class Trainer:
             self.process.kill()
             self.process.wait(timeout=2)
 
-    def train(self, job: Job, tick: Callable[[], None]) -> Iterator[RunView]:
-        """Send `job`; yield its snapshots and then its final view (status not "running").
+    def train(self, job: Job, tick: Callable[[], None], outcome: Outcome) -> Iterator[RunView]:
+        """Send `job`; yield its snapshots (only the newest, if several arrived meanwhile) and
+        then its final view (status not "running"), which also goes into `outcome.final`.
         `tick()` is called before every poll of the pipe and may raise (Streamlit interrupting
         the script): the job is then stopped before the exception goes on, and its final view
-        is kept in `self.last` like any other. Raises ValueError for the engine's own
-        rejections and TrainerCrashed if the worker failed."""
-        self.last = None
-        if not self.alive():
-            self.restart()
-        self.conn.send(("train", job))
+        (status "stopped") still goes into `outcome.final`. Raises ValueError for the engine's
+        own rejections and TrainerCrashed if the worker failed."""
+        self._send_job(job)
         in_flight = True
         try:
             while True:
                 tick()
                 if not self.conn.poll(POLL_S):
                     continue
-                try:
-                    kind, payload = self.conn.recv()
-                except (EOFError, OSError) as exc:
-                    in_flight = False
-                    self.restart()
-                    raise TrainerCrashed("the training process ended unexpectedly") from exc
+                kind, payload = self._recv()
+                while kind == "snapshot" and self.conn.poll(0):
+                    kind, payload = self._recv()  # a stale snapshot: draw only the newest
                 if kind == "snapshot":
                     yield payload
                     continue
                 in_flight = False
-                self._settle(kind, payload)
-                yield self.last
+                outcome.final = self._settle(kind, payload)
+                yield outcome.final
                 return
+        except TrainerCrashed:
+            in_flight = False
+            raise
         finally:
             if in_flight:
-                self._stop()
+                outcome.final = self._stop()
 
-    def _settle(self, kind: str, payload) -> None:
+    def _send_job(self, job: Job) -> None:
+        for attempt in (1, 2):
+            if not self.alive():
+                self.restart()
+            try:
+                self.conn.send(("train", job))
+                return
+            except OSError:
+                if attempt == 2:
+                    raise TrainerCrashed("the training process cannot be reached") from None
+                self.restart()
+
+    def _recv(self) -> tuple[str, object]:
+        try:
+            return self.conn.recv()
+        except (EOFError, OSError) as exc:
+            self.restart()
+            raise TrainerCrashed("the training process ended unexpectedly") from exc
+
+    @staticmethod
+    def _settle(kind: str, payload) -> RunView | None:
         if kind == "final":
-            self.last = payload
-        elif kind == "error":
+            return payload
+        if kind == "error":
             raise ValueError(payload)
-        else:
-            raise TrainerCrashed(str(payload))
+        raise TrainerCrashed(str(payload))
 
-    def _stop(self) -> None:
+    def _stop(self) -> RunView | None:
         """Ask the running job to stop and wait (bounded) for its final view."""
         deadline = time.monotonic() + STOP_WAIT_S
         try:
@@ -196,13 +219,13 @@ class Trainer:
             while self.conn.poll(max(deadline - time.monotonic(), 0)):
                 kind, payload = self.conn.recv()
                 if kind == "final":
-                    self.last = payload
-                    return
+                    return payload
                 if kind != "snapshot":
-                    return
+                    return None  # the job failed as it stopped; the worker serves on
         except (EOFError, OSError):
             pass
         self.restart()  # no answer in time (or it died): a fresh worker for the next job
+        return None
 
 
 if __name__ == "__main__":  # a worker: `python -m ui.trainer <fd of its end of the pipe>`

@@ -40,6 +40,11 @@ def test_every_session_completes_with_the_numbers_of_the_run_alone(same):
     assert report.fingerprints_equal, [(s.index, s.fingerprint, s.expected) for s in sessions]
 
 
+def test_the_server_logged_no_traceback(same, distinct):
+    for report, _ in (same, distinct):
+        assert report.server_tracebacks == 0, "see artifacts/load*-server.log"
+
+
 def test_sessions_that_wait_are_told_so(same):
     report, _ = same
     # One training slot: while the first session trains, the others show the waiting state.

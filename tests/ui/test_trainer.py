@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from nncore import Dataset, TrainConfig, train
-from ui.trainer import Job, Trainer, TrainerCrashed, run_job
+from ui.trainer import Job, Outcome, Trainer, TrainerCrashed, run_job
 
 SMALL = TrainConfig(epochs=301, samples=50)
 
@@ -44,14 +44,19 @@ def test_run_job_stops_when_asked_and_keeps_what_it_learned():
     assert 0 < len(final.epoch) < SMALL.epochs
 
 
+def views_of(trainer, job_, tick=lambda: None, outcome=None):
+    return list(trainer.train(job_, tick, outcome or Outcome()))
+
+
 def test_a_worker_process_gives_the_same_numbers_as_this_process(trainer):
-    views = list(trainer.train(job(SMALL, pace_s=0.0), tick=lambda: None))
-    assert [v.status for v in views[:-1]] == ["running"] * (len(views) - 1)
-    assert views[-1] is trainer.last and trainer.last.status == "completed"
-    assert trainer.last.fingerprint == train(SMALL).fingerprint()
+    outcome = Outcome()
+    views = views_of(trainer, job(SMALL, pace_s=0.0), outcome=outcome)
+    assert len(views) >= 2 and all(v.status == "running" for v in views[:-1])
+    final = views[-1]
+    assert final is outcome.final and final.status == "completed"
     alone = train(SMALL)
-    np.testing.assert_array_equal(trainer.last.series["data_loss"],
-                                  alone.data_loss[:len(alone.epoch)])
+    assert final.fingerprint == alone.fingerprint()
+    np.testing.assert_array_equal(final.series["data_loss"], alone.data_loss[:len(alone.epoch)])
 
 
 def test_an_interrupt_stops_the_job_keeps_the_partial_run_and_the_worker_goes_on(trainer):
@@ -66,12 +71,12 @@ def test_an_interrupt_stops_the_job_keeps_the_partial_run_and_the_worker_goes_on
         if len(ticks) > 3:
             raise Rerun
 
+    outcome = Outcome()
     with pytest.raises(Rerun):
-        for _ in trainer.train(job(long, chunk=10), tick):
-            pass
-    assert trainer.last is not None and trainer.last.status == "stopped"
-    assert 0 < len(trainer.last.epoch) < long.epochs
-    views = list(trainer.train(job(SMALL), tick=lambda: None))  # the same worker, next job
+        views_of(trainer, job(long, chunk=10), tick, outcome)
+    assert outcome.final is not None and outcome.final.status == "stopped"
+    assert 0 < len(outcome.final.epoch) < long.epochs
+    views = views_of(trainer, job(SMALL))  # the same worker, next job
     assert views[-1].fingerprint == train(SMALL).fingerprint()
 
 
@@ -83,9 +88,9 @@ def test_the_engines_rejections_come_back_as_value_errors(trainer):
     with pytest.raises(ValueError) as alone:  # the rejection train() makes in this process
         train(config, big)
     with pytest.raises(ValueError) as there:
-        list(trainer.train(job(config, big), tick=lambda: None))
+        views_of(trainer, job(config, big))
     assert str(there.value) == str(alone.value)
-    views = list(trainer.train(job(SMALL), tick=lambda: None))  # still serving
+    views = views_of(trainer, job(SMALL))  # still serving
     assert views[-1].status == "completed"
 
 
@@ -93,13 +98,16 @@ def test_a_dead_worker_is_reported_then_replaced():
     worker = Trainer()
     try:
         long = TrainConfig(epochs=100_000, samples=50)
-        runs = worker.train(job(long, chunk=10, pace_s=0.0), tick=lambda: None)
+        runs = worker.train(job(long, chunk=10, pace_s=0.0), lambda: None, Outcome())
         next(runs)  # training has started
         os.kill(worker.process.pid, signal.SIGKILL)
         with pytest.raises(TrainerCrashed):
             for _ in runs:
                 pass
-        views = list(worker.train(job(SMALL), tick=lambda: None))
+        views = views_of(worker, job(SMALL))
         assert views[-1].fingerprint == train(SMALL).fingerprint()
+        os.kill(worker.process.pid, signal.SIGKILL)  # dies between jobs: the next job restarts it
+        worker.process.wait(timeout=10)
+        assert views_of(worker, job(SMALL))[-1].fingerprint == views[-1].fingerprint
     finally:
         worker.close()
