@@ -96,9 +96,12 @@ async def open_session(http_url: str, query_string: str = "", *, timeout_s: floa
     async with websockets.connect(stream_url(http_url), subprotocols=["streamlit"],
                                   max_size=None, open_timeout=timeout_s) as ws:
         await ws.send(rerun_request(query_string))
-        async with asyncio.timeout(timeout_s):
+
+        async def read_until_finished() -> None:
             while not run.finished:
                 _record(await ws.recv(), run, started)
+
+        await asyncio.wait_for(read_until_finished(), timeout_s)  # (asyncio.timeout: 3.11+)
         if on_finished is not None:
             on_finished(run)
         if hold is not None:
