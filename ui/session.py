@@ -14,6 +14,7 @@ from .fields import BY_FIELD, LIMITS, MAX_LAYERS, TWO_CLASS, layer_key, widget_k
 from .scales import NEURONS_GRID
 
 NO_PRESET = "—"
+PRESET_PARAM = "preset"  # `?preset=NAME` in a link: start from that preset
 DEFAULTS = TrainConfig().to_dict()
 PAGE_TOGGLES = {"pg_show_train": True, "pg_show_val": True, "pg_log_loss": False}
 PAGE_STATE = {"pg_log": (), "pg_result": None, "pg_stopped_key": None, "pg_force": None,
@@ -47,11 +48,30 @@ def widgets_to_values() -> dict:
     return values
 
 
-def _url_values(warnings: list[str]) -> dict:
-    """Defaults overlaid with what the URL says; invalid combinations fall back field by field."""
+def _url_preset(warnings: list[str]) -> str:
+    """The preset a link names (`?preset=NAME`), or NO_PRESET (with a warning if unknown)."""
+    raw = st.query_params.to_dict().get(PRESET_PARAM)
+    if raw is None:
+        return NO_PRESET
+    name = str(raw).strip()
+    if name in PRESETS:
+        return name
+    shown = name if len(name) <= 20 else name[:20] + "…"
+    warnings.append(f"`{PRESET_PARAM}={shown}` in the link is not a preset "
+                    f"(allowed: {', '.join(PRESETS)}); using the defaults.")
+    return NO_PRESET
+
+
+def base_values(preset: str) -> dict:
+    """What a field missing from a link means: the named preset's value, or the default."""
+    return PRESETS[preset].to_dict() if preset in PRESETS else defaults()
+
+
+def _url_values(warnings: list[str], base: dict) -> dict:
+    """`base` overlaid with what the URL says; invalid combinations fall back field by field."""
     found, url_warnings = urlstate.decode(st.query_params.to_dict(), FIELD_SPECS, LIMITS)
     warnings.extend(url_warnings)
-    values = {**defaults(), **found}
+    values = {**base, **found}
     if values["dataset"] in TWO_CLASS:
         values["classes"] = 2
     for _ in range(len(FIELD_SPECS)):
@@ -59,10 +79,10 @@ def _url_values(warnings: list[str]) -> dict:
             return TrainConfig.from_dict(values).to_dict()
         except ValueError as exc:
             field = str(exc).split(" ", 1)[0]
-            if field not in values or values[field] == DEFAULTS.get(field):
+            if field not in values or values[field] == base.get(field):
                 break
             warnings.append(f"The link's {field} does not fit ({exc}); using the default.")
-            values[field] = DEFAULTS[field]
+            values[field] = base[field]
     warnings.append("The link's settings cannot be trained together; using the defaults.")
     return defaults()
 
@@ -88,11 +108,12 @@ def init_session() -> None:
         keep_widget_values()
         return
     warnings: list[str] = []
-    values = _url_values(warnings) if len(st.query_params) else defaults()
+    preset = _url_preset(warnings)
+    values = _url_values(warnings, base_values(preset)) if len(st.query_params) else defaults()
     values_to_widgets(values)
     for i in range(MAX_LAYERS):
         ss.setdefault(layer_key(i), 64)
-    ss["cfg_preset"] = NO_PRESET
+    ss["cfg_preset"] = preset
     ss["cfg_url_warnings"] = warnings
     ss["cfg_url_values"] = values
     ss["cfg_last_good"] = values
@@ -116,9 +137,14 @@ def current_config() -> tuple[TrainConfig | None, str | None]:
 
 
 def write_url(config: TrainConfig) -> None:
-    """Put the non-default fields in the URL (only when they changed: each write is a message)."""
-    wanted = urlstate.encode(config.to_dict(), FIELD_SPECS)
-    current = {k: v for k, v in st.query_params.to_dict().items() if k in FIELD_SPECS}
+    """Put the selected preset and the fields that differ from it (or, without a preset, from
+    the defaults) in the URL; only when they changed: each write is a message."""
+    preset = st.session_state.get("cfg_preset", NO_PRESET)
+    wanted = urlstate.encode(config.to_dict(), FIELD_SPECS, base_values(preset))
+    if preset in PRESETS:
+        wanted = {PRESET_PARAM: preset, **wanted}
+    current = {k: v for k, v in st.query_params.to_dict().items()
+               if k in FIELD_SPECS or k == PRESET_PARAM}
     if current != wanted:
         for key in set(current) - set(wanted):
             del st.query_params[key]

@@ -2,7 +2,8 @@
 
 Pure functions of plain values; Streamlit's `st.query_params` is read and written by the caller.
 Only fields that differ from their default are written, so links stay short; a missing key
-means the default, so the whole config round-trips.
+means the default, so the whole config round-trips. A link may also name a preset
+(`?preset=overfit-l2`): then the preset's values are the defaults the other fields differ from.
 """
 
 from __future__ import annotations
@@ -24,13 +25,16 @@ def _text(value: Any, kind: type) -> str:
     return str(value)
 
 
-def encode(values: Mapping[str, Any], specs: Mapping[str, Any]) -> dict[str, str]:
-    """Query params for `values`: every spec'd field whose value differs from its default."""
+def encode(values: Mapping[str, Any], specs: Mapping[str, Any],
+           base: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """Query params for `values`: every spec'd field whose value differs from its default
+    (or from `base[name]`, e.g. the preset the link names)."""
     params = {}
     for name, spec in specs.items():
         if name not in values:
             continue
-        value, default = values[name], spec.default
+        value = values[name]
+        default = base[name] if base is not None and name in base else spec.default
         if spec.type is tuple:
             value, default = tuple(value), tuple(default)
         if value != default:

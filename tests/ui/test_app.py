@@ -114,6 +114,41 @@ def test_changing_a_control_after_a_preset_says_what_changed():
     assert any("Changed since: epochs" in i.value for i in at.info)
 
 
+def test_a_preset_link_opens_the_preset_with_its_story_and_keeps_a_short_url():
+    # book-ch14 with fewer epochs: the link names the preset and only what differs from it
+    at = make_app(preset="book-ch14", epochs="21").run()
+    no_errors(at)
+    assert _config(at) == TrainConfig.from_dict({**PRESETS["book-ch14"].to_dict(), "epochs": 21})
+    assert at.session_state["cfg_preset"] == "book-ch14"
+    assert any("Preset book-ch14" in i.value and "Changed since: epochs" in i.value
+               for i in at.info)
+    assert dict(at.query_params) == {"preset": "book-ch14", "epochs": "21"}
+    again = make_app(**dict(at.query_params)).run()  # the shared link: the same run
+    assert (again.session_state["pg_result"]["view"].fingerprint
+            == at.session_state["pg_result"]["view"].fingerprint)
+
+
+def test_choosing_a_preset_puts_only_its_name_in_the_url():
+    at = make_app(epochs="21", seed="3").run()
+    at.selectbox(key="cfg_preset").set_value("overfit-l2").run(timeout=300)
+    no_errors(at)
+    assert at.session_state["cfg_preset"] == "overfit-l2"
+    assert dict(at.query_params) == {"preset": "overfit-l2"}  # the fields are the preset's
+    at.select_slider(key="cfg_epochs").set_value(21).run()
+    assert dict(at.query_params) == {"preset": "overfit-l2", "epochs": "21"}
+    at.button(key="cfg_reset").click().run()
+    assert "preset" not in dict(at.query_params)
+
+
+def test_an_unknown_preset_in_a_link_warns_and_uses_the_defaults():
+    at = make_app(preset="nope<script>", epochs="21").run()
+    no_errors(at)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "is not a preset" in warnings and "overfit-l2" in warnings  # names what is allowed
+    assert at.session_state["cfg_preset"] == "—"
+    assert _config(at) == TrainConfig(epochs=21)
+
+
 def test_reset_and_new_seed(fast_app):
     at = fast_app
     at.button(key="cfg_new_seed").click().run()

@@ -41,6 +41,14 @@ def test_any_config_round_trips(l2, dropout, lr, seed, hidden, optimizer, out):
     assert _roundtrip(config) == config
 
 
+@pytest.mark.parametrize("name", sorted(PRESETS))
+def test_against_a_preset_only_what_differs_from_it_is_written(name):
+    preset = PRESETS[name].to_dict()
+    assert urlstate.encode(preset, FIELD_SPECS, preset) == {}
+    changed = {**preset, "seed": preset["seed"] + 1}
+    assert urlstate.encode(changed, FIELD_SPECS, preset) == {"seed": str(preset["seed"] + 1)}
+
+
 def test_floats_are_written_exactly():
     params = urlstate.encode(TrainConfig(weight_l2=1 / 3).to_dict(), FIELD_SPECS)
     assert float(params["weight_l2"]) == 1 / 3
@@ -115,3 +123,11 @@ def test_lambda_grid_is_log_spaced_and_includes_exact_zero():
 def test_off_grid_values_are_added_not_snapped():
     assert scales.with_value(scales.LAMBDA_GRID, 3e-4).count(3e-4) == 1
     assert scales.with_value(scales.LAMBDA_GRID, 5e-4) == list(scales.LAMBDA_GRID)
+
+
+def test_the_readme_lists_every_preset_a_link_can_name():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    line = next(x for x in readme.splitlines() if x.startswith("Presets: "))
+    assert [p.strip(" `.") for p in line.removeprefix("Presets: ").split(",")] == list(PRESETS)
