@@ -111,3 +111,34 @@ def test_a_dead_worker_is_reported_then_replaced():
         assert views_of(worker, job(SMALL))[-1].fingerprint == views[-1].fingerprint
     finally:
         worker.close()
+
+
+def test_workers_end_when_the_server_dies_without_cleaning_up():
+    """A server killed with SIGKILL leaves no training process behind: the worker sees its
+    pipe close and exits."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    code = ("import os, signal; from ui.trainer import Trainer; t = Trainer(); "
+            "print(t.process.pid, flush=True); os.kill(os.getpid(), signal.SIGKILL)")
+    root = Path(__file__).resolve().parents[2]
+    server = subprocess.Popen([sys.executable, "-c", code], cwd=root, stdout=subprocess.PIPE,
+                              text=True)
+    worker = int(server.stdout.readline())  # (the worker inherits this pipe: no waiting on EOF)
+    server.wait(timeout=60)
+    server.stdout.close()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and _running(worker):
+        time.sleep(0.1)
+    assert not _running(worker)
+
+
+def _running(pid: int) -> bool:
+    """True if `pid` exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
