@@ -32,9 +32,17 @@ threadpool_limits(limits=1)
 POLL_S = 0.2  # a waiting session checks its place (and whether it was interrupted) this often
 
 
+def usable_cores() -> int:
+    """Cores this process may run on (a container's or taskset's limit, not the host's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
 def slot_count(cpus: int | None = None) -> int:
-    """Concurrent training runs: one worker process per core (at least one)."""
-    return max(1, cpus if cpus is not None else (os.cpu_count() or 1))
+    """Concurrent training runs: one worker process per usable core (at least one)."""
+    return max(1, cpus if cpus is not None else usable_cores())
 
 
 class TrainingSlots:

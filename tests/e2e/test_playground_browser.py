@@ -114,8 +114,9 @@ def test_stop_keeps_the_partial_run_in_a_later_session(page, server):
 def test_stop_while_waiting_for_a_slot_leaves_the_queue_for_good(browser, server):
     """Every training slot busy with a long run: a third session waits and says so; its Stop
     takes it out of the queue and it does not queue again until Train again."""
+    slots = len(os.sched_getaffinity(0))  # the server's training slots (ui.slots.usable_cores)
     contexts = [browser.new_context(viewport={"width": 1400, "height": 1100})
-                for _ in range(os.cpu_count() + 1)]
+                for _ in range(slots + 1)]
     try:
         pages = [context.new_page() for context in contexts]
         *holders, waiter = pages

@@ -62,13 +62,13 @@ def test_the_ui_layer_imports_no_file_process_or_serialisation_modules():
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module.split(".")[0]]
             found += [f"{path.name}: {n}" for n in names if n in FORBIDDEN_MODULES]
-    # ui/slots.py reads os.cpu_count() only; ui/trainer.py starts the training workers (checked
-    # below)
+    # ui/slots.py only counts cores (os.sched_getaffinity, os.cpu_count); ui/trainer.py starts
+    # the training workers (both checked below)
     found = [f for f in found
              if f not in ("slots.py: os", "trainer.py: multiprocessing", "trainer.py: subprocess")]
     assert not found, found
     slots = (ROOT / "ui" / "slots.py").read_text()
-    assert set(re.findall(r"\bos\.(\w+)", slots)) == {"cpu_count"}
+    assert set(re.findall(r"\bos\.(\w+)", slots)) == {"cpu_count", "sched_getaffinity"}
 
 
 def test_the_training_workers_run_only_this_projects_code_and_hear_only_from_the_server():

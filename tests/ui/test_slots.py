@@ -1,6 +1,7 @@
 """Training slots: bounded concurrent runs, FIFO places, release on every exit, a resource (worker)
 per slot; one BLAS thread."""
 
+import os
 import threading
 import time
 
@@ -68,6 +69,11 @@ def test_the_slot_is_released_when_the_body_raises():
     assert pool.busy == 0
     with pool.slot():  # free again
         assert pool.busy == 1
+
+
+def test_one_slot_per_usable_core():
+    assert slots.slot_count(3) == 3 and slots.slot_count(0) == 1
+    assert 1 <= slots.usable_cores() <= (os.cpu_count() or 1)
 
 
 def test_the_server_has_one_shared_set_of_slots():
