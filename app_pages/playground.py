@@ -108,7 +108,8 @@ elif view is None:
     try:
         view = live.train_live(
             config, data, key, lambda v, p: panels.draw_charts(slots, v, opts, p),
-            on_wait=lambda ahead: progress_slot.progress(0.0, text=live.waiting_text(ahead)))
+            on_wait=lambda ahead, long: progress_slot.progress(
+                0.0, text=live.waiting_text(ahead, long)))
     except ValueError as exc:  # e.g. an uploaded CSV too large for this network
         alert_slot.error(f"These settings cannot be trained on this data: {exc}")
     except live.TrainerCrashed as exc:

@@ -27,6 +27,9 @@ WARMUP_REDRAW_S = 1.0
 LIVE_RESOLUTION = 60    # decision-grid resolution while training (final: FINAL_RESOLUTION)
 FINAL_RESOLUTION = 100
 CHUNK_TARGET_MS = 8.0   # epochs per yield sized so a yield comes about this often
+# Runs estimated longer than this (the default config: 0.4 s, book-ch15: 7.9 s, 100,000 epochs
+# of the default: 21 s) leave one training slot to the short runs (ui.slots).
+LONG_RUN_S = 10.0
 
 
 def run_key(config: TrainConfig, data_digest: str = "") -> str:
@@ -56,11 +59,19 @@ def store(key: str, view: RunView) -> None:
         _stored(key, view)
 
 
+def epoch_ms(config: TrainConfig, n_points: int) -> float:
+    """A (generous: about 2x the measured) estimate of one epoch's milliseconds."""
+    return 0.15 + n_points * n_weights(config.hidden, max(config.classes, 2)) / 3e6
+
+
 def chunk_for(config: TrainConfig, n_points: int) -> int:
     """Epochs between yields: cheap models yield every ~CHUNK_TARGET_MS, big ones every epoch."""
-    weights = n_weights(config.hidden, max(config.classes, 2))
-    est_ms = 0.15 + n_points * weights / 3e6
-    return int(np.clip(round(CHUNK_TARGET_MS / est_ms), 1, 200))
+    return int(np.clip(round(CHUNK_TARGET_MS / epoch_ms(config, n_points)), 1, 200))
+
+
+def is_long(config: TrainConfig, n_points: int) -> bool:
+    """A long run (estimated over LONG_RUN_S): it may not take the last free training slot."""
+    return epoch_ms(config, n_points) * config.epochs / 1000 > LONG_RUN_S
 
 
 class Progress:
@@ -79,28 +90,33 @@ class Progress:
                 f"{rate:,.0f} epochs/s")
 
 
-def waiting_text(ahead: int) -> str:
-    """The progress line while other sessions hold every training slot."""
+def waiting_text(ahead: int, long: bool = False) -> str:
+    """The progress line while other sessions hold the training slots."""
     place = f"{ahead} ahead" if ahead else "next in line"
+    if long:
+        return (f"Waiting for a free training slot ({place})… this is a long run: long runs "
+                "leave one slot free for short ones, so they may wait longer.")
     return f"Waiting for a free training slot ({place})… other sessions are training."
 
 
 def train_live(config: TrainConfig, data: Dataset | None, key: str,
                draw: Callable[[RunView, Progress], None],
-               on_wait: Callable[[int], None] | None = None) -> RunView | None:
+               on_wait: Callable[[int, bool], None] | None = None) -> RunView | None:
     """Train while drawing snapshots at most every REDRAW_S seconds; return the final view.
 
     The run first takes one of the server's training slots (ui.slots), a worker process that
-    trains and sends snapshots back (ui.trainer); while it waits, `on_wait(ahead)` is called
-    whenever its place in the queue changes. If Streamlit interrupts the script (a widget
-    changed: RerunException at the next st.* call; or Stop), the place in the queue is given
-    up, or the worker's job is stopped and its partial result kept in session state.
+    trains and sends snapshots back (ui.trainer); while it waits, `on_wait(ahead, long)` is
+    called whenever its place in the queue changes (`long`: see is_long). If Streamlit
+    interrupts the script (a widget changed: RerunException at the next st.* call; or Stop),
+    the place in the queue is given up, or the worker's job is stopped and its partial result
+    kept in session state.
     """
     n_points = config.samples * config.classes * 2 if data is None else len(data.y) * 2
     ss = st.session_state
     pace = REDRAW_S if ss.get("pg_warm") else WARMUP_REDRAW_S
     job = Job(config, data, chunk=chunk_for(config, n_points), pace_s=pace,
               live_resolution=LIVE_RESOLUTION, final_resolution=FINAL_RESOLUTION)
+    long = is_long(config, n_points)
     shown: list[int] = []
 
     def tick() -> None:
@@ -109,13 +125,13 @@ def train_live(config: TrainConfig, data: Dataset | None, key: str,
     def waiting(ahead: int) -> None:
         tick()  # a widget change ends the wait
         if on_wait is not None and shown[-1:] != [ahead]:
-            on_wait(ahead)
+            on_wait(ahead, long)
             shown.append(ahead)
 
     ss["pg_running"] = key
     outcome = Outcome()
     try:
-        with training_slots().slot(waiting) as trainer:
+        with training_slots().slot(waiting, long=long) as trainer:
             progress = Progress(config.epochs)
             for snapshot in trainer.train(job, tick, outcome):
                 if snapshot.status == "running":

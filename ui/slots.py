@@ -45,15 +45,29 @@ def slot_count(cpus: int | None = None) -> int:
     return max(1, cpus if cpus is not None else usable_cores())
 
 
-class TrainingSlots:
-    """A FIFO counting semaphore that can say how many sessions wait ahead of a given one.
-    Each slot holds a resource (a worker process; None in tests) that its holder may use."""
+class _Ticket:
+    __slots__ = ("long",)
 
-    def __init__(self, slots: int, make: Callable[[], Any] | None = None):
+    def __init__(self, long: bool):
+        self.long = long
+
+
+class TrainingSlots:
+    """FIFO training slots that can say how many sessions wait ahead of a given one. Each slot
+    holds a resource (a worker process; None in tests) that its holder may use.
+
+    Long runs may hold at most `long_slots` slots (by default all but one), so a classroom's
+    short runs always have a core even while students train 100,000 epochs; a waiting short
+    run passes long ones that cannot start yet. Otherwise first come, first served."""
+
+    def __init__(self, slots: int, make: Callable[[], Any] | None = None,
+                 long_slots: int | None = None):
         self.slots = slots
+        self.long_slots = long_slots if long_slots is not None else max(1, slots - 1)
         self._cond = threading.Condition()
-        self._queue: deque[object] = deque()
+        self._queue: deque[_Ticket] = deque()
         self._busy = 0
+        self._busy_long = 0
         self._free = [make() if make is not None else None for _ in range(slots)]
 
     @property
@@ -64,22 +78,27 @@ class TrainingSlots:
     def waiting(self) -> int:
         return len(self._queue)
 
-    def _try_take(self, ticket: object) -> int | None:
-        """None if `ticket` got a slot now, else how many tickets wait ahead of it."""
-        if self._busy < self.slots and self._queue and self._queue[0] is ticket:
-            self._queue.popleft()
-            self._busy += 1
-            return None
-        return self._queue.index(ticket)
+    def _may_start(self, ticket: _Ticket) -> bool:
+        return self._busy < self.slots and (not ticket.long or self._busy_long < self.long_slots)
+
+    def _try_take(self, ticket: _Ticket) -> tuple[int | None, Any]:
+        """(None, resource) if `ticket` got a slot now, else (tickets ahead of it, None)."""
+        first = next((t for t in self._queue if self._may_start(t)), None)
+        if first is not ticket:
+            return self._queue.index(ticket), None
+        self._queue.remove(ticket)
+        self._busy += 1
+        self._busy_long += ticket.long
+        return None, self._free.pop()
 
     @contextmanager
     def slot(self, on_wait: Callable[[int], None] | None = None,
-             poll_s: float = POLL_S) -> Iterator[Any]:
+             poll_s: float = POLL_S, *, long: bool = False) -> Iterator[Any]:
         """Hold a slot for the `with` body, which gets the slot's resource. While waiting,
         `on_wait(ahead)` is called every `poll_s` seconds (it may raise, e.g. Streamlit's
         rerun: the place is given up). The slot is always released, also when the body is
-        interrupted."""
-        ticket = object()
+        interrupted. `long`: the run is a long one (see the class)."""
+        ticket = _Ticket(long)
         acquired = False
         resource = None
         with self._cond:
@@ -87,17 +106,18 @@ class TrainingSlots:
         try:
             while True:
                 with self._cond:
-                    ahead = self._try_take(ticket)
+                    ahead, resource = self._try_take(ticket)
                     if ahead is None:
-                        acquired, resource = True, self._free.pop()
+                        acquired = True
                         break
                     if on_wait is None:
                         self._cond.wait(poll_s)
                         continue
                 on_wait(ahead)  # outside the lock: may draw, may raise
                 with self._cond:
-                    if self._try_take(ticket) is None:
-                        acquired, resource = True, self._free.pop()
+                    ahead, resource = self._try_take(ticket)
+                    if ahead is None:
+                        acquired = True
                         break
                     self._cond.wait(poll_s)
             yield resource
@@ -105,6 +125,7 @@ class TrainingSlots:
             with self._cond:
                 if acquired:
                     self._busy -= 1
+                    self._busy_long -= ticket.long
                     self._free.append(resource)
                 else:
                     self._queue.remove(ticket)

@@ -111,38 +111,50 @@ def test_stop_keeps_the_partial_run_in_a_later_session(page, server):
                            timeout=30_000)  # the cards of the partial run
 
 
-def test_stop_while_waiting_for_a_slot_leaves_the_queue_for_good(browser, server):
-    """Every training slot busy with a long run: a third session waits and says so; its Stop
-    takes it out of the queue and it does not queue again until Train again."""
+def test_long_runs_leave_a_slot_to_short_ones_and_stop_while_waiting_leaves_the_queue(
+        browser, server):
+    """Long runs hold every slot they may (all but one): another long run waits and says why,
+    while a short run still trains at once. Stop takes the waiting run out of the queue for
+    good; Train again queues it again."""
     slots = len(os.sched_getaffinity(0))  # the server's training slots (ui.slots.usable_cores)
+    holders_n = max(1, slots - 1)         # ... of which long runs may hold this many
     contexts = [browser.new_context(viewport={"width": 1400, "height": 1100})
-                for _ in range(slots + 1)]
+                for _ in range(holders_n + 2)]
+    training = "(sel) => /Training: epoch/.test(document.querySelector(sel)?.innerText || '')"
     try:
         pages = [context.new_page() for context in contexts]
-        *holders, waiter = pages
-        for i, holder in enumerate(holders):  # distinct seeds: no cached result to reuse
-            holder.set_default_timeout(60_000)
-            holder.goto(f"{server}/?epochs=100000&seed={101 + i}")
-            holder.wait_for_function(
-                "(sel) => /Training: epoch/.test(document.querySelector(sel)?.innerText || '')",
-                arg=PROGRESS)
-        waiter.set_default_timeout(60_000)
-        waiter.goto(f"{server}/?seed=77")
+        for tab in pages:
+            tab.set_default_timeout(60_000)
+        *holders, waiter, short = pages
+        # ~30 s of training each, alone (near the work cap): they outlast the steps below.
+        # Distinct seeds: no cached result to reuse.
+        heavy = "epochs=100000&samples=1000"
+        for i, holder in enumerate(holders):
+            holder.goto(f"{server}/?{heavy}&seed={101 + i}")
+            holder.wait_for_function(training, arg=PROGRESS)
+        waiter.goto(f"{server}/?{heavy}&seed=77")
         waiter.wait_for_function(
-            "(sel) => /Waiting for a free training slot/.test("
+            "(sel) => /Waiting for a free training slot.*long run/.test("
             "document.querySelector(sel)?.innerText || '')", arg=PROGRESS)
+        if slots > 1:  # a short run passes the waiting long one
+            short.goto(f"{server}/?seed=78")
+            _wait_done(short)
+            assert "Waiting for a free training slot" in _status_text(waiter)
         waiter.locator(".st-key-pg_stop button:enabled").first.click()
         waiter.get_by_text("Stopped while waiting for a free training slot").wait_for()
-        for holder in holders:  # free the slots: the waiter must not take one now
-            holder.locator(".st-key-pg_stop button:enabled").first.click()
+        for holder in holders:  # free the slots (if not already done): the stopped waiter
+            stop = holder.locator(".st-key-pg_stop button:enabled")  # must not take one now
+            if stop.count():
+                stop.first.click()
             holder.wait_for_function(
-                "(sel) => /Stopped: /.test(document.querySelector(sel)?.innerText || '')",
-                arg=PROGRESS)
+                "(sel) => /(Stopped|Completed): /.test(document.querySelector(sel)?.innerText"
+                " || '')", arg=PROGRESS)
         time.sleep(1.5)
         assert waiter.get_by_text("Stopped while waiting for a free training slot").is_visible()
         assert waiter.locator(PROGRESS).count() == 0  # no run started: no progress line
-        waiter.locator(".st-key-pg_again button:enabled").first.click()  # queue again: trains
-        _wait_done(waiter)
+        waiter.locator(".st-key-pg_again button:enabled").first.click()  # queued again: trains
+        waiter.wait_for_function(training, arg=PROGRESS)
+        waiter.locator(".st-key-pg_stop button:enabled").first.click()
     finally:
         for context in contexts:
             context.close()

@@ -90,3 +90,62 @@ def test_each_holder_gets_a_resource_of_its_own_and_gives_it_back():
     with pool.slot() as again:
         assert any(again is m for m in made)
     assert len(made) == 2  # made once, reused
+
+
+def test_long_runs_leave_one_slot_to_short_ones_and_short_ones_pass_them():
+    pool = TrainingSlots(2)
+    assert pool.long_slots == 1
+    events = []
+    release_long = threading.Event()
+
+    def run(name: str, long: bool, hold: threading.Event | None = None) -> None:
+        with pool.slot(poll_s=0.01, long=long):
+            events.append(f"{name} starts")
+            if hold is not None:
+                hold.wait(10)
+            events.append(f"{name} ends")
+
+    first_long = threading.Thread(target=run, args=("long 1", True, release_long))
+    first_long.start()
+    _until(lambda: "long 1 starts" in events)
+    second_long = threading.Thread(target=run, args=("long 2", True))
+    second_long.start()
+    time.sleep(0.1)
+    assert "long 2 starts" not in events and pool.busy == 1  # a free slot, kept for short runs
+    short = threading.Thread(target=run, args=("short", False))
+    short.start()  # queued behind long 2, but passes it
+    short.join(timeout=10)
+    assert "short ends" in events and "long 2 starts" not in events
+    release_long.set()
+    first_long.join(timeout=10)
+    second_long.join(timeout=10)
+    assert events.index("long 2 starts") > events.index("long 1 ends")
+    assert pool.busy == 0 and pool.waiting == 0
+
+
+def test_with_one_slot_long_runs_still_run():
+    pool = TrainingSlots(1)
+    assert pool.long_slots == 1
+    with pool.slot(long=True):
+        assert pool.busy == 1
+
+
+def _until(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_which_runs_count_as_long():
+    from nncore import PRESETS, TrainConfig
+    from ui import live
+
+    def long(config):
+        return live.is_long(config, config.samples * config.classes * 2)
+
+    assert not long(TrainConfig())
+    assert not any(long(p) for p in PRESETS.values())  # a teacher's preset is never held back
+    assert long(TrainConfig(epochs=100_000))
+    assert "long run" in live.waiting_text(3, long=True)
+    assert "3 ahead" in live.waiting_text(3) and "next in line" in live.waiting_text(0)
