@@ -2,6 +2,7 @@
 
     python -m benchmarks.load_sessions --sessions 30                  # websocket clients
     python -m benchmarks.load_sessions --sessions 30 --seeds distinct # no two runs alike
+    python -m benchmarks.load_sessions --sessions 30 --heavy 2        # 2 long runs among them
     python -m benchmarks.load_sessions --sessions 10 --client chromium
 
 Starts the real server on a free 127.0.0.1 port, opens N concurrent sessions and waits (bounded)
@@ -12,10 +13,11 @@ Chromium context of one browser (`--client chromium`: the real frontend, but its
 on the server's cores too). Reports per-session completion time (median, p95), the server's peak
 resident memory (VmHWM and polled VmRSS of the server process) and whether every session's
 fingerprint equals `nncore.train(config).fingerprint()` of the same config computed alone in this
-process. `--seeds distinct` gives session i the seed i + 1 (so no run can be answered from
-another's result); `--rounds R` opens the N sessions R times, one round after the other, and
-reports the resident memory of the server and its training workers after each (sessions that
-closed must not pile up).
+process. `--heavy K` makes the first K sessions long runs (100,000 epochs) and reports the
+p95 of the others too. `--seeds distinct` gives session i the seed i + 1 (so no run can be
+answered from another's result); `--rounds R` opens the N sessions R times, one round after the
+other, and reports the resident memory of the server and its training workers after each
+(sessions that closed must not pile up).
 The server is always killed, also on error or Ctrl-C.
 """
 
@@ -42,6 +44,7 @@ CLIENTS = ("ws", "chromium")
 class Session:
     index: int
     query: str = ""                # the page's query string ("" = the default config)
+    heavy: bool = False            # trains the HEAVY config (a long run)
     expected: str = ""             # fingerprint of the same config trained alone
     seconds: float | None = None   # from the round's start to the finished status line
     status: str = ""
@@ -60,6 +63,8 @@ class Report:
     median_s: float
     p95_s: float
     max_s: float
+    heavy: int                     # sessions that train the HEAVY config
+    p95_default_s: float           # p95 over the other (default-config) sessions
     peak_rss_mb: float            # the server process
     peak_total_rss_mb: float      # the server and its training workers together
     server_cpu_s: float           # the server and its training workers
@@ -81,6 +86,8 @@ class Report:
         return (f"sessions {self.sessions} ({self.client} clients, {self.seeds} seeds): "
                 f"completed {self.completed}, "
                 f"median {self.median_s:.2f} s, p95 {self.p95_s:.2f} s, max {self.max_s:.2f} s, "
+                + (f"{self.heavy} heavy: p95 of the others {self.p95_default_s:.2f} s, "
+                   if self.heavy else "") +
                 f"server peak RSS {self.peak_rss_mb:.0f} MB "
                 f"({self.peak_total_rss_mb:.0f} MB with its workers), "
                 f"server CPU {self.server_cpu_s:.1f} s, "
@@ -101,20 +108,27 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[int(rank) - 1]
 
 
-def plan(n: int, seeds: str) -> list[Session]:
-    """The sessions of one round and, for each, its config's fingerprint trained alone here."""
+HEAVY = {"epochs": 100_000}  # a long run (ui.live.is_long): ~11 s alone here
+
+
+def plan(n: int, seeds: str, heavy: int = 0) -> list[Session]:
+    """The sessions of one round and, for each, its config's fingerprint trained alone here.
+    The first `heavy` sessions train the HEAVY config instead of the default."""
     from nncore import TrainConfig, train
 
     if seeds not in ("same", "distinct"):
         raise ValueError(f"seeds must be 'same' or 'distinct'; got {seeds!r}")
-    alone: dict[int, str] = {}
+    if not 0 <= heavy <= n:
+        raise ValueError(f"heavy must be in 0..{n}; got {heavy}")
+    alone: dict[tuple, str] = {}
     sessions = []
     for i in range(n):
-        seed = 0 if seeds == "same" else i + 1
-        if seed not in alone:
-            alone[seed] = train(TrainConfig(seed=seed)).fingerprint()
-        sessions.append(Session(i, query="" if seed == 0 else f"seed={seed}",
-                                expected=alone[seed]))
+        fields = {**(HEAVY if i < heavy else {}), "seed": 0 if seeds == "same" else i + 1}
+        key = tuple(sorted(fields.items()))
+        if key not in alone:
+            alone[key] = train(TrainConfig(**fields)).fingerprint()
+        query = "&".join(f"{k}={v}" for k, v in fields.items() if (k, v) != ("seed", 0))
+        sessions.append(Session(i, query=query, expected=alone[key], heavy=i < heavy))
     return sessions
 
 
@@ -220,7 +234,7 @@ def _drive(client: str, url: str, sessions: list[Session], timeout_s: float) -> 
     return asyncio.run(asyncio.wait_for(drive(url, sessions, timeout_s), timeout_s + 60))
 
 
-def run_load(n: int, *, client: str = "ws", seeds: str = "same", rounds: int = 1,
+def run_load(n: int, *, client: str = "ws", seeds: str = "same", heavy: int = 0, rounds: int = 1,
              timeout_s: float = 120.0, env: dict | None = None,
              log_name: str = "load-server.log",
              settle_s: float = 0.0) -> tuple[Report, list[Session]]:
@@ -234,7 +248,7 @@ def run_load(n: int, *, client: str = "ws", seeds: str = "same", rounds: int = 1
         raise ValueError(f"client must be one of {', '.join(CLIENTS)}; got {client!r}")
     if not 1 <= rounds <= 10:
         raise ValueError(f"rounds must be in 1..10; got {rounds}")
-    sessions = plan(n, seeds)  # the lone runs, before the server starts
+    sessions = plan(n, seeds, heavy)  # the lone runs, before the server starts
     after_rounds = []
     with serving.served(log_name, env=env, poll_rss_s=0.2) as server:
         cpu0 = serving.tree_cpu_seconds(server.pid)
@@ -242,7 +256,7 @@ def run_load(n: int, *, client: str = "ws", seeds: str = "same", rounds: int = 1
         cpu = serving.tree_cpu_seconds(server.pid) - cpu0
         for _ in range(rounds):
             if after_rounds:  # later rounds: fresh sessions, same configs
-                _drive(client, server.url, plan(n, seeds), timeout_s)
+                _drive(client, server.url, plan(n, seeds, heavy), timeout_s)
             time.sleep(settle_s)
             after_rounds.append(serving.tree_rss_kb(server.pid) / 1024)
         peak, peak_total = serving.peak_rss_mb(server), serving.peak_tree_rss_mb(server)
@@ -252,6 +266,8 @@ def run_load(n: int, *, client: str = "ws", seeds: str = "same", rounds: int = 1
         sessions=n, client=client, seeds=seeds, completed=len(times),
         median_s=statistics.median(times) if times else float("nan"),
         p95_s=percentile(times, 95), max_s=max(times) if times else float("nan"),
+        heavy=heavy, p95_default_s=percentile(
+            [s.seconds for s in sessions if s.seconds is not None and not s.heavy], 95),
         peak_rss_mb=peak, peak_total_rss_mb=peak_total, server_cpu_s=cpu,
         client_cpu_s=usage["client_cpu_s"],
         machine_busy=usage["machine_busy"],
@@ -272,6 +288,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="websocket-protocol clients (default) or headless Chromium pages")
     parser.add_argument("--seeds", choices=("same", "distinct"), default="same",
                         help="every session the default config, or session i seed i + 1")
+    parser.add_argument("--heavy", type=int, default=0,
+                        help="this many sessions train 100,000 epochs (a long run) instead")
     parser.add_argument("--rounds", type=int, default=1,
                         help="open the sessions this many times; RSS is reported after each")
     parser.add_argument("--settle", type=float, default=0.0,
@@ -287,6 +305,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
     try:
         report, sessions = run_load(args.sessions, client=args.client, seeds=args.seeds,
+                                    heavy=args.heavy,
                                     rounds=args.rounds, timeout_s=args.timeout,
                                     settle_s=args.settle)
     except ValueError as exc:
