@@ -104,7 +104,7 @@ if view is None and ss["pg_stopped_key"] == key and ss["pg_force"] != key:
                        icon=":material/stop_circle:")
     _buttons(stop_slot, again_slot, key, training=False)
 elif view is None:
-    ss["pg_force"] = None
+    ss["pg_force"] = ss["pg_stopped_key"] = None  # (a config stopped before trains when back)
     try:
         view = live.train_live(
             config, data, key, lambda v, p: panels.draw_charts(slots, v, opts, p),

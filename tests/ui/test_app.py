@@ -269,3 +269,21 @@ def test_settings_survive_a_page_change(fast_app):
     no_errors(at)
     assert _config(at).dropout == 0.3
     assert at.toggle(key="pg_log_loss").value is True
+
+
+def test_a_config_stopped_while_waiting_trains_when_the_user_comes_back_to_it():
+    from ui import live
+
+    at = make_app(epochs="21", seed="987").run()  # (a seed no other test caches runs of)
+    # as if Stop had been pressed while the epochs=51 run waited for a training slot:
+    at.session_state["pg_stopped_key"] = live.run_key(TrainConfig(epochs=51, seed=987))
+    at.select_slider(key="cfg_epochs").set_value(51).run()
+    assert any("Stopped while waiting" in i.value for i in at.info)
+    assert at.session_state["pg_result"]["view"].config["epochs"] == 21  # nothing trained
+    at.select_slider(key="cfg_epochs").set_value(11).run()  # another config: trains
+    assert _final_status(at) == "completed"
+    at.select_slider(key="cfg_epochs").set_value(51).run()  # and back: now it trains
+    no_errors(at)
+    assert _final_status(at) == "completed"
+    assert at.session_state["pg_result"]["view"].config["epochs"] == 51
+    assert not any("Stopped while waiting" in i.value for i in at.info)
