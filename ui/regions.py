@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .figures import FONT, axis, title_dict
+from .figures import FONT, axis, blank_template, figure, title_dict
 
 CLASS_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                  "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
@@ -48,13 +48,14 @@ def _thin(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return X[::step], y[::step]
 
 
-def _points(fig: go.Figure, X, y, classes: int, *, validation: bool) -> None:
+def _points(X, y, classes: int, *, validation: bool) -> list[dict]:
     X, y = _thin(np.asarray(X), np.asarray(y))
+    traces = []
     for k in range(classes):
         mine = y == k
         colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
-        fig.add_trace(go.Scatter(
-            x=X[mine, 0], y=X[mine, 1], mode="markers",
+        traces.append(dict(
+            type="scatter", x=X[mine, 0], y=X[mine, 1], mode="markers",
             name="validation" if validation else f"class {k}",
             legendgroup="validation" if validation else "train",
             showlegend=k == 0 or not validation, hovertemplate="(%{x:.2f}, %{y:.2f})",
@@ -62,6 +63,7 @@ def _points(fig: go.Figure, X, y, classes: int, *, validation: bool) -> None:
                         symbol="diamond-open" if validation else "circle",
                         line=dict(color=colour if validation else "white",
                                   width=2 if validation else 1.2))))
+    return traces
 
 
 def decision_figure(xs, ys, probs, X=None, y=None, X_val=None, y_val=None, *,
@@ -71,10 +73,11 @@ def decision_figure(xs, ys, probs, X=None, y=None, X_val=None, y_val=None, *,
 
     `probs` None (a model that diverged before any finite prediction) draws the points only.
     """
-    fig = go.Figure()
+    traces = []
     if probs is not None:
         classes = probs.shape[-1]
-        fig.add_trace(go.Heatmap(
+        traces.append(dict(
+            type="heatmap",
             x=np.asarray(xs, dtype=np.float32), y=np.asarray(ys, dtype=np.float32),
             z=region_z(probs), zmin=0, zmax=classes, zsmooth=False,
             colorscale=class_colourscale(classes), showscale=False, hoverinfo="skip",
@@ -83,11 +86,11 @@ def decision_figure(xs, ys, probs, X=None, y=None, X_val=None, y_val=None, *,
         classes = int(max(np.max(y), np.max(y_val))) + 1
         title += " (none: the model diverged)"
     if show_train and X is not None:
-        _points(fig, X, y, classes, validation=False)
+        traces += _points(X, y, classes, validation=False)
     if show_val and X_val is not None:
-        _points(fig, X_val, y_val, classes, validation=True)
-    fig.update_layout(
-        template="none", font=FONT, height=height, uirevision="regions",
+        traces += _points(X_val, y_val, classes, validation=True)
+    layout = dict(
+        template=blank_template(), font=FONT, height=height, uirevision="regions",
         paper_bgcolor="white", plot_bgcolor="white", title=title_dict(title),
         margin=dict(l=10, r=10, t=50, b=10),
         legend=dict(orientation="h", yanchor="top", y=-0.06, xanchor="center", x=0.5,
@@ -96,4 +99,4 @@ def decision_figure(xs, ys, probs, X=None, y=None, X_val=None, y_val=None, *,
                    constrain="domain"),
         yaxis=axis("", range=[float(ys[0]), float(ys[-1])], showgrid=False, zeroline=False,
                    scaleanchor="x", scaleratio=1, constrain="domain"))
-    return fig
+    return figure(traces, layout)

@@ -136,3 +136,35 @@ def test_decision_figure_without_probabilities_draws_points_only():
     fig = regions.decision_figure((-1, 1), (-1, 1), None, X, y, X[:3], y[:3])
     assert not any(isinstance(t, go.Heatmap) for t in fig.data)
     assert "diverged" in fig.layout.title.text
+
+
+def _every_figure():
+    epoch = np.arange(1, 301)
+    curve = np.linspace(1.0, 0.1, 300)
+    xs, ys, probs = _probs()
+    X = np.random.default_rng(1).normal(size=(40, 2))
+    y = np.arange(40) % 3
+    return {
+        "loss": figures.loss_figure(epoch, curve, curve / 10, curve * 1.2),
+        "loss log": figures.loss_figure(epoch, curve, curve / 10, curve * 1.2, log_y=True),
+        "accuracy": figures.accuracy_figure(epoch, 1 - curve / 2, 1 - curve),
+        "lr": figures.lr_figure(epoch, 0.05 / (1 + 1e-3 * epoch)),
+        "weights": figures.weights_figure(np.linspace(-1, 1, 11), np.arange(10), 0.25),
+        "regions": regions.decision_figure(xs, ys, probs, X, y, X, y),
+        "regions, diverged": regions.decision_figure(xs, ys, None, X, y, X, y),
+    }
+
+
+@pytest.mark.parametrize("name", list(_every_figure()))
+def test_every_figure_passes_plotlys_validators_unchanged(name):
+    """The builders skip Plotly's per-property validation for speed (ui.figures.figure); here
+    each figure is rebuilt with validation on: any bad property or value raises, and what
+    Plotly would send must be what it sends."""
+    import json
+
+    import plotly.io as pio
+
+    fast = _every_figure()[name]
+    checked = go.Figure(fast.to_dict())  # validates every property and value
+    sent = json.loads(pio.to_json(fast, validate=False))  # what st.plotly_chart sends
+    assert json.loads(pio.to_json(checked, validate=False)) == sent
