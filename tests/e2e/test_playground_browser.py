@@ -89,6 +89,23 @@ def test_shared_link_opens_the_same_state(page, server):
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
+def test_downloads_deliver_the_run_made_on_click(page, server):
+    """The History and Run log files are made when clicked (deferred): they hold this run."""
+    page.goto(f"{server}/?epochs=51&seed=5")
+    fingerprint = _wait_done(page)
+    files = {}
+    for label in ("History (CSV)", "Run log (CSV)", "Config (JSON)"):
+        with page.expect_download(timeout=30_000) as download:
+            page.get_by_role("button", name=label).click()
+        files[label] = Path(download.value.path()).read_text()
+    history = files["History (CSV)"].splitlines()
+    assert history[0].startswith("epoch,data_loss,reg_loss,loss")
+    assert len(history) == 1 + 51
+    log = files["Run log (CSV)"].splitlines()
+    assert len(log) == 2 and fingerprint in log[1]
+    assert '"epochs": 51' in files["Config (JSON)"] and '"seed": 5' in files["Config (JSON)"]
+
+
 def test_stop_keeps_the_partial_run_in_a_later_session(page, server):
     """Stop mid-run: the charts stay with what was trained (this is not the server's first
     session: a regression test for widgets that did not render in later sessions)."""
