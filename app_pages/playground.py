@@ -104,12 +104,13 @@ if view is None and ss["pg_stopped_key"] == key and ss["pg_force"] != key:
                        icon=":material/stop_circle:")
     _buttons(stop_slot, again_slot, key, training=False)
 elif view is None:
+    forced = ss["pg_force"] == key  # Train again: watch it train, even if it finishes elsewhere
     ss["pg_force"] = ss["pg_stopped_key"] = None  # (a config stopped before trains when back)
     try:
         view = live.train_live(
             config, data, key, lambda v, p: panels.draw_charts(slots, v, opts, p),
             on_wait=lambda ahead, long: progress_slot.progress(
-                0.0, text=live.waiting_text(ahead, long)))
+                0.0, text=live.waiting_text(ahead, long)), reuse=not forced)
     except ValueError as exc:  # e.g. an uploaded CSV too large for this network
         alert_slot.error(f"These settings cannot be trained on this data: {exc}")
     except live.TrainerCrashed as exc:

@@ -99,9 +99,18 @@ def waiting_text(ahead: int, long: bool = False) -> str:
     return f"Waiting for a free training slot ({place})… other sessions are training."
 
 
+class _DoneElsewhere(Exception):
+    """Leaves the queue: the same run was completed by another session meanwhile."""
+
+    def __init__(self, view: RunView):
+        super().__init__()
+        self.view = view
+
+
 def train_live(config: TrainConfig, data: Dataset | None, key: str,
                draw: Callable[[RunView, Progress], None],
-               on_wait: Callable[[int, bool], None] | None = None) -> RunView | None:
+               on_wait: Callable[[int, bool], None] | None = None,
+               reuse: bool = True) -> RunView | None:
     """Train while drawing snapshots at most every REDRAW_S seconds; return the final view.
 
     The run first takes one of the server's training slots (ui.slots), a worker process that
@@ -109,7 +118,8 @@ def train_live(config: TrainConfig, data: Dataset | None, key: str,
     called whenever its place in the queue changes (`long`: see is_long). If Streamlit
     interrupts the script (a widget changed: RerunException at the next st.* call; or Stop),
     the place in the queue is given up, or the worker's job is stopped and its partial result
-    kept in session state.
+    kept in session state. With `reuse`, a run of the same key that another session completes
+    while this one waits (a class opening the same link) is taken instead of training again.
     """
     n_points = config.samples * config.classes * 2 if data is None else len(data.y) * 2
     ss = st.session_state
@@ -124,6 +134,9 @@ def train_live(config: TrainConfig, data: Dataset | None, key: str,
 
     def waiting(ahead: int) -> None:
         tick()  # a widget change ends the wait
+        done = cached(key) if reuse else None
+        if done is not None:
+            raise _DoneElsewhere(done)
         if on_wait is not None and shown[-1:] != [ahead]:
             on_wait(ahead, long)
             shown.append(ahead)
@@ -136,6 +149,8 @@ def train_live(config: TrainConfig, data: Dataset | None, key: str,
             for snapshot in trainer.train(job, tick, outcome):
                 if snapshot.status == "running":
                     draw(snapshot, progress)
+    except _DoneElsewhere as done:
+        outcome.final = done.view  # (already stored; kept in session state below)
     except BaseException as exc:
         if type(exc).__name__ == "StopException":  # Streamlit's own Stop: keep the run too
             ss["pg_stopped_key"] = key

@@ -5,7 +5,7 @@ import math
 import pytest
 from apphelpers import make_app, no_errors
 
-from nncore import PRESETS, TrainConfig
+from nncore import PRESETS, TrainConfig, train
 from ui import upload
 from ui.fields import CONTROLS, widget_key
 
@@ -287,3 +287,29 @@ def test_a_config_stopped_while_waiting_trains_when_the_user_comes_back_to_it():
     assert _final_status(at) == "completed"
     assert at.session_state["pg_result"]["view"].config["epochs"] == 51
     assert not any("Stopped while waiting" in i.value for i in at.info)
+
+
+def test_a_run_completed_by_another_session_meanwhile_ends_the_wait():
+    """Every training slot busy: a session waiting for the same config that another session
+    completes takes that result instead of training it again (a class opening one link)."""
+    import threading
+    from contextlib import ExitStack
+
+    from ui import live, slots
+    from ui.trainer import Job, run_job
+
+    config = TrainConfig(epochs=21, seed=4242)
+    key = live.run_key(config)
+    done = run_job(Job(config, None, chunk=5, pace_s=1e9, live_resolution=10,
+                       final_resolution=20), lambda: False, lambda v: None)
+    pool = slots.training_slots()
+    with ExitStack() as held:
+        for _ in range(pool.slots):  # nobody can train now
+            held.enter_context(pool.slot())
+        timer = threading.Timer(1.0, live.store, args=(key, done))  # "another session"
+        timer.start()
+        at = make_app(epochs="21", seed="4242").run(timeout=30)
+        timer.join()
+    no_errors(at)
+    view = at.session_state["pg_result"]["view"]
+    assert view.fingerprint == done.fingerprint == train(config).fingerprint()
