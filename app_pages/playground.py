@@ -5,6 +5,7 @@ from itertools import count
 import streamlit as st
 
 from ui import live, panels, runs, session, sidebar, upload
+from ui.trainer import TrainerCrashed
 
 ss = st.session_state  # every key was set once by ui.session.init_session (dashboard.py)
 
@@ -113,7 +114,7 @@ elif view is None:
                 0.0, text=live.waiting_text(ahead, long)), reuse=not forced)
     except ValueError as exc:  # e.g. an uploaded CSV too large for this network
         alert_slot.error(f"These settings cannot be trained on this data: {exc}")
-    except live.TrainerCrashed as exc:
+    except TrainerCrashed as exc:
         alert_slot.error(f"Training failed on the server ({exc}). Press Train again to retry.")
     _buttons(stop_slot, again_slot, key, training=False)
 

@@ -17,7 +17,7 @@ from nncore.config import n_weights
 
 from .runs import RunView
 from .slots import training_slots
-from .trainer import Job, Outcome, TrainerCrashed  # noqa: F401  (re-exported for pages)
+from .trainer import Job, Outcome
 
 REDRAW_S = 0.25         # at most one redraw per quarter second
 # A browser's first run in a session: its widgets and charts are lazy-loaded components that

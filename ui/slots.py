@@ -66,20 +66,19 @@ class TrainingSlots:
         self.long_slots = long_slots if long_slots is not None else max(1, slots - 1)
         self._cond = threading.Condition()
         self._queue: deque[_Ticket] = deque()
-        self._busy = 0
         self._busy_long = 0
         self._free = [make() if make is not None else None for _ in range(slots)]
 
     @property
     def busy(self) -> int:
-        return self._busy
+        return self.slots - len(self._free)
 
     @property
     def waiting(self) -> int:
         return len(self._queue)
 
     def _may_start(self, ticket: _Ticket) -> bool:
-        return self._busy < self.slots and (not ticket.long or self._busy_long < self.long_slots)
+        return bool(self._free) and (not ticket.long or self._busy_long < self.long_slots)
 
     def _try_take(self, ticket: _Ticket) -> tuple[int | None, Any]:
         """(None, resource) if `ticket` got a slot now, else (tickets ahead of it, None)."""
@@ -87,7 +86,6 @@ class TrainingSlots:
         if first is not ticket:
             return self._queue.index(ticket), None
         self._queue.remove(ticket)
-        self._busy += 1
         self._busy_long += ticket.long
         return None, self._free.pop()
 
@@ -124,7 +122,6 @@ class TrainingSlots:
         finally:
             with self._cond:
                 if acquired:
-                    self._busy -= 1
                     self._busy_long -= ticket.long
                     self._free.append(resource)
                 else:
@@ -135,5 +132,5 @@ class TrainingSlots:
 @st.cache_resource(show_spinner=False)
 def training_slots() -> TrainingSlots:
     """The server's one set of training slots (one worker process each), shared by every
-    session. The workers are daemon processes: they end with the server."""
+    session. The workers end with the server (their pipe closes: ui.trainer)."""
     return TrainingSlots(slot_count(), make=Trainer)

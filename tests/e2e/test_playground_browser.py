@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks import load_sessions
+
 pytestmark = pytest.mark.e2e
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"  # gitignored
 
-DONE = re.compile(r"(Completed|Diverged|Stopped): .*fingerprint (\w+)")
-PROGRESS = '[data-testid="stProgress"]'
+DONE, PROGRESS = load_sessions.DONE, load_sessions.PROGRESS  # (the load test reads them too)
 
 
 def _status_text(page) -> str:
