@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = [ROOT / "nncore", ROOT / "ui", ROOT / "app_pages", ROOT / "dashboard.py"]
+PRODUCT = [ROOT / "nncore", ROOT / "ui", ROOT / "pages", ROOT / "dashboard.py"]
 GLOBAL_RNG = re.compile(r"np\.random\.(seed|rand|randn|random|binomial|normal|uniform|choice|"
                         r"shuffle|permutation|randint|standard_normal)\(|nnfs\.init\(")
 
@@ -53,7 +53,20 @@ def _imports(path: Path) -> set[str]:
 
 
 def test_pages_use_ui_not_the_engine_and_figures_do_not_use_streamlit():
-    for page in [*(ROOT / "app_pages").glob("*.py"), ROOT / "dashboard.py"]:
+    for page in [*(ROOT / "pages").glob("*.py"), ROOT / "dashboard.py"]:
         assert "nncore" not in _imports(page), page.name
     for builder in ("figures.py", "regions.py"):
         assert "streamlit" not in _imports(ROOT / "ui" / builder), builder
+
+
+def test_every_page_script_leaves_the_legacy_pages_mode_first():
+    """A pages/ folder starts Streamlit's old multipage mode (ui/legacy_pages.py): the
+    entrypoint and every page call the guard before any other Streamlit call."""
+    import ast
+    for script in [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py"))]:
+        body = [n for n in ast.parse(script.read_text()).body
+                if not isinstance(n, (ast.Import, ast.ImportFrom))
+                and not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
+        first = body[0]
+        assert (isinstance(first, ast.Expr) and isinstance(first.value, ast.Call)
+                and getattr(first.value.func, "id", "") == "leave_legacy_pages_mode"), script.name

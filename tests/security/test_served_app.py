@@ -12,7 +12,7 @@ from ui import upload
 tomllib = pytest.importorskip("tomllib")  # Python 3.11+
 
 ROOT = Path(__file__).resolve().parents[2]
-UI_FILES = [*sorted((ROOT / "ui").glob("*.py")), *sorted((ROOT / "app_pages").glob("*.py")),
+UI_FILES = [*sorted((ROOT / "ui").glob("*.py")), *sorted((ROOT / "pages").glob("*.py")),
             ROOT / "dashboard.py"]
 
 # Calls that open, read, write or execute something; none belongs in the UI layer.

@@ -244,7 +244,7 @@ def test_cached_result_is_reused_and_train_again_retrains(fast_app):
 
 def test_about_page():
     at = make_app(epochs="21").run()
-    at.switch_page("app_pages/about.py").run()
+    at.switch_page("pages/about.py").run()
     no_errors(at)
     assert at.latex and at.table
 
@@ -263,9 +263,9 @@ def test_settings_survive_a_page_change(fast_app):
     at = fast_app
     _set(at, "dropout", 0.3)
     at.toggle(key="pg_log_loss").set_value(True).run()
-    at.switch_page("app_pages/about.py").run()
+    at.switch_page("pages/about.py").run()
     no_errors(at)
-    at.switch_page("app_pages/playground.py").run()
+    at.switch_page("pages/playground.py").run()
     no_errors(at)
     assert _config(at).dropout == 0.3
     assert at.toggle(key="pg_log_loss").value is True

@@ -3,6 +3,9 @@
 import streamlit as st
 
 from ui import fields, formulas
+from ui.legacy_pages import leave_legacy_pages_mode
+
+leave_legacy_pages_mode()  # a deep link run in Streamlit's old pages mode: see the module
 
 st.title("Formulas & help")
 st.markdown(

@@ -5,7 +5,10 @@ from itertools import count
 import streamlit as st
 
 from ui import live, panels, runs, session, sidebar, upload
+from ui.legacy_pages import leave_legacy_pages_mode
 from ui.trainer import TrainerCrashed
+
+leave_legacy_pages_mode()  # a deep link run in Streamlit's old pages mode: see the module
 
 ss = st.session_state  # every key was set once by ui.session.init_session (dashboard.py)
 
