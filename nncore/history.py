@@ -11,7 +11,8 @@ SERIES = ("data_loss", "reg_loss", "accuracy", "val_loss", "val_accuracy", "lear
 
 
 class History:
-    """Per-epoch series (float64 arrays, one value per recorded epoch) plus the model.
+    """Per-epoch series (float64 arrays, one value per recorded epoch) plus the model and the
+    optimiser that trained it (its state included).
 
     `status` is "running", "completed", "stopped" (the caller ended it early) or "diverged"
     (the loss became NaN/inf at epoch `diverged_at`; the series stop before that epoch).
@@ -19,6 +20,7 @@ class History:
 
     def __init__(self, config, data, model, capacity: int):
         self.config, self.data, self.model = config, data, model
+        self.optimizer = None  # set by the training loop
         self._epoch = np.zeros(capacity, dtype=np.int64)
         self._series = {k: np.full(capacity, np.nan) for k in SERIES}
         self.n = 0

@@ -62,6 +62,7 @@ def train_stream(config, data: Dataset | None = None, *, chunk: int = 50) -> Ite
     X_val = data.X_val.astype(model.dtype)
     val_fn = SoftmaxCrossEntropy(data.y_val, data.classes)
     history = History(config, data, model, config.epochs)
+    history.optimizer = optimizer
     start = time.perf_counter()
     try:
         for first in range(0, config.epochs, chunk):
