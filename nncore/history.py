@@ -16,6 +16,8 @@ class History:
 
     `status` is "running", "completed", "stopped" (the caller ended it early) or "diverged"
     (the loss became NaN/inf at epoch `diverged_at`; the series stop before that epoch).
+    Whatever the status, `model` has the parameters the last record describes (see
+    `train_stream`).
     """
 
     def __init__(self, config, data, model, capacity: int):

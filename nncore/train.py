@@ -32,44 +32,71 @@ def _check_data(config, data: Dataset | None, data_seq) -> Dataset:
     return data
 
 
-def _epoch(epoch, model, loss_fn, optimizer, X, X_val, val_fn, history) -> bool:
-    """One full-batch step; records the epoch and returns False if the loss is not finite."""
-    data_loss, train_accuracy = loss_fn.forward(model.forward(X, training=True))
-    reg_loss = model.reg_loss()
-    if not math.isfinite(data_loss + reg_loss):
-        history.status, history.diverged_at = "diverged", epoch
-        return False
-    model.backward(loss_fn.backward())
-    # Validation (dropout off) sees the same weights as the training forward pass above.
-    val_loss, val_accuracy = val_fn.forward(model.forward(X_val, training=False))
-    lr = optimizer.current_lr
-    optimizer.step()
-    history.record(epoch, data_loss=data_loss, reg_loss=reg_loss, accuracy=train_accuracy,
-                   val_loss=val_loss, val_accuracy=val_accuracy, learning_rate=lr)
-    return True
+class _Loop:
+    """A run's model, optimiser, data and History, and its epoch.
+
+    Epoch e records the parameters its forward pass used; the update computed from them is
+    applied at the start of epoch e + 1, so the model is always its last record's.
+    """
+
+    def __init__(self, config, data: Dataset, history: History, optimizer):
+        self.config, self.history, self.optimizer = config, history, optimizer
+        self.model = history.model
+        self.X, self.X_val = data.X.astype(self.model.dtype), data.X_val.astype(self.model.dtype)
+        self.loss_fn = SoftmaxCrossEntropy(data.y, data.classes)
+        self.val_fn = SoftmaxCrossEntropy(data.y_val, data.classes)
+        self._before = np.empty_like(self.model.params.value)  # to undo a diverging update
+
+    def epoch(self, e: int) -> bool:
+        """Apply the pending update (if e > 0), record epoch e, and compute the next update
+        unless e is the run's last. False, with the parameters of epoch e - 1 put back, if the
+        loss is not finite."""
+        model, params = self.model, self.model.params
+        if e > 0:
+            np.copyto(self._before, params.value)
+            self.optimizer.step()
+        data_loss, train_accuracy = self.loss_fn.forward(model.forward(self.X, training=True))
+        reg_loss = model.reg_loss()
+        if not math.isfinite(data_loss + reg_loss):
+            if e > 0:
+                np.copyto(params.value, self._before)
+            self.history.status, self.history.diverged_at = "diverged", e
+            return False
+        if e < self.config.epochs - 1:  # the last epoch's update would never be applied
+            model.backward(self.loss_fn.backward())
+        # After the backward pass: inference drops the dropout masks that it needs.
+        val_loss, val_accuracy = self.val_fn.forward(model.forward(self.X_val, training=False))
+        self.history.record(e, data_loss=data_loss, reg_loss=reg_loss,
+                            accuracy=train_accuracy, val_loss=val_loss,
+                            val_accuracy=val_accuracy, learning_rate=self.optimizer.current_lr)
+        return True
 
 
 def train_stream(config, data: Dataset | None = None, *, chunk: int = 50) -> Iterator[History]:
     """Train full-batch for config.epochs epochs, yielding the (growing) History every
     `chunk` epochs and once at the end. Closing the generator stops training; the History
-    already yielded keeps its records and gets status "stopped"."""
+    already yielded keeps its records and gets status "stopped".
+
+    The final numbers are the final model's: epoch e's record (training loss and accuracy,
+    measured with dropout on, regularisation loss, validation loss and accuracy) describes
+    the parameters its forward pass used, and the update computed from them (at the recorded
+    learning rate) is applied only when another epoch follows. So `history.model` always has
+    the parameters of the last record: a completed run of N epochs makes N - 1 updates (the
+    notes' range(10001) makes 10,000), a stopped run drops its pending update, and a run
+    whose loss turns non-finite at epoch e gets the parameters of epoch e - 1 back.
+    """
     data_seq, init_rng, dropout_rng = _streams(config.seed)
     data = _check_data(config, data, data_seq)
     model = build_model(config, data.X.shape[1], data.classes, init_rng, dropout_rng)
-    optimizer = make_optimizer(config, model.params)
-    X = data.X.astype(model.dtype)
-    loss_fn = SoftmaxCrossEntropy(data.y, data.classes)
-    X_val = data.X_val.astype(model.dtype)
-    val_fn = SoftmaxCrossEntropy(data.y_val, data.classes)
     history = History(config, data, model, config.epochs)
-    history.optimizer = optimizer
+    history.optimizer = make_optimizer(config, model.params)
+    loop = _Loop(config, data, history, history.optimizer)
     start = time.perf_counter()
     try:
         for first in range(0, config.epochs, chunk):
             last = min(first + chunk, config.epochs)
             with np.errstate(all="ignore"):  # overflow is reported as divergence instead
-                ok = all(_epoch(e, model, loss_fn, optimizer, X, X_val, val_fn, history)
-                         for e in range(first, last))
+                ok = all(loop.epoch(e) for e in range(first, last))
             if not ok:
                 break
             if last < config.epochs:
