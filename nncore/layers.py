@@ -1,4 +1,4 @@
-"""Layers: Dense (with its four regularisation strengths), ReLU and inverted Dropout.
+"""Layers: Dense (in dense.py, with its four regularisation strengths), ReLU and Dropout.
 
 Each layer has `forward(x, *, training)` and `backward(grad_out)`. In training mode a layer
 remembers what its backward pass needs and reuses its output buffers between epochs (full-batch
@@ -11,85 +11,11 @@ import math
 
 import numpy as np
 
+from .dense import Dense
+from .dense import buffer as _buffer
 from .params import Param
 
-
-def _buffer(cache: dict, key: str, shape: tuple, dtype) -> np.ndarray:
-    buf = cache.get(key)
-    if buf is None or buf.shape != shape or buf.dtype != dtype:
-        buf = cache[key] = np.empty(shape, dtype=dtype)
-    return buf
-
-
-class Dense:
-    """y = x @ W + b, with W ~ 0.01 * N(0, 1) and b = 0 as in the notes.
-
-    Broadcasting b over many short rows is slow, so training uses one of two layouts, both
-    giving the same numbers to the last bit: with few inputs (after `bind`, which gives the
-    packed [W; b] block) the forward pass is one product [x, 1] @ [W; b]; with few outputs it
-    returns a column-major (n, n_out) array, whose bias add and the loss's per-sample
-    operations then run over long contiguous columns.
-    """
-
-    NARROW = 8  # at most this many outputs: column-major output
-
-    def __init__(self, n_in: int, n_out: int, rng: np.random.Generator, dtype="float32", *,
-                 weight_l1=0.0, weight_l2=0.0, bias_l1=0.0, bias_l2=0.0, name="dense"):
-        w = (0.01 * rng.standard_normal((n_in, n_out))).astype(dtype)
-        self.weights = Param(f"{name}.weights", w, weight_l1, weight_l2)
-        self.biases = Param(f"{name}.biases", np.zeros((1, n_out), dtype=dtype), bias_l1, bias_l2)
-        self.need_input_grad = True  # the first layer can skip dL/dx
-        self._x: np.ndarray | None = None
-        self._wb: np.ndarray | None = None  # [W; b] as one array, see bind()
-        self._bufs: dict[str, np.ndarray] = {}
-
-    @property
-    def params(self) -> list[Param]:
-        return [self.weights, self.biases]
-
-    def bind(self, params) -> None:
-        """Use the ParamSet's packed [W; b] when inputs are fewer than outputs (copying x into
-        [x, 1] is then cheaper than broadcasting b over the output)."""
-        n_in, n_out = self.weights.value.shape
-        self._wb = params.stacked(self.weights, self.biases) if n_in < n_out else None
-
-    def forward(self, x: np.ndarray, *, training: bool) -> np.ndarray:
-        w, b = self.weights.value, self.biases.value
-        if not training:
-            if w.shape[1] <= self.NARROW:  # column-major, as in training
-                return np.add((x @ w).T, b.T).T
-            return x @ w + b
-        self._x = x
-        n, n_out = x.shape[0], w.shape[1]
-        if self._wb is not None:
-            # [x, 1] kept column-major: filling a few long rows is ~8x faster than a few columns.
-            x1_t = self._bufs.get("x1_t")
-            if x1_t is None or x1_t.shape != (x.shape[1] + 1, n) or x1_t.dtype != w.dtype:
-                x1_t = self._bufs["x1_t"] = np.ones((x.shape[1] + 1, n), dtype=w.dtype)
-            np.copyto(x1_t[:-1], x.T)
-            return np.matmul(x1_t.T, self._wb, out=_buffer(self._bufs, "out", (n, n_out),
-                                                            w.dtype))
-        if n_out <= self.NARROW:
-            xw = np.matmul(x, w, out=_buffer(self._bufs, "xw", (n, n_out), w.dtype))
-            out_t = _buffer(self._bufs, "out_t", (n_out, n), w.dtype)
-            return np.add(xw.T, b.T, out=out_t).T  # transposing copy and bias add in one pass
-        out = np.matmul(x, w, out=_buffer(self._bufs, "out", (n, n_out), w.dtype))
-        out += b
-        return out
-
-    def backward(self, grad_out: np.ndarray) -> np.ndarray | None:
-        """dW = x^T g, db = sum_rows g, dx = g W^T (regularisation is added by the ParamSet)."""
-        # Not [dW; db] = [x, 1]^T g in one product: BLAS would sum db in another order.
-        np.matmul(self._x.T, grad_out, out=self.weights.grad)
-        # Column sums as ones @ g: BLAS is several times faster than np.sum(axis=0) here.
-        ones = self._bufs.get("ones")
-        if ones is None or ones.shape[1] != grad_out.shape[0] or ones.dtype != grad_out.dtype:
-            ones = self._bufs["ones"] = np.ones((1, grad_out.shape[0]), dtype=grad_out.dtype)
-        np.matmul(ones, grad_out, out=self.biases.grad)
-        if not self.need_input_grad:
-            return None
-        dx = _buffer(self._bufs, "dx", self._x.shape, grad_out.dtype)
-        return np.matmul(grad_out, self.weights.value.T, out=dx)
+__all__ = ["Dense", "Dropout", "ReLU", "ReLUDropout", "fuse"]
 
 
 class ReLU:

@@ -66,17 +66,6 @@ def softmax_cross_entropy_backward(probs: np.ndarray, y: np.ndarray) -> np.ndarr
     return grad
 
 
-def _over_rows(ufunc, rows: np.ndarray, out: np.ndarray) -> np.ndarray:
-    """ufunc folded over the rows of a (k, n) array into out (n,), left to right."""
-    if len(rows) == 1:
-        out[...] = rows[0]
-        return out
-    ufunc(rows[0], rows[1], out=out)
-    for j in range(2, len(rows)):
-        ufunc(out, rows[j], out=out)
-    return out
-
-
 class SoftmaxCrossEntropy:
     """The fused softmax + cross-entropy for one fixed target set (the training set).
 
@@ -104,7 +93,7 @@ class SoftmaxCrossEntropy:
             b["key"] = (k, dtype)
             b.update(top=np.empty(n, dtype), total=np.empty(n, dtype),
                      correct=np.empty(n, dtype), probs=np.empty((k, n), dtype),
-                     at_max=np.empty((k, n), bool), grad=np.empty((n, k), dtype))
+                     at_max=np.empty((k, n), bool))
             b["onehot"] = np.zeros((k, n), dtype)
             b["onehot"].reshape(-1)[self._true] = 1
         return b
@@ -116,12 +105,14 @@ class SoftmaxCrossEntropy:
         if n != self.n:
             raise ValueError(f"logits have {n} rows for {self.n} targets")
         buf = self._buffers(k, lt.dtype)
-        top = _over_rows(np.maximum, lt, buf["top"])  # as in `softmax`
+        # Reducing over the class axis adds the rows one after another, in the order `softmax`
+        # sums (the same numbers), in one call.
+        top = np.maximum.reduce(lt, axis=0, out=buf["top"])
         e = np.subtract(lt, top, out=buf["probs"])
         # A logit equals its row's max exactly when logit - max == 0.
         at_max = np.equal(e, 0, out=buf["at_max"])
         np.exp(e, out=e)
-        e /= _over_rows(np.add, e, buf["total"])
+        e /= np.add.reduce(e, axis=0, out=buf["total"])
         self._probs_t = e
         # Per call these small steps cost mostly call overhead: ufuncs rather than np.clip
         # and ndarray.sum (the same operations).
@@ -139,15 +130,10 @@ class SoftmaxCrossEntropy:
         return loss, hits / n
 
     def backward(self) -> np.ndarray:
-        """(softmax - onehot) / n as an (n, k) array (a reused buffer), from the probabilities
-        of the last forward (which it overwrites)."""
+        """(softmax - onehot) / n as an (n, k) array (a reused buffer, column-major: the
+        transpose of the class-major work array), from the probabilities of the last forward
+        (which it overwrites). The next layer reads it one class at a time."""
         grad_t = self._probs_t
-        onehot = self._bufs["onehot"]
-        grad_t -= onehot
-        # Back to sample-major while scaling: the same pass, and the next layer's BLAS calls
-        # then sum in the same order as for any (n, k) gradient.
-        # (A loop over the k classes: numpy's own transposing copy is ~3x slower here.)
-        grad = self._bufs["grad"]
-        for j in range(grad_t.shape[0]):
-            np.multiply(grad_t[j], 1.0 / self.n, out=grad[:, j])
-        return grad
+        grad_t -= self._bufs["onehot"]
+        grad_t *= 1.0 / self.n
+        return grad_t.T

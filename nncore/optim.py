@@ -16,6 +16,8 @@ computes at float32 resolution.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .params import Param, ParamSet
@@ -136,24 +138,25 @@ class Adam(Optimizer):
         self._scratch: tuple[np.ndarray, np.ndarray] | None = None
 
     def _update(self, theta, g, lr):
-        # theta -= lr * m_hat / (sqrt(v_hat) + eps), step by step in two scratch vectors
-        # (the same operations in the same order, without a temporary per operation).
+        # theta -= lr * m_hat / (sqrt(v_hat) + eps), m_hat = m / c1, v_hat = v / c2, computed
+        # as theta -= (lr * sqrt(c2) / c1) * m / (sqrt(v) + eps * sqrt(c2)): the corrections
+        # become two scalars (Kingma & Ba, section 2), in two scratch vectors.
         m, v = self._state["m"], self._state["v"]
         if self._scratch is None:
             self._scratch = (np.empty_like(theta), np.empty_like(theta))
         step, den = self._scratch
         t = self.iterations + 1
+        root_c2 = math.sqrt(1 - self.beta2**t)
         m *= self.beta1
         m += np.multiply(g, 1 - self.beta1, out=step)
         v *= self.beta2
-        np.multiply(g, 1 - self.beta2, out=step)
-        v += np.multiply(step, g, out=step)
-        np.divide(m, 1 - self.beta1**t, out=step)  # m_hat
-        step *= lr
-        np.divide(v, 1 - self.beta2**t, out=den)  # v_hat
-        np.sqrt(den, out=den)
-        den += self.eps
-        step /= den
+        np.multiply(g, g, out=step)
+        step *= 1 - self.beta2
+        v += step
+        np.sqrt(v, out=den)
+        den += self.eps * root_c2
+        np.divide(m, den, out=step)
+        step *= lr * root_c2 / (1 - self.beta1**t)
         theta -= step
 
 

@@ -60,12 +60,13 @@ class ParamSet:
         """The part of a flat per-element array (e.g. optimiser state) that belongs to `param`."""
         return flat[self.slices[param]].reshape(param.value.shape)
 
-    def stacked(self, top: Param, bottom: Param) -> np.ndarray | None:
-        """The values of `top` stacked on `bottom` as one 2-D view, e.g. a Dense layer's
-        [W; b]; None unless the two are packed next to each other with equal column counts."""
+    def stacked(self, top: Param, bottom: Param, flat: np.ndarray | None = None):
+        """The values (or the part of `flat`, e.g. the gradient) of `top` stacked on `bottom`
+        as one 2-D view, e.g. a Dense layer's [W; b]; None unless the two are packed next to
+        each other with equal column counts."""
         a, b = self.slices.get(top), self.slices.get(bottom)
         if (a is None or b is None or a.stop != b.start or top.value.ndim != 2
                 or bottom.value.ndim != 2 or top.value.shape[1] != bottom.value.shape[1]):
             return None
         shape = (top.value.shape[0] + bottom.value.shape[0], top.value.shape[1])
-        return self.value[a.start : b.stop].reshape(shape)
+        return (self.value if flat is None else flat)[a.start : b.stop].reshape(shape)

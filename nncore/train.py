@@ -43,6 +43,8 @@ class _Loop:
         self.config, self.history, self.optimizer = config, history, optimizer
         self.model = history.model
         self.X, self.X_val = data.X.astype(self.model.dtype), data.X_val.astype(self.model.dtype)
+        # Read-only copies: layers may keep what they derive from them (Dense._with_ones).
+        self.X.flags.writeable = self.X_val.flags.writeable = False
         self.loss_fn = SoftmaxCrossEntropy(data.y, data.classes)
         self.val_fn = SoftmaxCrossEntropy(data.y_val, data.classes)
         self._before = np.empty_like(self.model.params.value)  # to undo a diverging update

@@ -83,7 +83,7 @@ def test_fused_loss_takes_either_layout_and_breaks_ties_like_argmax(order):
     assert loss == cross_entropy(softmax(logits), y)
     assert acc == np.mean(logits.argmax(axis=1) == y)
     grad = fused.backward()
-    assert grad.flags.c_contiguous
+    assert grad.flags.f_contiguous  # class-major: each class a contiguous column
     assert np.allclose(grad, ce_backward(softmax(logits), y), rtol=1e-12, atol=1e-15)
 
 
@@ -116,3 +116,55 @@ def test_activations_after_a_dense_overwrite_its_buffer_with_the_same_numbers(dr
     for m in models:
         m.backward(g.copy())
     assert np.array_equal(models[0].params.grad, models[1].params.grad)
+
+
+@pytest.mark.parametrize("n_in,n_out", [(2, 64), (64, 3), (16, 16)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_dense_backward_layouts_give_the_plain_gradients(n_in, n_out, dtype, order):
+    """Whichever product computes them ([x, 1]^T g, row by row, or one gemm), the gradients
+    are x^T g, sum_rows g and g W^T, for a gradient in either layout."""
+    rng = np.random.default_rng(1)
+    layer = Dense(n_in, n_out, rng, dtype)
+    layer.bind(ParamSet(layer.params, np.dtype(dtype)))
+    x = rng.standard_normal((40, n_in)).astype(dtype)
+    g = np.asarray(rng.standard_normal((40, n_out)).astype(dtype), order=order)
+    layer.forward(x, training=True)
+    dx = layer.backward(g.copy(order="K"))
+    tol = dict(rtol=1e-5, atol=1e-5) if dtype == "float32" else dict(rtol=1e-12, atol=1e-12)
+    assert np.allclose(layer.weights.grad, x.T @ g, **tol)
+    assert np.allclose(layer.biases.grad, g.sum(axis=0, keepdims=True), **tol)
+    assert np.allclose(dx, g @ layer.weights.value.T, **tol)
+
+
+def test_few_rows_product_is_the_matrix_product():
+    from nncore.dense import few_rows_product
+    rng = np.random.default_rng(2)
+    a, b = rng.standard_normal((3, 500)), rng.standard_normal((500, 7))
+    assert np.allclose(few_rows_product(a, b, out=np.empty((3, 7))), a @ b, rtol=1e-12)
+    assert np.allclose(few_rows_product(b.T, a.T, out=np.empty((7, 3))), b.T @ a.T, rtol=1e-12)
+
+
+def test_dense_keeps_x_with_ones_only_for_immutable_inputs():
+    rng = np.random.default_rng(3)
+    layer = Dense(2, 16, rng, "float64")
+    layer.bind(ParamSet(layer.params, np.dtype("float64")))
+    layer.biases.value[...] = rng.standard_normal((1, 16))
+
+    def plain(x):
+        return x @ layer.weights.value + layer.biases.value
+
+    mutable = rng.standard_normal((30, 2))
+    assert np.array_equal(layer.forward(mutable, training=True), plain(mutable))
+    mutable += 1.0  # a writable input is read again on every call
+    assert np.array_equal(layer.forward(mutable, training=True), plain(mutable))
+    frozen = [rng.standard_normal((30 + i, 2)) for i in range(3)]
+    for x in frozen:
+        x.flags.writeable = False
+    for x in [*frozen, frozen[0], frozen[2], frozen[1]]:  # more inputs than the cache holds
+        assert np.array_equal(layer.forward(x, training=True), plain(x))
+        assert np.allclose(layer.forward(x, training=False), plain(x), rtol=1e-12)
+    assert len(layer._ones_below) <= Dense.MAX_INPUT_CACHE
+    view = frozen[0][:10]  # read-only but not owning its data: never kept
+    assert np.array_equal(layer.forward(view, training=True), plain(view))
+    assert all(x is not view for x, _ in layer._ones_below.values())
