@@ -60,26 +60,56 @@ def test_relu_gradient_away_from_kink(rng):
     assert np.all(dx[x < 0] == 0)
 
 
-def test_dropout_gradient_with_its_mask(rng):
-    drop = Dropout(0.4, np.random.default_rng(7))
-    x, g = rng.standard_normal((50, 8)), rng.standard_normal((50, 8))
-    drop.forward(x, training=True)
-    mask = drop._mask.copy()
+def _kept_share_is_about(kept: np.ndarray, keep: float) -> bool:
+    """The share of kept units is keep within 5 binomial standard deviations."""
+    return abs(kept.mean() - keep) < 5 * np.sqrt(keep * (1 - keep) / kept.size)
+
+
+# Rates whose keep probability 1 - rate is a whole number of 1/65536 steps (the layer draws
+# 16-bit integers), so the layer's scale is exactly 1 / (1 - rate); 0.3 is not (keep is
+# 0.6999969...), so there the scale is within 2**-16 of it.
+@pytest.mark.parametrize("rate,rtol", [(0.5, 1e-15), (0.25, 1e-15), (0.3, 2.0**-16)])
+def test_dropout_is_inverted_dropout_with_its_gradient(rng, rate, rtol):
+    drop = Dropout(rate, np.random.default_rng(7))
+    x, g = rng.standard_normal((100, 40)), rng.standard_normal((100, 40))
+    x[x == 0] = 1.0  # a dropped unit is recognised by its zero output
+    out = drop.forward(x, training=True).copy()
+    kept = out != 0
+    assert _kept_share_is_about(kept, 1 - rate)
+    # Kept units scaled by 1 / (1 - rate), written here, not read from the layer (rtol 1e-15:
+    # the layer multiplies by 1/keep, which can differ from dividing by keep in the last bit).
+    expected = np.where(kept, x / (1 - rate), 0.0)
+    assert np.allclose(out, expected, rtol=rtol, atol=0)
     dx = drop.backward(g.copy())
-    num = numerical_grad(lambda: _scalar_loss(x * mask, g), x)
-    assert relative_error(dx, num) < TOL
-    assert set(np.unique(mask)) <= {0.0, 1 / drop.keep}
+    assert np.allclose(dx, np.where(kept, g / (1 - rate), 0.0), rtol=rtol, atol=0)
+    if rtol < 1e-12:  # the same mask and scale as a function of x, by central differences
+        num = numerical_grad(lambda: _scalar_loss(np.where(kept, x / (1 - rate), 0.0), g), x)
+        assert relative_error(dx, num) < TOL
 
 
-def test_fused_relu_dropout_gradient_with_its_mask(rng):
-    fused = ReLUDropout(ReLU(), Dropout(0.3, np.random.default_rng(7)))
-    x, g = rng.standard_normal((40, 6)), rng.standard_normal((40, 6))
+def test_dropout_draws_a_new_mask_every_training_pass_and_none_at_inference(rng):
+    drop = Dropout(0.5, np.random.default_rng(7))
+    x = rng.standard_normal((50, 20)) + 10  # all positive, none zero
+    first = drop.forward(x, training=True) != 0
+    second = drop.forward(x, training=True) != 0
+    assert not np.array_equal(first, second)
+    assert np.array_equal(drop.forward(x, training=False), x)
+
+
+@pytest.mark.parametrize("rate", [0.5, 0.25])
+def test_fused_relu_dropout_is_relu_then_inverted_dropout(rng, rate):
+    fused = ReLUDropout(ReLU(), Dropout(rate, np.random.default_rng(7)))
+    x, g = rng.standard_normal((100, 40)), rng.standard_normal((100, 40))
     x[np.abs(x) < 0.1] = 0.5  # away from the ReLU kink
-    fused.forward(x, training=True)
-    keep = fused.dropout._bufs["keep"].copy()  # kept by dropout and active (x > 0)
-    scale = fused.dropout.scale
+    out = fused.forward(x, training=True).copy()
+    kept = out != 0
+    assert not np.any(kept & (x < 0))  # ReLU: nothing negative gets through
+    assert _kept_share_is_about(kept[x > 0], 1 - rate)  # dropout among the active units
+    expected = np.where(kept, np.maximum(x, 0) / (1 - rate), 0.0)
+    assert np.allclose(out, expected, rtol=1e-15, atol=0)  # x * (1/0.75) vs x / 0.75: last bit
     dx = fused.backward(g.copy())
-    num = numerical_grad(lambda: _scalar_loss(np.maximum(x, 0) * keep * scale, g), x)
+    num = numerical_grad(
+        lambda: _scalar_loss(np.where(kept, np.maximum(x, 0) / (1 - rate), 0.0), g), x)
     assert relative_error(dx, num) < TOL
     assert np.all(dx[x < 0] == 0)
 

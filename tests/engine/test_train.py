@@ -7,6 +7,8 @@ import pytest
 
 from nncore import TrainConfig, decision_grid, train, train_stream
 
+from .test_final_model import evaluate, penalty  # plain-numpy evaluation of a History's model
+
 SMALL = TrainConfig(samples=30, hidden=(16, 8), epochs=120, weight_l1=1e-4, dropout=0.1)
 
 
@@ -22,7 +24,6 @@ def test_history_has_one_value_per_epoch_and_sensible_numbers():
     assert h.data_loss[-1] < h.data_loss[0]
     assert np.all((h.accuracy >= 0) & (h.accuracy <= 1))
     assert np.all(h.reg_loss > 0)
-    assert np.array_equal(h.loss, h.data_loss + h.reg_loss)
     assert h.learning_rate[5] == pytest.approx(0.02 / (1 + 5e-7 * 5))
     final = h.final()
     assert final["val_accuracy"] == h.val_accuracy[-1] and final["epochs_run"] == 120
@@ -31,12 +32,24 @@ def test_history_has_one_value_per_epoch_and_sensible_numbers():
 def test_reg_loss_is_the_penalty_of_the_weights_recorded():
     h = train(dataclasses.replace(SMALL, epochs=1))
     # One epoch makes no update: the model still has the initial weights that epoch 0 used.
-    expected = sum(
-        prm.l1 * np.abs(prm.value.astype(float)).sum()
-        + prm.l2 * (prm.value.astype(float) ** 2).sum() for prm in h.model.params.params)
-    assert h.reg_loss[0] > 0 and h.config.weight_l1 == 1e-4
-    assert h.reg_loss[0] == pytest.approx(expected, rel=1e-5)
-    assert h.optimizer.iterations == 0
+    # The penalty is recomputed from the config's four lambdas on the hidden layers only
+    # (not the output layer: regularise_output is off), not from nncore's coefficients.
+    assert h.optimizer.iterations == 0 and not h.config.regularise_output
+    assert h.reg_loss[0] > 0
+    assert h.reg_loss[0] == pytest.approx(penalty(h), rel=1e-5)
+
+
+def test_loss_is_the_data_loss_plus_the_penalty_of_each_recorded_model():
+    """History.loss, the total the optimiser minimises, against plain numpy at every snapshot
+    (no dropout, so the training pass is deterministic and can be recomputed)."""
+    config = dataclasses.replace(SMALL, dropout=0.0)
+    assert config.weight_l1 > 0 and config.weight_l2 > 0 and config.bias_l2 > 0
+    for h in train_stream(config, chunk=40):
+        data_loss, accuracy = evaluate(h, h.data.X, h.data.y)
+        assert h.data_loss[-1] == pytest.approx(data_loss, rel=1e-5)
+        assert h.loss[-1] == pytest.approx(data_loss + penalty(h), rel=1e-5)
+        assert h.final()["loss"] == h.loss[-1]
+    assert h.n == 120 and h.loss[-1] < h.loss[0]
 
 
 def test_stream_is_the_same_loop_as_train():
@@ -80,10 +93,28 @@ def test_model_predicts_and_reports_weights():
     assert h.model.n_params == sum(int(np.prod(s)) for s in shapes)
 
 
+def _plain_forward(weights: dict, X: np.ndarray, layers: int) -> np.ndarray:
+    """Logits of Dense -> ReLU blocks and a Dense output, in float64, written out in numpy
+    (no dropout anywhere): what inference must compute."""
+    a = X.astype(np.float64)
+    for i in range(1, layers):
+        a = np.maximum(a @ weights[f"dense{i}.weights"] + weights[f"dense{i}.biases"], 0.0)
+    return a @ weights[f"dense{layers}.weights"] + weights[f"dense{layers}.biases"]
+
+
+def _plain_softmax(logits: np.ndarray) -> np.ndarray:
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
 def test_inference_ignores_dropout():
     h = train(dataclasses.replace(SMALL, dropout=0.5, epochs=30))
     X = h.data.X_val
-    assert np.array_equal(h.model.predict_proba(X), h.model.predict_proba(X))
+    weights = {name: w.astype(np.float64) for name, w in h.model.weights()}
+    logits = _plain_forward(weights, X, layers=3)
+    assert np.allclose(h.model.predict_proba(X), _plain_softmax(logits), atol=1e-5)
+    # while a training pass does drop units (half of them), so its logits differ
+    assert not np.allclose(h.model.forward(X, training=True), logits, atol=1e-3)
 
 
 def test_decision_grid_covers_the_data():
