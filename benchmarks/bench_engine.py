@@ -78,7 +78,7 @@ def bench(epochs: int, repeats: int) -> None:
     print(f"  ratio nncore/reference: float32 {rate['nncore float32'] / ref:.1f}x, "
           f"float64 {rate['nncore float64'] / ref:.1f}x")
     print("  (the reference runs without nnfs.init(), so it is faster than the book's own set-up"
-          " behind DESIGN.md's ~180 epochs/s anchor: these ratios are conservative)")
+          " (nnfs.init(), ~180 epochs/s on a 2-core machine): these ratios are conservative)")
 
 
 def full_run() -> None:

@@ -3,7 +3,8 @@
 This is the notes' "Full Code Up To This Point" kept in its own vocabulary and habits on purpose:
 classes named like the book's, `np.random.seed` and the global RNG, `np.random.binomial` for the
 dropout mask, optimiser state attached to layers with `hasattr`. It is a yardstick, not a model
-for nncore (see DESIGN.md for what nncore does differently).
+for nncore, which draws from seeded Generators passed as arguments, keeps optimiser state in
+the optimiser keyed by parameter, and never calls `nnfs.init()`.
 
 Changes from the notes, and why:
 - `Loss.regularization_loss` used two spellings of its accumulator (`regularization_loss` /
@@ -15,15 +16,17 @@ Changes from the notes, and why:
 - `nnfs.init()` is NOT called in-process: it replaces `np.dot`, `np.zeros`, `np.eye` and
   `np.random.randn` for the whole process (casting through float64 to float32 on every call),
   which would slow and change any nncore code timed in the same process. So this reference runs
-  in numpy's default float64, and is the faster of the two: DESIGN.md's anchor (~180 epochs/s)
-  was measured WITH nnfs.init(), so a ratio against this reference is conservative. The gap is
-  small: 10,001 epochs here took 52 s without nnfs.init() and 54 s with it (193 vs 184
-  epochs/s, OPENBLAS_NUM_THREADS=1). `python -m benchmarks.book_reference --nnfs-init`
-  reproduces the book's set-up in a process of its own. Final numbers, seed 0, without it:
-  train acc 0.698, reg loss 0.016, validation acc 0.733, loss 0.670 (the notes: 0.753, 0.692).
+  in numpy's default float64, and is the faster of the two: the book's own set-up, WITH
+  nnfs.init(), ran at ~180 epochs/s on a 2-core machine, so a ratio against this reference is
+  conservative. The gap is small: 10,001 epochs here took 52 s without nnfs.init() and 54 s
+  with it (193 vs 184 epochs/s, OPENBLAS_NUM_THREADS=1).
+  `python -m benchmarks.book_reference --nnfs-init` reproduces the book's set-up in a process
+  of its own. Final numbers, seed 0, without it: train acc 0.698, reg loss 0.016, validation
+  acc 0.733, loss 0.670 (the notes: 0.753, 0.692).
 
-Kept from the book although DESIGN.md lists it as a defect: the validation set is drawn after
-training, from a global RNG that dropout has consumed, so it depends on the number of epochs.
+Kept from the book although it is a defect (nncore draws validation data from its own seed
+stream, before training): the validation set is drawn after training, from a global RNG that
+dropout has consumed, so it depends on the number of epochs.
 """
 
 from __future__ import annotations

@@ -100,7 +100,7 @@ def test_a_run_too_big_to_finish_is_rejected_by_name():
         TrainConfig(samples=1000, hidden=(1024, 1024), epochs=100_000)
     with pytest.raises(ValueError, match="^hidden layers .* are too large for 50000"):
         TrainConfig(samples=5000, classes=10, hidden=(1024, 1024, 1024))
-    assert TrainConfig(samples=1000, hidden=(512,), epochs=10001)  # the notes' 512 run fits
+    assert TrainConfig(samples=1000, hidden=(512,), epochs=10001)  # ch15 with 512 neurons fits
 
 
 def test_uploaded_data_is_checked_against_the_budget_too():
