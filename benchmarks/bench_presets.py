@@ -1,6 +1,6 @@
 """Each preset's epochs/s with and without its regularisation, in one process.
 
-    OPENBLAS_NUM_THREADS=1 python -m benchmarks.bench_presets [--epochs N] [--repeats 3]
+    OPENBLAS_NUM_THREADS=1 python -m benchmarks.bench_presets [--epochs N] [--repeats 5]
         [--dtype float32] [--preset NAME ...]
 
 "Without" is the preset with every lambda and dropout at 0; for a preset that has both
@@ -47,6 +47,9 @@ def timed(config: TrainConfig) -> float:
 
 def bench(name: str, config: TrainConfig, repeats: int) -> None:
     runs = variants(config)
+    if runs["with"] == runs["without"]:
+        print(f"{name:16s} {config.dtype} no regularisation: nothing to compare", flush=True)
+        return
     for c in runs.values():  # warm-up: buffers, caches, lazy imports
         train(dataclasses.replace(c, epochs=min(c.epochs, 50)))
     seconds: dict[str, list[float]] = {k: [] for k in runs}
@@ -62,7 +65,7 @@ def bench(name: str, config: TrainConfig, repeats: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, help="epochs per run (default: the preset's)")
-    parser.add_argument("--repeats", type=int, default=3, help="timed runs of each variant")
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs of each variant")
     parser.add_argument("--dtype", default="float32", choices=("float32", "float64"))
     parser.add_argument("--preset", nargs="*", choices=sorted(PRESETS), default=list(PRESETS))
     args = parser.parse_args(argv)
