@@ -7,10 +7,16 @@ from .grid import decision_grid
 from .history import History
 from .model import Model
 from .presets import PRESET_NOTES, PRESETS
+from .sweep import Sweep, SweepResult, run_sweep, start_sweep
+from .sweep_presets import SWEEP_PRESET_NOTES, SWEEP_PRESETS
+from .sweeprun import run_one, summarise
+from .sweepspec import SweepSpec, make_spec
 from .train import train, train_stream
 
 __all__ = [
-    "DATASETS", "FIELD_SPECS", "OPTIMIZERS", "PRESETS", "PRESET_NOTES", "CsvError", "Dataset",
-    "FieldSpec", "History", "Model", "TrainConfig", "decision_grid", "load_csv", "make_dataset",
-    "split_dataset", "train", "train_stream",
+    "DATASETS", "FIELD_SPECS", "OPTIMIZERS", "PRESETS", "PRESET_NOTES", "SWEEP_PRESETS",
+    "SWEEP_PRESET_NOTES", "CsvError", "Dataset", "FieldSpec", "History", "Model", "Sweep",
+    "SweepResult", "SweepSpec", "TrainConfig", "decision_grid", "load_csv", "make_dataset",
+    "make_spec", "run_one", "run_sweep", "split_dataset", "start_sweep", "summarise", "train",
+    "train_stream",
 ]

@@ -1,4 +1,5 @@
-"""`python -m nncore train`: train a preset or any config from the terminal, book-style."""
+"""`python -m nncore train`: train a preset or any config from the terminal, book-style
+(`python -m nncore sweep`: see sweep_cli)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 
 from .config import FIELD_SPECS, TrainConfig
 from .presets import PRESETS
+from .sweep_cli import add_sweep_parser, run_sweep_command
 from .train import train_stream
 
 PRINT_EVERY = 100
@@ -28,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     for spec in FIELD_SPECS.values():
         run.add_argument(f"--{spec.name}", f"--{spec.name.replace('_', '-')}", dest=spec.name,
                          metavar="VALUE", help=f"{spec.help} ({spec.allowed()})")
+    add_sweep_parser(sub)
     return parser
 
 
@@ -66,6 +69,8 @@ def run_train(config: TrainConfig, as_json: bool) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "sweep":
+        return run_sweep_command(args)
     try:
         config = config_from_args(args)
     except ValueError as e:
