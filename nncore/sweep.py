@@ -129,6 +129,7 @@ class Sweep:
 
     @property
     def done(self) -> int:
+        """Rows handed out so far (by iteration or poll()): the progress, with `total`."""
         return len(self.rows)
 
     @property
@@ -142,7 +143,9 @@ class Sweep:
         early (break, an exception, Ctrl-C) ends the sweep: see close(kill=True)."""
         try:
             while self._pending:
-                yield from self._collect(POLL_S)
+                for row in self._collect(POLL_S):
+                    self.rows.append(row)  # one at a time: `done` counts the rows yielded
+                    yield row
         except BaseException:  # GeneratorExit included: nobody wants the other rows
             self.close(kill=True)
             raise
@@ -153,6 +156,7 @@ class Sweep:
         `timeout` s for one: for a caller that must not block, e.g. a page's rerun. Releases
         an executor it owns once every run has finished or been cancelled."""
         rows = self._collect(timeout)
+        self.rows.extend(rows)
         if self.finished:
             self.close()
         return rows
@@ -161,9 +165,7 @@ class Sweep:
         # A pool notices a cancelled run only when it reaches it: drop those here.
         pending = {f for f in self._pending if not f.cancelled()}
         finished, self._pending = cf.wait(pending, timeout, cf.FIRST_COMPLETED)
-        rows = [self._row(f) for f in finished if not f.cancelled()]
-        self.rows.extend(rows)
-        return rows
+        return [self._row(f) for f in finished if not f.cancelled()]
 
     def _row(self, future: cf.Future) -> dict:
         try:
