@@ -31,7 +31,7 @@ class WsRun:
     """What one session saw of its first script run."""
 
     progress: list[tuple[float, str]] = field(default_factory=list)  # (seconds, text)
-    finished: bool = False          # the server sent script_finished
+    finished: bool = False          # the server sent script_finished (not for a rerun)
     exception: str = ""             # text of an st.exception element, if any
 
     @property
@@ -71,7 +71,9 @@ def _record(raw: bytes, run: WsRun, started: float) -> None:
     msg.ParseFromString(raw)
     kind = msg.WhichOneof("type")
     if kind == "script_finished":
-        run.finished = True
+        # A run that ends early for a rerun (st.rerun, e.g. ui/legacy_pages.py on a fresh
+        # server's first session) is not the end of the page's first run: read on.
+        run.finished = msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
     elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
         element = msg.delta.new_element
         which = element.WhichOneof("type")
