@@ -1,17 +1,24 @@
-"""Decision regions: the model's class probabilities on a grid covering the data."""
+"""Decision regions: the model's class probabilities on a grid of cells covering the data."""
 
 from __future__ import annotations
 
 import numpy as np
 
 
-def grid_axes(X: np.ndarray, resolution: int = 100, margin: float = 0.25):
-    """Evenly spaced xs, ys spanning X's bounding box widened by `margin` of its size."""
+def grid_bounds(X: np.ndarray, margin: float = 0.25) -> tuple[np.ndarray, np.ndarray]:
+    """(low, high) corners of X's bounding box widened by `margin` of its size on each side."""
     lo, hi = X.min(axis=0), X.max(axis=0)
     pad = margin * np.maximum(hi - lo, 1e-9)
-    xs = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution)
-    ys = np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution)
-    return xs, ys
+    return lo - pad, hi + pad
+
+
+def grid_axes(X: np.ndarray, resolution: int = 100, margin: float = 0.25):
+    """Centres of `resolution` equal cells along each axis of grid_bounds(X, margin): the cells
+    tile the box exactly, whatever the resolution, so a chart can draw cell k of n as the k-th
+    of n equal bands over the same bounds."""
+    lo, hi = grid_bounds(X, margin)
+    steps = (np.arange(resolution) + 0.5) / resolution
+    return lo[0] + steps * (hi[0] - lo[0]), lo[1] + steps * (hi[1] - lo[1])
 
 
 def decision_grid(model, X: np.ndarray, *, resolution: int = 100, margin: float = 0.25):

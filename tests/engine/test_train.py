@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from nncore import TrainConfig, decision_grid, train, train_stream
+from nncore.grid import grid_axes, grid_bounds
 
 from .test_final_model import evaluate, penalty  # plain-numpy evaluation of a History's model
 
@@ -127,6 +128,13 @@ def test_decision_grid_covers_the_data():
     # probs[i, j] is the point (xs[j], ys[i])
     point = np.array([[xs[7], ys[3]]])
     assert np.allclose(probs[3, 7], h.model.predict_proba(point)[0], atol=1e-6)
+    # the points are the centres of equal cells that tile the same box at every resolution
+    lo, hi = grid_bounds(h.data.X)
+    width = (hi[0] - lo[0]) / 40
+    assert np.allclose(np.diff(xs), width) and np.isclose(xs[0] - width / 2, lo[0])
+    assert np.isclose(xs[-1] + width / 2, hi[0])
+    coarse, _ = grid_axes(h.data.X, resolution=7)
+    assert np.isclose(coarse[0] - (hi[0] - lo[0]) / 14, lo[0])
 
 
 def test_l1_drives_weights_towards_zero():
