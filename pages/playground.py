@@ -1,7 +1,5 @@
 """Playground: train live on the sidebar's config; loss split, accuracy, learning rate, regions."""
 
-from itertools import count
-
 import streamlit as st
 
 from ui import live, panels, runs, session, sidebar, upload
@@ -86,21 +84,20 @@ view = _ready_view(key)
 buttons = st.columns([1, 1.4, 1.4, 1.5, 1.4, 2])
 stop_slot, again_slot = buttons[0].empty(), buttons[1].empty()
 _buttons(stop_slot, again_slot, key, training=view is None)
-buttons[2].toggle("Training points", key="pg_show_train",
+buttons[2].toggle("Training points", key="pg_show_train", persist_state=session.PERSIST,
                   help="Show the training points (dots) on the decision regions.")
-buttons[3].toggle("Validation points", key="pg_show_val",
+buttons[3].toggle("Validation points", key="pg_show_val", persist_state=session.PERSIST,
                   help="Show the validation points (open diamonds), never trained on.")
-buttons[4].toggle("Log-scale loss", key="pg_log_loss",
+buttons[4].toggle("Log-scale loss", key="pg_log_loss", persist_state=session.PERSIST,
                   help="A log y-axis: small losses and the thin reg-loss band become visible.")
 opts = {"show_train": ss["pg_show_train"], "show_val": ss["pg_show_val"],
         "log_loss": ss["pg_log_loss"]}
 
-progress_slot, alert_slot, cards_slot = st.empty(), st.empty(), st.empty()
-left, right = st.columns([1.15, 1])
-slots = panels.Slots(progress=progress_slot, regions=left.empty(), loss=right.empty(),
-                     accuracy=right.empty(), lr=None, weights=None, draws=count())
-low_left, low_right = st.columns(2)
-slots.lr, slots.weights = low_left.empty(), low_right.empty()
+previous = runs.previous_final(ss["pg_log"], key)
+# The run on screen stays there (updated in place) until this run's first snapshot replaces it.
+shown = view or (ss["pg_result"] or {}).get("view") or runs.blank_view(config.to_dict())
+slots = panels.place(shown, opts, previous)
+progress_slot, alert_slot = slots.progress, slots.alert
 
 if view is None and ss["pg_stopped_key"] == key and ss["pg_force"] != key:
     progress_slot.info("Stopped while waiting for a free training slot: nothing was trained. "
@@ -112,7 +109,7 @@ elif view is None:
     ss["pg_force"] = ss["pg_stopped_key"] = None  # (a config stopped before trains when back)
     try:
         view = live.train_live(
-            config, data, key, lambda v, p: panels.draw_charts(slots, v, opts, p),
+            config, data, key, lambda v, p: panels.draw_charts(slots, v, opts, p, previous),
             on_wait=lambda ahead, long: progress_slot.progress(
                 0.0, text=live.waiting_text(ahead, long)), reuse=not forced)
     except ValueError as exc:  # e.g. an uploaded CSV too large for this network
@@ -123,14 +120,12 @@ elif view is None:
 
 if view is not None:
     ss["pg_result"] = {"key": key, "view": view}
-    panels.draw_charts(slots, view, opts)
+    panels.draw_charts(slots, view, opts, previous=previous)
     label = ss["cfg_preset"] if ss["cfg_preset"] != session.NO_PRESET else None
     ss["pg_log"] = runs.append_log(ss["pg_log"], runs.log_entry(key, view, session.DEFAULTS,
                                                                  label))
     with alert_slot.container():
         panels.divergence(view)
-    with cards_slot.container():
-        panels.metric_cards(view, runs.previous_final(ss["pg_log"], key))
     panels.downloads(view, ss["pg_log"])
     panels.run_log(ss["pg_log"])
     panels.formulas_expander(view, view.config)

@@ -1,25 +1,42 @@
-"""Plotly figures of training curves; they take numbers (arrays), never a model or Streamlit."""
+"""Vega-Lite specs of the training curves; they take numbers (arrays), never a model or Streamlit.
+
+Why Vega-Lite and not Plotly: the live view redraws every chart a few times a second, and a
+redrawn chart must stay on screen. Streamlit (1.67) gives every `st.plotly_chart` an element ID
+hashed from its figure, and its frontend keys the chart by that ID: each new figure unmounts the
+chart and mounts a new one (blank or grey while it draws; on a loaded 2-core machine the page's
+lazily loaded widgets then never got a quiet moment to appear). A `st.vega_lite_chart` without
+selections has no ID: a new spec in the same place is compared with the old one and, when only
+the named datasets changed, the frontend swaps the data in the existing view. So every spec here
+depends only on what is fixed during a run (classes, a toggle, whether a lambda is on); every
+number that changes while training goes into a named dataset (`spec["datasets"]`, pyarrow
+tables: Streamlit sends them as Arrow, apart from the spec).
+"""
 
 from __future__ import annotations
 
 import numpy as np
-import pandas  # noqa: F401  (see below)
-import plotly.graph_objects as go
+import pyarrow as pa
 
-# Plotly looks pandas up in sys.modules and imports it on first use. Sessions are threads: if
-# one thread's first figure starts that import, another's sees the half-imported module and
-# fails ("partially initialized module 'pandas'", seen with 30 sessions at once). Importing it
-# here, with the figure code, finishes it before any figure is built. (ui.runs imports pandas
-# only where needed: the training workers import ui.runs and need no pandas.)
-
-FONT = dict(size=16, family="Source Sans Pro, Helvetica, Arial, sans-serif", color="#1b1f24")
+FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
 DATA_COLOUR, REG_COLOUR, VAL_COLOUR = "#1f77b4", "#ff7f0e", "#d62728"
-TRAIN_COLOUR, LR_COLOUR = "#1f77b4", "#2ca02c"
-GRID = "#e3e7ee"
-MAX_POINTS = 1500  # per trace; long runs are thinned so live redraws stay cheap
+TOTAL_COLOUR, TRAIN_COLOUR, LR_COLOUR, WEIGHT_COLOUR = "#1b1f24", "#1f77b4", "#2ca02c", "#6c5ba7"
+# 1,500 -> "1.5k": epoch ticks stay short on a narrow chart.
+EPOCH_LABEL = ("datum.value >= 1000 ? format(datum.value / 1000, '~g') + 'k' "
+               ": format(datum.value, '~g')")
+# Records drawn per series: long runs are thinned (every k-th record, the last kept). The
+# browser's cost per live redraw grows with the rows (1,500 rows: ~250 ms of main thread per
+# redraw of all charts, measured in headless Chromium on this 2-core machine; 500: a third);
+# a finished run is drawn once, with more detail.
+LIVE_POINTS, FINAL_POINTS = 500, 1500
+# The y-axis of the loss chart ends a little above the run's typical values (the first epoch's
+# loss, or this quantile of all of them), so one of Adam's spikes does not squash the curves;
+# values above are drawn cut off at the top edge (their true value is in the tooltip).
+ROBUST_QUANTILE = 0.99
+HEADROOM = 1.1
+LOG_FLOOR = 1e-6  # lowest loss drawn on the log scale (a loss of exactly 0 has no logarithm)
 
 
-def thin(epoch: np.ndarray, *series: np.ndarray, max_points: int = MAX_POINTS):
+def thin(epoch: np.ndarray, *series: np.ndarray, max_points: int = FINAL_POINTS):
     """Every k-th record (always keeping the last) so that at most ~max_points remain."""
     n = len(epoch)
     if n <= max_points:
@@ -28,92 +45,254 @@ def thin(epoch: np.ndarray, *series: np.ndarray, max_points: int = MAX_POINTS):
     return (np.asarray(epoch)[idx], *(np.asarray(s)[idx] for s in series))
 
 
-def axis(title: str, **extra) -> dict:
-    """A light-grey gridded axis with a title (explicit styling: a named template costs ~8 ms)."""
-    return dict(title=dict(text=title), gridcolor=GRID, linecolor=GRID, zerolinecolor=GRID,
-                automargin=True, **extra)
+def table(**columns) -> pa.Table:
+    """A pyarrow table of the columns; floats as float32 (half the bytes, ample for a chart),
+    non-finite values as nulls (Vega-Lite leaves a gap instead of failing on NaN)."""
+    out = {}
+    for name, values in columns.items():
+        values = np.asarray(values)
+        if values.dtype.kind == "f":
+            values = values.astype(np.float32)
+            out[name] = pa.array(values, mask=~np.isfinite(values))
+        elif values.dtype.kind in "iub":
+            out[name] = pa.array(values.astype(np.int32) if values.dtype.kind != "b" else values)
+        else:
+            out[name] = pa.array(values.tolist())
+    return pa.table(out)
 
 
-def title_dict(text: str) -> dict:
-    """Title pinned to the top-left of the figure, above the legend row."""
-    return dict(text=text, x=0.01, xref="container", xanchor="left", y=0.985, yref="container",
-                yanchor="top", font=dict(size=20))
+def config(**extra) -> dict:
+    """The shared look: large type for a projector, light grid, no frame. ARIA is off (the
+    charts are canvases with an accessible name, ui.panels.ALT): were it unset, Streamlit's
+    frontend would switch it off once a chart passed 5,000 rows, a spec change mid-run."""
+    return {"font": FONT, "view": {"stroke": None}, "aria": False, "mark": {"aria": False},
+            "axis": {"labelFontSize": 15, "titleFontSize": 16, "gridColor": "#e3e7ee",
+                     "domainColor": "#c4cad4", "tickColor": "#c4cad4", "titleFontWeight": 400,
+                     "labelColor": "#1b1f24", "titleColor": "#1b1f24"},
+            "legend": {"labelFontSize": 15, "titleFontSize": 15, "orient": "top",
+                       "direction": "horizontal", "symbolStrokeWidth": 3, "labelLimit": 260},
+            "title": {"fontSize": 20, "anchor": "start", "fontWeight": 600, "color": "#1b1f24",
+                      "subtitleFontSize": 15, "subtitleColor": "#4a5260"},
+            **extra}
 
 
-def figure(traces: list[dict], layout: dict) -> go.Figure:
-    """A Figure from plain trace and layout dicts, not validated again property by property:
-    building the same loss figure with add_trace/update_layout took ~14 ms, this ~0.5 ms, and
-    the live view redraws five figures every quarter second. Every builder's output is checked
-    against Plotly's validators in tests/ui/test_figures.py."""
-    return go.Figure({"data": traces, "layout": layout}, _validate=False)
+def chart(title: str, layers: list[dict], datasets: dict[str, pa.Table], *, height: int,
+          subtitle: str | None = None, **extra) -> dict:
+    """A layered spec (Streamlit sets its width to the container's: width="stretch")."""
+    head = {"text": title, **({"subtitle": subtitle} if subtitle else {})}
+    return {"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "title": head,
+            "height": height, "autosize": {"type": "fit", "contains": "padding"},
+            "datasets": datasets, "layer": layers, "config": config(), **extra}
 
 
-def blank_template() -> dict:
-    """Plotly's "none" template as plotly.js receives it (the name is resolved in Python, so an
-    unvalidated figure must carry the expanded form; checked in tests/ui/test_figures.py)."""
-    return {"data": {"scatter": [{"type": "scatter"}]}}
+def x_epoch(**extra) -> dict:
+    return {"field": "epoch", "type": "quantitative", "title": "epoch",
+            "scale": {"zero": True, "nice": False},
+            "axis": {"tickCount": 5, "labelExpr": EPOCH_LABEL}, **extra}
 
 
-def base_layout(title: str, y_title: str, height: int = 360, **extra) -> dict:
-    """The shared look: white, large type, legend on top, little margin. `extra` entries
-    replace the defaults (xaxis/yaxis entries are merged into the default axes)."""
-    xaxis = {**axis("epoch", rangemode="tozero"), **extra.pop("xaxis", {})}
-    yaxis = {**axis(y_title), **extra.pop("yaxis", {})}
-    layout = dict(
-        template=blank_template(), font=FONT, height=height, paper_bgcolor="white",
-        plot_bgcolor="white", title=title_dict(title), margin=dict(l=10, r=10, t=96, b=10),
-        hovermode="x unified",
-        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0,
-                    font=dict(size=14)),
-        uirevision="keep",  # keep zoom and legend toggles across live redraws
-        xaxis=xaxis, yaxis=yaxis)
-    return {**layout, **extra}
+def legend(names: list[str], colours: list[str], **legend_props) -> tuple[dict, pa.Table]:
+    """(layer, dataset) of a legend for series drawn in fixed colours: one invisible point per
+    series, coloured through a scale whose legend is the chart's. (The series' own layers
+    carry no colour field: a constant column or a transform per layer would be redrawn with
+    every update.) The layer reads the dataset named "legend"."""
+    layer = {"data": {"name": "legend"}, "mark": {"type": "point", "opacity": 0, "filled": True},
+             "encoding": {"color": {"field": "series", "type": "nominal", "title": None,
+                                    "scale": {"domain": names, "range": colours},
+                                    "legend": {"symbolOpacity": 1, "symbolType": "square",
+                                               **legend_props}}}}
+    return layer, table(series=np.array(names))
 
 
-def _line(x, y, name: str, colour: str, width: float = 3, **extra) -> dict:
-    return dict(type="scatter", x=x, y=y, name=name, mode="lines",
-                line=dict(color=colour, width=width, **extra.pop("line", {})), **extra)
+def robust_top(*series: np.ndarray) -> float:
+    """Where the loss chart's y-axis ends: a bit above the first values or the ROBUST_QUANTILE
+    of all finite values, whichever is higher (a spike above it is cut off)."""
+    finite = [s[np.isfinite(s)] for s in series if len(s)]
+    finite = [s for s in finite if s.size]
+    if not finite:
+        return 1.0
+    both = np.concatenate(finite)
+    first = max(float(s[0]) for s in finite)
+    return float(max(first, np.quantile(both, ROBUST_QUANTILE), 1e-12) * HEADROOM)
 
 
-def loss_figure(epoch, data_loss, reg_loss, val_loss, *, log_y: bool = False) -> go.Figure:
-    """Data loss and regularisation loss stacked (top edge = total loss), validation loss beside."""
-    epoch, data_loss, reg_loss, val_loss = thin(epoch, data_loss, reg_loss, val_loss)
-    traces = [
-        _line(epoch, data_loss, "data loss", DATA_COLOUR, 1.5, stackgroup="loss",
-              fillcolor="rgba(31,119,180,0.35)"),
-        _line(epoch, reg_loss, "reg loss (top = total)", REG_COLOUR, 1.5, stackgroup="loss",
-              fillcolor="rgba(255,127,14,0.55)"),
-        _line(epoch, val_loss, "val loss", VAL_COLOUR, line=dict(dash="dash")),
+def best_epoch(epoch: np.ndarray, val_loss: np.ndarray) -> tuple[int, float] | None:
+    """(epoch, value) of the lowest finite validation loss, or None."""
+    val = np.asarray(val_loss, dtype=np.float64)
+    if not np.isfinite(val).any():
+        return None
+    i = int(np.nanargmin(np.where(np.isfinite(val), val, np.nan)))
+    return int(epoch[i]), float(val[i])
+
+
+def loss_chart(epoch, data_loss, reg_loss, val_loss, *, log_y: bool = False,
+               points: int = FINAL_POINTS) -> dict:
+    """Data loss (blue band) with the regularisation loss stacked on it (orange band): the
+    band's top edge is the total loss the optimiser minimises (a black line). The validation
+    loss (data loss only, dashed) and the epoch of its minimum are drawn over it."""
+    best = best_epoch(np.asarray(epoch), val_loss)
+    epoch, data_loss, reg_loss, val_loss = thin(epoch, data_loss, reg_loss, val_loss,
+                                                max_points=points)
+    total = np.asarray(data_loss) + np.asarray(reg_loss)
+    top = robust_top(total, np.asarray(val_loss))
+    floor = LOG_FLOOR if log_y else 0.0
+
+    def cut(values):
+        return np.clip(values, floor, top)
+
+    curves = table(epoch=epoch, data=cut(data_loss), total=cut(total), val=cut(val_loss),
+                   data_true=data_loss, reg_true=reg_loss, total_true=total, val_true=val_loss,
+                   base=np.full(len(epoch), floor))
+    marks = table(epoch=[best[0]] if best else [], val=[min(best[1], top)] if best else [],
+                  label=[f"● lowest val loss {best[1]:.3f}, epoch {best[0]:,}"] if best else [])
+    scale = ({"type": "log", "domainMin": LOG_FLOOR} if log_y else {"zero": True, "nice": False})
+    y = {"type": "quantitative", "title": "loss", "scale": scale}
+    tooltip = [{"field": "epoch", "type": "quantitative", "format": ","},
+               {"field": "data_true", "title": "data loss", "type": "quantitative",
+                "format": ".4f"},
+               {"field": "reg_true", "title": "reg loss", "type": "quantitative",
+                "format": ".4g"},
+               {"field": "total_true", "title": "total loss", "type": "quantitative",
+                "format": ".4f"},
+               {"field": "val_true", "title": "val loss", "type": "quantitative",
+                "format": ".4f"}]
+    names = ["data loss", "reg loss", "total", "val loss"]
+    colours = [DATA_COLOUR, REG_COLOUR, TOTAL_COLOUR, VAL_COLOUR]
+
+    key, key_rows = legend(names, colours, columns=4)
+
+    def band(colour, low, high, opacity):
+        return {"data": {"name": "curves"},
+                "mark": {"type": "area", "opacity": opacity, "clip": True, "color": colour},
+                "encoding": {"x": x_epoch(), "y": {**y, "field": low}, "y2": {"field": high}}}
+
+    def line(colour, field, **mark):
+        return {"data": {"name": "curves"},
+                "mark": {"type": "line", "clip": True, "color": colour, **mark},
+                "encoding": {"x": x_epoch(), "y": {**y, "field": field}, "tooltip": tooltip}}
+
+    layers = [
+        band(DATA_COLOUR, "base", "data", 0.35),
+        band(REG_COLOUR, "data", "total", 0.75),
+        line(TOTAL_COLOUR, "total", strokeWidth=1.5),
+        line(VAL_COLOUR, "val", strokeWidth=3, strokeDash=[7, 4]),
+        key,
+        {"data": {"name": "marks"}, "mark": {"type": "rule", "strokeDash": [2, 3],
+                                             "color": VAL_COLOUR, "strokeWidth": 1.5},
+         "encoding": {"x": x_epoch()}},
+        {"data": {"name": "marks"}, "mark": {"type": "point", "filled": True, "size": 90,
+                                             "color": VAL_COLOUR},
+         "encoding": {"x": x_epoch(), "y": {**y, "field": "val"}}},
+        {"data": {"name": "marks"},
+         "mark": {"type": "text", "align": "right", "baseline": "top", "x": {"expr": "width"},
+                  "dx": -4, "y": 4, "fontSize": 14, "color": VAL_COLOUR, "fontWeight": 600},
+         "encoding": {"text": {"field": "label"}}},
     ]
-    yaxis = dict(type="log") if log_y else dict(rangemode="tozero")
-    return figure(traces, base_layout("Loss = data loss + regularisation loss", "loss",
-                                      yaxis=yaxis))
+    return chart("Loss = data loss + regularisation loss", layers,
+                 {"curves": curves, "marks": marks, "legend": key_rows}, height=330,
+                 subtitle="total = data + reg (what the optimiser minimises); "
+                          "val loss is data loss only")
 
 
-def accuracy_figure(epoch, accuracy, val_accuracy) -> go.Figure:
+def reg_chart(epoch, data_loss, reg_loss, *, regularised: bool,
+              points: int = FINAL_POINTS) -> dict:
+    """The regularisation loss on its own y-axis (at a small lambda it is a hairline on the
+    loss chart), with its share of the total loss at the last epoch."""
+    epoch, data_loss, reg_loss = thin(epoch, data_loss, reg_loss, max_points=points)
+    reg = np.asarray(reg_loss, dtype=np.float64)
+    total = np.asarray(data_loss, dtype=np.float64) + reg
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(total > 0, reg / total, np.nan)
+    last = len(epoch) - 1
+    note = ("no regularisation: every lambda is 0" if not regularised else
+            f"last epoch: reg loss {reg[last]:.4g} = {share[last]:.1%} of the total"
+            if last >= 0 and np.isfinite(share[last]) else "")
+    curves = table(epoch=epoch, reg=reg, share=share)
+    label = table(text=[note])
+    y = {"field": "reg", "type": "quantitative", "title": "reg loss",
+         "scale": {"zero": True, "nice": True}, "axis": {"format": ".2~g", "tickCount": 4}}
+    layers = [
+        {"data": {"name": "curves"}, "mark": {"type": "area", "color": REG_COLOUR,
+                                              "opacity": 0.35, "line": {"color": REG_COLOUR}},
+         "encoding": {"x": x_epoch(), "y": y,
+                      "tooltip": [{"field": "epoch", "type": "quantitative", "format": ","},
+                                  {"field": "reg", "type": "quantitative", "format": ".4g",
+                                   "title": "reg loss"},
+                                  {"field": "share", "type": "quantitative", "format": ".1%",
+                                   "title": "share of total"}]}},
+        {"data": {"name": "label"},
+         "mark": {"type": "text", "align": "left", "baseline": "top", "x": 8, "y": 4,
+                  "fontSize": 15, "color": "#7a4100"},
+         "encoding": {"text": {"field": "text"}}},
+    ]
+    return chart("Regularisation loss (own scale)", layers,
+                 {"curves": curves, "label": label}, height=200)
+
+
+def accuracy_chart(epoch, accuracy, val_accuracy, *, points: int = FINAL_POINTS) -> dict:
     """Training accuracy (measured with dropout on, like the notes) and validation accuracy."""
-    epoch, accuracy, val_accuracy = thin(epoch, accuracy, val_accuracy)
-    traces = [_line(epoch, accuracy, "train", TRAIN_COLOUR),
-              _line(epoch, val_accuracy, "validation", VAL_COLOUR, line=dict(dash="dash"))]
-    return figure(traces, base_layout("Accuracy", "accuracy",
-                                      yaxis=dict(range=[0, 1.02], tickformat=".0%")))
+    epoch, accuracy, val_accuracy = thin(epoch, accuracy, val_accuracy, max_points=points)
+    curves = table(epoch=epoch, train=accuracy, val=val_accuracy)
+    names, colours = ["train", "validation"], [TRAIN_COLOUR, VAL_COLOUR]
+    y = {"type": "quantitative", "title": "accuracy", "scale": {"domain": [0, 1]},
+         "axis": {"format": ".0%", "tickCount": 5}}
+    key, key_rows = legend(names, colours)
+    layers = [
+        {"data": {"name": "curves"},
+         "mark": {"type": "line", "strokeWidth": 3, "color": colour, **dash},
+         "encoding": {"x": x_epoch(), "y": {**y, "field": field}}}
+        for field, colour, dash in (("train", TRAIN_COLOUR, {}),
+                                    ("val", VAL_COLOUR, {"strokeDash": [7, 4]}))]
+    return chart("Accuracy", [*layers, key], {"curves": curves, "legend": key_rows},
+                 height=260)
 
 
-def lr_figure(epoch, learning_rate) -> go.Figure:
+def lr_chart(epoch, learning_rate, *, points: int = FINAL_POINTS) -> dict:
     """The learning rate each epoch used: lr0 / (1 + decay * t)."""
-    epoch, learning_rate = thin(epoch, learning_rate)
-    layout = base_layout("Learning rate  lr₀ / (1 + decay·t)", "learning rate", height=300,
-                         yaxis=dict(rangemode="tozero", exponentformat="e"), showlegend=False)
-    return figure([_line(epoch, learning_rate, "learning rate", LR_COLOUR)], layout)
+    epoch, learning_rate = thin(epoch, learning_rate, max_points=points)
+    layers = [{"mark": {"type": "line", "strokeWidth": 3, "color": LR_COLOUR},
+               "encoding": {"x": x_epoch(),
+                            "y": {"field": "lr", "type": "quantitative", "title": "learning rate",
+                                  "scale": {"zero": True}, "axis": {"format": ".2~e"}},
+                            "tooltip": [{"field": "epoch", "type": "quantitative",
+                                         "format": ","},
+                                        {"field": "lr", "type": "quantitative",
+                                         "format": ".4g", "title": "learning rate"}]}}]
+    return chart("Learning rate  lr₀ / (1 + decay·t)", layers,
+                 {"curves": table(epoch=epoch, lr=learning_rate)}, height=240,
+                 data={"name": "curves"})
 
 
-def weights_figure(edges: np.ndarray, counts: np.ndarray, near_zero_share: float) -> go.Figure:
-    """Histogram of the hidden layers' weights (L1 piles them up at exactly 0, L2 shrinks them)."""
-    centres = (edges[:-1] + edges[1:]) / 2
-    bars = dict(type="bar", x=centres, y=counts, width=np.diff(edges), name="weights",
-                marker=dict(color="#6c5ba7", line=dict(width=0)))
-    layout = base_layout(f"Weights  ({near_zero_share:.0%} with |w| < 1e-3)", "count",
-                         height=300, xaxis=dict(rangemode="normal"), showlegend=False,
-                         hovermode="closest", bargap=0)
-    layout["xaxis"]["title"] = dict(text="weight value")
-    return figure([bars], layout)
+def weights_chart(edges: np.ndarray, counts: np.ndarray, near_zero: float,
+                  exact_zero: float, threshold: float) -> dict:
+    """Histogram of the regularised layers' weights on a symmetric-log x-axis: the centre bar is
+    |w| < threshold (L1 piles weights up there), L2 shrinks the outer bars towards it."""
+    edges = np.asarray(edges, dtype=np.float64)
+    counts = np.asarray(counts)
+    total = max(int(counts.sum()), 1)
+    bars = table(lo=edges[:-1], hi=edges[1:], count=counts, share=counts / total)
+    note = (f"{near_zero:.0%} of the weights have |w| < {threshold:g}"
+            f" ({exact_zero:.0%} exactly 0)" if np.isfinite(near_zero) else "no weights")
+    label = table(text=[note])
+    x = {"field": "lo", "type": "quantitative", "title": "weight value",
+         "scale": {"type": "symlog", "constant": threshold, "domain": [-edges[-1], edges[-1]],
+                   "nice": False},
+         "axis": {"values": [-1, -0.1, -0.01, 0, 0.01, 0.1, 1], "format": "~g"}}
+    layers = [
+        {"data": {"name": "bars"}, "mark": {"type": "rect", "color": WEIGHT_COLOUR,
+                                            "stroke": "white", "strokeWidth": 0.5},
+         "encoding": {"x": x, "x2": {"field": "hi"},
+                      "y": {"field": "share", "type": "quantitative", "title": "share of weights",
+                            "axis": {"format": ".0%"}, "scale": {"zero": True}},
+                      "tooltip": [{"field": "lo", "title": "from", "format": ".3g",
+                                   "type": "quantitative"},
+                                  {"field": "hi", "title": "to", "format": ".3g",
+                                   "type": "quantitative"},
+                                  {"field": "count", "type": "quantitative"}]}},
+        {"data": {"name": "label"},
+         "mark": {"type": "text", "align": "left", "baseline": "top", "x": 8, "y": 4,
+                  "fontSize": 15, "color": "#3d2f73"},
+         "encoding": {"text": {"field": "text"}}},
+    ]
+    return chart("Weights of the regularised layers", layers, {"bars": bars, "label": label},
+                 height=240)

@@ -20,10 +20,12 @@ from .slots import training_slots
 from .trainer import Job, Outcome
 
 REDRAW_S = 0.25         # at most one redraw per quarter second
-# A browser's first run in a session: its widgets and charts are lazy-loaded components that
-# stay skeletons until the page has a quiet moment, and redraws every 0.25 s never give it
-# one (measured with Streamlit 1.67 in Chromium). So the session's first run redraws slower.
-WARMUP_REDRAW_S = 1.0
+# A browser's first run in a session: its widgets are lazily loaded components, and React
+# renders a loaded one only when no newer update interrupts it. On a loaded 2-core machine
+# (browser and server sharing 0.9 of a core, a worker training beside them) the sidebar stayed
+# grey skeletons for the whole of a 70,001-epoch run with a redraw every second; with one every
+# 2 s they appeared after 5 s. So the session's first run redraws every 2 s.
+WARMUP_REDRAW_S = 2.0
 LIVE_RESOLUTION = 60    # decision-grid resolution while training (final: FINAL_RESOLUTION)
 FINAL_RESOLUTION = 100
 CHUNK_TARGET_MS = 8.0   # epochs per yield sized so a yield comes about this often

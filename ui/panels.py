@@ -4,67 +4,128 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from itertools import count
 
 import numpy as np
+import pandas  # noqa: F401  (see below)
 import streamlit as st
+
+from nncore.grid import grid_bounds
+from nncore.metrics import NEAR_ZERO
 
 from . import figures, formulas, regions, runs
 from .live import Progress
 
+# Sessions are threads: a module one thread imports lazily (pandas, for the run log's table
+# and the downloads) is seen half-initialised by another thread starting the same import
+# ("partially initialized module 'pandas'", seen with 30 sessions at once). So the page code
+# imports it up front. (ui.runs imports pandas only where needed: the training workers import
+# ui.runs and need no pandas.)
 DOWNLOAD = ":material/download:"
-PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+ALT = {"regions": "Decision regions of the network over the input plane, with the points",
+       "loss": "Training loss split into data loss and regularisation loss, and validation loss",
+       "reg": "Regularisation loss over the epochs, on its own scale",
+       "accuracy": "Training and validation accuracy over the epochs",
+       "lr": "Learning rate over the epochs",
+       "weights": "Histogram of the regularised layers' weights"}
+# Vega-Lite on a canvas for every chart: Streamlit would pick SVG or canvas by row count, and a
+# renderer that changed while the data grows would rebuild the chart (see ui.figures).
+CANVAS = {"embedOptions": {"renderer": "canvas"}}
 
 
 @dataclass
 class Slots:
-    """Placeholders the live loop redraws in place."""
+    """Placeholders the live loop redraws in place (the same element types in the same places:
+    the browser updates them instead of building new ones)."""
 
     progress: object
+    alert: object
+    cards: object
     regions: object
     loss: object
+    reg: object
     accuracy: object
     lr: object
     weights: object
-    draws: count  # unique chart keys per draw (the same figure twice in a run must not clash)
 
 
-def draw_charts(slots: Slots, view: runs.RunView, opts: dict, progress: Progress | None = None):
-    """Redraw every chart of `view` into its placeholder (used live and for the final result)."""
-    n = next(slots.draws)
+def place(shown: runs.RunView, opts: dict, previous: dict | None) -> Slots:
+    """Lay out the progress line, the cards and the charts, drawing `shown` (the run on screen
+    before this script run, or a blank one) into them at once, and return their handles.
+
+    Each handle is the element itself, not an st.empty(): an empty placeholder is a message of
+    its own, and the browser would swap every chart for an empty element and back at the start
+    of each run (measured: all six charts rebuilt per slider move). Redrawing an element's
+    handle replaces it in place."""
+    progress, alert = st.empty(), st.empty()
+    frac, text = progress_text(shown, None) if len(shown.epoch) else (0.0, "Starting…")
+    progress = progress.progress(min(frac, 1.0), text=text)
+    cards = metric_cards(shown, previous, st.columns(len(CARDS)))
+    specs = charts(shown, opts)
+    left, right = st.columns([1.15, 1])
+    placed = {"regions": left, "loss": right, "reg": right, "accuracy": right}
+    low_left, low_right = st.columns(2)
+    placed.update(lr=low_left, weights=low_right)
+    handles = {name: _draw(where, name, specs[name]) for name, where in placed.items()}
+    return Slots(progress=progress, alert=alert, cards=cards, **handles)
+
+
+def _draw(where, name: str, spec: dict):
+    return where.vega_lite_chart({**spec, "usermeta": CANVAS}, width="stretch", alt=ALT[name])
+
+
+def progress_text(view: runs.RunView, progress: Progress | None) -> tuple[float, str]:
     done = len(view.epoch)
     if progress is not None:
-        frac, text = progress.text(done, view.status)
-    else:
-        frac = done / max(view.config["epochs"], 1)
-        rate = done / view.elapsed_s if view.elapsed_s > 0 else 0.0
-        text = (f"{view.status.capitalize()}: {done:,} of {view.config['epochs']:,} epochs in "
-                f"{view.elapsed_s:.1f} s · {rate:,.0f} epochs/s · fingerprint {view.fingerprint}")
-    slots.progress.progress(min(frac, 1.0), text=text)
-    s = view.series
-    charts = {
-        "loss": figures.loss_figure(view.epoch, s["data_loss"], s["reg_loss"], s["val_loss"],
-                                    log_y=opts.get("log_loss", False)),
-        "accuracy": figures.accuracy_figure(view.epoch, s["accuracy"], s["val_accuracy"]),
-        "lr": figures.lr_figure(view.epoch, s["learning_rate"]),
-        "weights": figures.weights_figure(*view.weight_hist, view.final["near_zero_weights"]),
-        "regions": _regions_figure(view, opts),
+        return progress.text(done, view.status)
+    rate = done / view.elapsed_s if view.elapsed_s > 0 else 0.0
+    return (done / max(view.config["epochs"], 1),
+            f"{view.status.capitalize()}: {done:,} of {view.config['epochs']:,} epochs in "
+            f"{view.elapsed_s:.1f} s · {rate:,.0f} epochs/s · fingerprint {view.fingerprint}")
+
+
+def charts(view: runs.RunView, opts: dict) -> dict[str, dict]:
+    """The Vega-Lite spec of every chart of `view` (pure: what the page draws)."""
+    s, config = view.series, view.config
+    regularised = any(config[k] > 0 for k in ("weight_l1", "weight_l2", "bias_l1", "bias_l2"))
+    edges, counts = view.weight_hist
+    n = figures.LIVE_POINTS if view.status == "running" else figures.FINAL_POINTS
+    return {
+        "regions": _regions_chart(view, opts),
+        "loss": figures.loss_chart(view.epoch, s["data_loss"], s["reg_loss"], s["val_loss"],
+                                   log_y=opts.get("log_loss", False), points=n),
+        "reg": figures.reg_chart(view.epoch, s["data_loss"], s["reg_loss"],
+                                 regularised=regularised, points=n),
+        "accuracy": figures.accuracy_chart(view.epoch, s["accuracy"], s["val_accuracy"],
+                                           points=n),
+        "lr": figures.lr_chart(view.epoch, s["learning_rate"], points=n),
+        "weights": figures.weights_chart(edges, counts, view.final["near_zero_weights"],
+                                         view.final["exact_zero_weights"], NEAR_ZERO),
     }
-    for name, fig in charts.items():
-        getattr(slots, name).plotly_chart(fig, key=f"pg_{name}_{n}", config=PLOT_CONFIG,
-                                          theme=None, width="stretch")
 
 
-def _regions_figure(view: runs.RunView, opts: dict):
+def draw_charts(slots: Slots, view: runs.RunView, opts: dict, progress: Progress | None = None,
+                previous: dict | None = None) -> None:
+    """Redraw the progress line, the cards and every chart of `view` into their placeholders
+    (used live and for the final result)."""
+    frac, text = progress_text(view, progress)
+    slots.progress.progress(min(frac, 1.0), text=text)
+    slots.cards = metric_cards(view, previous, slots.cards)
+    for name, spec in charts(view, opts).items():
+        _draw(getattr(slots, name), name, spec)
+
+
+def _regions_chart(view: runs.RunView, opts: dict) -> dict:
     X, y, X_val, y_val = view.points
-    if view.grid is None:  # diverged before any finite snapshot: points only
-        both = np.vstack([X, X_val])
-        grid = (both[:, 0].min(), both[:, 0].max()), (both[:, 1].min(), both[:, 1].max()), None
-    else:
-        grid = view.grid
-    return regions.decision_figure(*grid, X, y, X_val, y_val,
-                                   show_train=opts.get("show_train", True),
-                                   show_val=opts.get("show_val", True))
+    probs = view.grid[2] if view.grid is not None else None
+    labels = np.r_[np.asarray(y), np.asarray(y_val)]
+    classes = (probs.shape[-1] if probs is not None else
+               int(labels.max()) + 1 if labels.size else int(view.config["classes"]))
+    bounds = grid_bounds(np.asarray(X)) if len(X) else ((-1.0, -1.0), (1.0, 1.0))
+    return regions.decision_chart(bounds, probs, X, y, X_val, y_val,
+                                  classes=classes, show_train=opts.get("show_train", True),
+                                  show_val=opts.get("show_val", True))
 
 
 CARDS = (("Train accuracy", "accuracy", "{:.1%}", "normal"),
@@ -72,11 +133,13 @@ CARDS = (("Train accuracy", "accuracy", "{:.1%}", "normal"),
          ("Train loss (total)", "loss", "{:.3f}", "inverse"),
          ("Validation loss", "val_loss", "{:.3f}", "inverse"),
          ("Reg share of loss", "reg_share", "{:.1%}", "off"),
-         ("Weights ≈ 0", "near_zero_weights", "{:.0%}", "off"))
+         (f"Weights |w|<{NEAR_ZERO:g}", "near_zero_weights", "{:.0%}", "off"))
 CARD_HELP = {"accuracy": "On the training pass, with dropout on (like the notes).",
              "val_loss": "Data loss only on the validation set (like the notes).",
              "reg_share": "Regularisation loss / total loss at the last epoch.",
-             "near_zero_weights": "Share of weights with |w| < 1e-3 (L1 drives this up)."}
+             "near_zero_weights": f"Share of the regularised layers' weights with |w| < "
+                                  f"{NEAR_ZERO:g} (L1 drives this up; the output layer counts "
+                                  f"only when it is regularised too)."}
 
 
 def _metric_values(final: dict) -> dict:
@@ -94,18 +157,22 @@ def _show(value: float, fmt: str) -> str:
     return fmt.format(value)
 
 
-def metric_cards(view: runs.RunView, previous: dict | None) -> None:
-    """Final metrics with the change against the previous run of this session."""
+def metric_cards(view: runs.RunView, previous: dict | None, places: list) -> list:
+    """The run's last metrics, with the change against the previous comparable run, one card
+    in each of `places` (columns, or the cards drawn before: redrawn in place); returns the
+    cards' handles."""
     now = _metric_values(view.final)
     before = _metric_values(previous) if previous else {}
-    for column, (label, name, fmt, colour) in zip(st.columns(len(CARDS)), CARDS, strict=True):
+    handles = []
+    for place, (label, name, fmt, colour) in zip(places, CARDS, strict=True):
         value = now.get(name, math.nan)
         delta = None
         if name in before and math.isfinite(value) and math.isfinite(before[name]):
             change = value - before[name]
             delta = f"{change * 100:+.1f} pts" if "%" in fmt else f"{change:+.3g}"
-        column.metric(label, _show(value, fmt), delta,
-                      delta_color=colour, help=CARD_HELP.get(name), border=True)
+        handles.append(place.metric(label, _show(value, fmt), delta, delta_color=colour,
+                                    help=CARD_HELP.get(name), border=True))
+    return handles
 
 
 def divergence(view: runs.RunView) -> None:

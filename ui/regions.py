@@ -1,46 +1,43 @@
-"""Decision-region figure: class probabilities on a grid (colour = class, intensity = confidence)
-with the training and validation points on top. Takes arrays, never a model or Streamlit."""
+"""Decision-region chart (Vega-Lite): the predicted class on a grid of cells (colour = class,
+intensity = confidence) with the training and validation points on top. Takes arrays, never a
+model or Streamlit; see ui.figures for why Vega-Lite and why the spec is fixed during a run."""
 
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
-from .figures import FONT, axis, blank_template, figure, title_dict
+from .figures import chart, table
 
 CLASS_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                  "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 MAX_POINTS_SHOWN = 3000  # per set; big uploads are thinned for drawing only
 LIGHTEST, DARKEST = 0.88, 0.35  # share of white mixed in at lowest / highest confidence
+LEVELS = 8  # confidence steps per class colour
 
 
 def _mix(hex_colour: str, white: float) -> str:
     rgb = np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
     r, g, b = np.round(rgb * (1 - white) + 255 * white).astype(int)
-    return f"rgb({r},{g},{b})"
+    return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def class_colourscale(classes: int) -> list[list]:
-    """Piecewise scale over z in [0, classes]: band k runs from pale to strong class-k colour."""
-    scale = []
-    for k in range(classes):
-        colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
-        scale.append([k / classes, _mix(colour, LIGHTEST)])
-        scale.append([(k + 0.999) / classes, _mix(colour, DARKEST)])
-    scale[-1][0] = 1.0
-    return scale
+def cell_palette(classes: int) -> list[str]:
+    """Colour of cell code k * LEVELS + level: class k's colour, pale (level 0: a coin toss)
+    to strong (level LEVELS - 1: certain)."""
+    whites = np.linspace(LIGHTEST, DARKEST, LEVELS)
+    return [_mix(CLASS_COLOURS[k % len(CLASS_COLOURS)], w) for k in range(classes) for w in whites]
 
 
-def region_z(probs: np.ndarray) -> np.ndarray:
-    """(res, res, K) probabilities -> z = winning class + confidence in [0, 0.999).
+def cell_codes(probs: np.ndarray) -> np.ndarray:
+    """(res, res, K) probabilities -> (res, res) codes winner * LEVELS + confidence level.
 
-    Confidence rescales the winning probability from 1/K (a coin toss) to 1 (certain).
-    """
+    Confidence rescales the winning probability from 1/K (a coin toss) to 1 (certain)."""
     classes = probs.shape[-1]
     winner = probs.argmax(axis=-1)
     top = probs.max(axis=-1)
-    confidence = np.clip((top - 1 / classes) / (1 - 1 / classes), 0, 1) * 0.999
-    return (winner + confidence).astype(np.float32)
+    confidence = np.clip((top - 1 / classes) / (1 - 1 / classes), 0, 1)
+    level = np.minimum((confidence * LEVELS).astype(np.int64), LEVELS - 1)
+    return winner * LEVELS + level
 
 
 def _thin(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -48,55 +45,86 @@ def _thin(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return X[::step], y[::step]
 
 
-def _points(X, y, classes: int, *, validation: bool) -> list[dict]:
-    X, y = _thin(np.asarray(X), np.asarray(y))
-    traces = []
-    for k in range(classes):
-        mine = y == k
-        colour = CLASS_COLOURS[k % len(CLASS_COLOURS)]
-        traces.append(dict(
-            type="scatter", x=X[mine, 0], y=X[mine, 1], mode="markers",
-            name="validation" if validation else f"class {k}",
-            legendgroup="validation" if validation else "train",
-            showlegend=k == 0 or not validation, hovertemplate="(%{x:.2f}, %{y:.2f})",
-            marker=dict(color=colour, size=7 if validation else 10,
-                        symbol="diamond-open" if validation else "circle",
-                        line=dict(color=colour if validation else "white",
-                                  width=2 if validation else 1.2))))
-    return traces
+def _points(X, y, X_val, y_val, show_train: bool, show_val: bool):
+    parts = [(X, y, "training", show_train), (X_val, y_val, "validation", show_val)]
+    xs, ks, kinds = [np.zeros((0, 2))], [np.zeros(0, dtype=np.int64)], []
+    for points, labels, kind, shown in parts:
+        if not shown or points is None:
+            continue
+        points, labels = _thin(np.asarray(points), np.asarray(labels))
+        xs.append(points)
+        ks.append(labels.astype(np.int64))
+        kinds += [kind] * len(labels)
+    both = np.vstack(xs)
+    return table(x1=both[:, 0], x2=both[:, 1], k=np.concatenate(ks), kind=np.array(kinds, str))
 
 
-def decision_figure(xs, ys, probs, X=None, y=None, X_val=None, y_val=None, *,
-                    show_train: bool = True, show_val: bool = True, height: int = 600,
-                    title: str = "Decision regions") -> go.Figure:
-    """Heatmap of region_z(probs) over (xs, ys) plus dots (train) and open diamonds (validation).
+def decision_chart(bounds, probs, X=None, y=None, X_val=None, y_val=None, *, classes: int,
+                   show_train: bool = True, show_val: bool = True, height: int = 560,
+                   title: str = "Decision regions") -> dict:
+    """Cells of `probs` (res, res, K: probs[i, j] is cell j along x1, i along x2) tiling
+    `bounds` = ((x1 low, x2 low), (x1 high, x2 high)), plus training dots and validation
+    diamonds (lighter and smaller: there are often many more of them).
 
     `probs` None (a model that diverged before any finite prediction) draws the points only.
     """
-    traces = []
-    if probs is not None:
-        classes = probs.shape[-1]
-        traces.append(dict(
-            type="heatmap",
-            x=np.asarray(xs, dtype=np.float32), y=np.asarray(ys, dtype=np.float32),
-            z=region_z(probs), zmin=0, zmax=classes, zsmooth=False,
-            colorscale=class_colourscale(classes), showscale=False, hoverinfo="skip",
-            name="regions"))
-    else:
-        classes = int(max(np.max(y), np.max(y_val))) + 1
+    (x_lo, y_lo), (x_hi, y_hi) = np.asarray(bounds[0], float), np.asarray(bounds[1], float)
+    if probs is None:
         title += " (none: the model diverged)"
-    if show_train and X is not None:
-        traces += _points(X, y, classes, validation=False)
-    if show_val and X_val is not None:
-        traces += _points(X_val, y_val, classes, validation=True)
-    layout = dict(
-        template=blank_template(), font=FONT, height=height, uirevision="regions",
-        paper_bgcolor="white", plot_bgcolor="white", title=title_dict(title),
-        margin=dict(l=10, r=10, t=50, b=10),
-        legend=dict(orientation="h", yanchor="top", y=-0.06, xanchor="center", x=0.5,
-                    itemsizing="constant"),
-        xaxis=axis("", range=[float(xs[0]), float(xs[-1])], showgrid=False, zeroline=False,
-                   constrain="domain"),
-        yaxis=axis("", range=[float(ys[0]), float(ys[-1])], showgrid=False, zeroline=False,
-                   scaleanchor="x", scaleratio=1, constrain="domain"))
-    return figure(traces, layout)
+    if probs is None:
+        cells = table(i=np.zeros(0, np.int16), j=np.zeros(0, np.int16), c=np.zeros(0, np.int16))
+    else:
+        res_y, res_x = probs.shape[:2]
+        jj, ii = np.meshgrid(np.arange(res_x, dtype=np.int16), np.arange(res_y, dtype=np.int16))
+        cells = table(i=ii.ravel(), j=jj.ravel(), c=cell_codes(probs).ravel().astype(np.int16))
+    points = _points(X, y, X_val, y_val, show_train, show_val)
+    palette = cell_palette(classes)
+    band = {"type": "band", "paddingInner": 0, "paddingOuter": 0}
+    x_axis = {"type": "quantitative", "title": "x₁",
+              "scale": {"domain": [x_lo, x_hi], "nice": False, "zero": False}}
+    y_axis = {"type": "quantitative", "title": "x₂",
+              "scale": {"domain": [y_lo, y_hi], "nice": False, "zero": False}}
+    layers = [
+        # The cells: the k-th of n equal bands along each axis (the grid tiles the bounds, the
+        # axes' domains: nncore.grid), whatever n; so the resolution is data, not spec.
+        {"data": {"name": "cells"}, "mark": {"type": "rect", "strokeWidth": 0},
+         "encoding": {
+             "x": {"field": "j", "type": "ordinal", "scale": band, "axis": None},
+             "y": {"field": "i", "type": "ordinal", "scale": {**band, "reverse": True},
+                   "axis": None},
+             "color": {"field": "c", "type": "ordinal", "legend": None,
+                       "scale": {"domain": list(range(len(palette))), "range": palette}}}},
+        {"data": {"name": "points"},
+         "mark": {"type": "point", "filled": True, "strokeWidth": 1.2},
+         "encoding": {
+             "x": {**x_axis, "field": "x1"},
+             "y": {**y_axis, "field": "x2"},
+             "color": {"field": "k", "type": "nominal", "title": None,
+                       "scale": {"domain": list(range(classes)),
+                                 "range": [CLASS_COLOURS[k % len(CLASS_COLOURS)]
+                                           for k in range(classes)]},
+                       "legend": {"labelExpr": "'class ' + datum.label", "orient": "bottom",
+                                  "symbolType": "circle", "columns": min(classes, 5)}},
+             "shape": {"field": "kind", "type": "nominal", "title": None,
+                       "scale": {"domain": ["training", "validation"],
+                                 "range": ["circle", "diamond"]},
+                       "legend": {"orient": "bottom", "symbolFillColor": "#59606b",
+                                  "symbolStrokeColor": "#59606b"}},
+             "size": {"field": "kind", "type": "nominal",
+                      "scale": {"domain": ["training", "validation"], "range": [90, 36]}},
+             "opacity": {"field": "kind", "type": "nominal",
+                         "scale": {"domain": ["training", "validation"], "range": [1, 0.6]}},
+             "stroke": {"condition": {"test": "datum.kind == 'training'", "value": "white"},
+                        "value": None},
+             "tooltip": [{"field": "kind", "title": "point"},
+                         {"field": "k", "title": "class"},
+                         {"field": "x1", "title": "x₁", "format": ".2f",
+                          "type": "quantitative"},
+                         {"field": "x2", "title": "x₂", "format": ".2f",
+                          "type": "quantitative"}]}},
+    ]
+    # Why not one image of the cells (far cheaper to draw): the browser decodes each new image
+    # before painting it, and the regions blinked out for a moment at every live redraw.
+    return chart(title, layers, {"cells": cells, "points": points}, height=height,
+                 resolve={"scale": {"x": "independent", "y": "independent",
+                                    "color": "independent"}})

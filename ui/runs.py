@@ -10,10 +10,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nncore.metrics import NEAR_ZERO, regularised_weights, sparsity
+
 SERIES = ("data_loss", "reg_loss", "accuracy", "val_loss", "val_accuracy", "learning_rate")
-NEAR_ZERO = 1e-3
 MAX_LOG_ROWS = 50
-METRICS = ("accuracy", "val_accuracy", "loss", "val_loss", "reg_loss", "near_zero_weights")
+METRICS = ("accuracy", "val_accuracy", "loss", "val_loss", "reg_loss", "near_zero_weights",
+           "exact_zero_weights")
+WEIGHT_LIMIT = 4.0  # the weight histogram's fixed range [-4, 4]; larger |w| go in the end bins
+WEIGHT_BINS = 12    # bins on each side of the centre bin |w| < NEAR_ZERO
 
 
 @dataclass(frozen=True)
@@ -26,40 +30,65 @@ class RunView:
     elapsed_s: float
     epoch: np.ndarray
     series: dict           # name -> float64 array, one value per recorded epoch
-    final: dict            # History.final() plus the near-zero weight share
+    final: dict            # History.final() plus the weights' sparsity (nncore.metrics)
     grid: tuple            # (xs, ys, probs) decision regions
     points: tuple          # (X, y, X_val, y_val)
-    weight_hist: tuple     # (edges, counts) of the hidden layers' weights
+    weight_hist: tuple     # (edges, counts) of the regularised layers' weights (weight_edges)
     n_params: int
     fingerprint: str = ""  # History.fingerprint(): equal fingerprints, equal numbers
 
 
-def weight_summary(weights: list[tuple[str, np.ndarray]], bins: int = 41):
-    """Histogram (edges, counts) of all weight matrices and the share with |w| < NEAR_ZERO."""
-    ws = [w.ravel() for name, w in weights if name.endswith("weights")]
-    flat = np.concatenate(ws).astype(np.float64) if ws else np.zeros(1)
-    flat = flat[np.isfinite(flat)] if not np.all(np.isfinite(flat)) else flat
-    if flat.size == 0:
-        flat = np.zeros(1)
-    edge = max(float(np.abs(flat).max()), 1e-6)
-    counts, edges = np.histogram(flat, bins=bins, range=(-edge, edge))
-    return (edges, counts), float(np.mean(np.abs(flat) < NEAR_ZERO))
+def weight_edges() -> np.ndarray:
+    """Histogram edges fixed for every run, so that two runs compare: a centre bin
+    (-NEAR_ZERO, NEAR_ZERO), then WEIGHT_BINS bins each side, evenly spaced in log|w| out to
+    WEIGHT_LIMIT (a symmetric-log axis shows them evenly)."""
+    outer = np.geomspace(NEAR_ZERO, WEIGHT_LIMIT, WEIGHT_BINS + 1)
+    return np.r_[-outer[::-1], outer]
+
+
+def weight_histogram(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(edges, counts) of `w` over weight_edges(); the centre bin counts exactly |w| <
+    NEAR_ZERO (the card's number), |w| beyond WEIGHT_LIMIT goes in the outermost bins."""
+    w = np.asarray(w, dtype=np.float64)
+    w = w[np.isfinite(w)]
+    edges = weight_edges()
+    outer = edges[WEIGHT_BINS:]  # NEAR_ZERO ... WEIGHT_LIMIT
+    size = np.abs(w)
+    far = size >= NEAR_ZERO
+    side = np.clip(np.searchsorted(outer, size[far], side="right") - 1, 0, WEIGHT_BINS - 1)
+    positive = np.bincount(side[w[far] > 0], minlength=WEIGHT_BINS)
+    negative = np.bincount(side[w[far] < 0], minlength=WEIGHT_BINS)
+    counts = np.r_[negative[::-1], int(np.count_nonzero(~far)), positive]
+    return edges, counts
 
 
 def view_from_history(history, grid) -> RunView:
     """Copy a (possibly still growing) History into a RunView; `grid` is (xs, ys, probs)."""
     n = len(history.epoch)
     data = history.data
-    hist, near_zero = weight_summary(history.model.weights())
-    final = dict(history.final(), near_zero_weights=near_zero)
+    regularise_output = history.config.regularise_output
+    shares = sparsity(history.model, regularise_output)
+    final = dict(history.final(), near_zero_weights=shares["near_zero"],
+                 exact_zero_weights=shares["exact_zero"])
     return RunView(
         config=history.config.to_dict(), status=history.status,
         diverged_at=history.diverged_at, elapsed_s=float(history.elapsed_s),
         epoch=history.epoch[:n].copy(),
         series={k: getattr(history, k)[:n].copy() for k in SERIES},
         final=final, grid=grid, points=(data.X, data.y, data.X_val, data.y_val),
-        weight_hist=hist, n_params=int(history.model.n_params),
+        weight_hist=weight_histogram(regularised_weights(history.model, regularise_output)),
+        n_params=int(history.model.n_params),
         fingerprint=history.fingerprint() if history.status != "running" else "")
+
+
+def blank_view(config: dict) -> RunView:
+    """A run with nothing recorded yet (what the charts show before the first snapshot)."""
+    none = np.zeros((0, 2))
+    nan = {k: math.nan for k in (*SERIES, *METRICS, "epochs_run")}
+    return RunView(config=config, status="running", diverged_at=None, elapsed_s=0.0,
+                   epoch=np.zeros(0, dtype=np.int64), series={k: np.zeros(0) for k in SERIES},
+                   final=nan, grid=None, points=(none, np.zeros(0, int), none, np.zeros(0, int)),
+                   weight_hist=weight_histogram(np.zeros(0)), n_params=0)
 
 
 def history_csv(view: RunView) -> bytes:
@@ -120,7 +149,8 @@ def previous_final(log: list[dict], key: str) -> dict | None:
 
 
 LOG_COLUMNS = {"accuracy": "train acc", "val_accuracy": "val acc", "loss": "train loss",
-               "val_loss": "val loss", "reg_loss": "reg loss", "near_zero_weights": "w≈0 share"}
+               "val_loss": "val loss", "reg_loss": "reg loss",
+               "near_zero_weights": f"|w|<{NEAR_ZERO:g} share", "exact_zero_weights": "w=0 share"}
 
 
 def log_frame(log: list[dict]):

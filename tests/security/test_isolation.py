@@ -50,7 +50,7 @@ def test_an_upload_in_one_session_is_invisible_to_the_other():
     assert b.session_state["cfg_csv"] is None
     assert b.session_state["pg_result"] is None
     assert any("Upload a CSV" in i.value for i in b.info)
-    assert not b.get("plotly_chart")
+    assert not b.get("vega_lite_chart")
 
 
 def test_session_state_objects_are_not_shared():

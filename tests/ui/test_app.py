@@ -26,7 +26,7 @@ def test_default_run_trains_to_the_end_and_shows_everything():
     labels = [m.label for m in at.metric]
     assert {"Train accuracy", "Validation accuracy", "Validation loss"} <= set(labels)
     assert float(at.metric[0].value.rstrip("%")) > 50
-    assert len(at.get("plotly_chart")) == 5
+    assert len(at.get("vega_lite_chart")) == 6
     assert any("Completed" in p.proto.text and "epochs/s" in p.proto.text
                for p in at.get("progress"))
     assert dict(at.query_params) == {}  # defaults: a clean URL
@@ -165,7 +165,7 @@ def test_divergence_shows_the_epoch_and_a_hint():
     assert view.status == "diverged"
     message = " ".join(e.value for e in at.error)
     assert f"epoch {view.diverged_at}" in message and "learning rate" in message
-    assert len(at.get("plotly_chart")) == 5  # the charts up to that point stay
+    assert len(at.get("vega_lite_chart")) == 6  # the charts up to that point stay
 
 
 @pytest.mark.parametrize("query, words", [
@@ -212,7 +212,7 @@ def test_csv_upload_good_then_bad_keeps_the_previous_data(fast_app):
     assert not at.exception
     assert any("bad.csv was not used" in e.value and "not a number" in e.value for e in at.error)
     assert at.session_state["cfg_csv"]["name"] == "points.csv"
-    assert len(at.get("plotly_chart")) == 5
+    assert len(at.get("vega_lite_chart")) == 6
 
 
 def test_csv_first_upload_bad_shows_the_error_and_no_charts(fast_app):
@@ -236,7 +236,7 @@ def test_cached_result_is_reused_and_train_again_retrains(fast_app):
     at = fast_app
     first = at.session_state["pg_result"]["view"]
     at.toggle(key="pg_log_loss").set_value(True).run()
-    assert at.session_state["pg_result"]["view"] is first or at.get("plotly_chart")
+    assert at.session_state["pg_result"]["view"] is first or at.get("vega_lite_chart")
     at.button(key="pg_again").click().run()
     no_errors(at)
     assert at.session_state["pg_result"]["view"].fingerprint == first.fingerprint

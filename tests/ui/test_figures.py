@@ -1,10 +1,15 @@
-"""Figure builders, tested without Streamlit: trace types, shapes, the stacked loss."""
+"""Chart builders (Vega-Lite specs), tested without Streamlit: what each chart plots, that every
+spec is valid Vega-Lite, and that a spec does not change while a run trains (only its named
+datasets do: that is what lets the browser update a chart in place, see ui.figures)."""
+
+import json
+from pathlib import Path
 
 import numpy as np
-import plotly.graph_objects as go
 import pytest
 
-from ui import figures, regions
+from nncore.grid import grid_axes, grid_bounds
+from ui import figures, regions, runs
 
 
 @pytest.fixture
@@ -17,109 +22,217 @@ def curves():
     return epoch, data, reg, data * 1.2, rng.random(n), rng.random(n), 0.02 / (1 + 1e-3 * epoch)
 
 
-def test_loss_figure_stacks_data_and_reg_to_the_total(curves):
+def _column(spec, dataset, name):
+    return np.asarray(spec["datasets"][dataset].column(name).to_numpy(zero_copy_only=False))
+
+
+def test_loss_chart_stacks_reg_loss_on_data_loss_to_the_total(curves):
     epoch, data, reg, val, *_ = curves
-    fig = figures.loss_figure(epoch, data, reg, val)
-    stacked = [t for t in fig.data if t.stackgroup == "loss"]
-    assert [t.name for t in stacked][0] == "data loss"
-    assert len(stacked) == 2 and all(isinstance(t, go.Scatter) for t in stacked)
-    total = np.asarray(stacked[0].y) + np.asarray(stacked[1].y)
-    np.testing.assert_allclose(total, data + reg)
-    validation = [t for t in fig.data if t.stackgroup is None]
-    assert len(validation) == 1 and validation[0].name == "val loss"
-    np.testing.assert_array_equal(validation[0].y, val)
-    assert fig.layout.yaxis.type in (None, "linear", "-")
+    spec = figures.loss_chart(epoch, data, reg, val)
+    np.testing.assert_allclose(_column(spec, "curves", "data"), data, rtol=1e-6)
+    np.testing.assert_allclose(_column(spec, "curves", "total"), data + reg, rtol=1e-6)
+    np.testing.assert_allclose(_column(spec, "curves", "val"), val, rtol=1e-6)
+    bands = [layer for layer in spec["layer"] if layer["mark"]["type"] == "area"]
+    # the data band from 0 to the data loss, the reg band from the data loss to the total
+    assert [(b["encoding"]["y"]["field"], b["encoding"]["y2"]["field"]) for b in bands] == [
+        ("base", "data"), ("data", "total")]
+    assert set(_column(spec, "curves", "base")) == {0.0}
+    key = [layer for layer in spec["layer"] if layer["data"]["name"] == "legend"][0]
+    assert key["encoding"]["color"]["scale"]["domain"] == ["data loss", "reg loss", "total",
+                                                          "val loss"]
+    assert [b["mark"]["color"] for b in bands] == key["encoding"]["color"]["scale"]["range"][:2]
 
 
-def test_loss_figure_log_scale(curves):
+def test_loss_chart_marks_the_lowest_validation_loss(curves):
     epoch, data, reg, val, *_ = curves
-    assert figures.loss_figure(epoch, data, reg, val, log_y=True).layout.yaxis.type == "log"
+    val = val.copy()
+    val[123] = 0.01
+    spec = figures.loss_chart(epoch, data, reg, val)
+    assert list(_column(spec, "marks", "epoch")) == [123]
+    assert "0.010" in _column(spec, "marks", "label")[0]
+    assert "epoch 123" in _column(spec, "marks", "label")[0]
 
 
-def test_accuracy_and_lr_figures(curves):
+def test_a_spike_is_cut_off_at_a_robust_top_and_keeps_its_true_value(curves):
+    epoch, data, reg, val, *_ = curves
+    val = val.copy()
+    val[200] = 50.0  # one of Adam's spikes
+    spec = figures.loss_chart(epoch, data, reg, val)
+    drawn = _column(spec, "curves", "val")
+    assert drawn.max() < 2.0  # the axis is not squashed: it ends near the first loss
+    assert drawn.max() >= (data + reg)[0]
+    assert _column(spec, "curves", "val_true")[200] == 50.0
+
+
+def test_loss_chart_log_scale(curves):
+    epoch, data, reg, val, *_ = curves
+    spec = figures.loss_chart(epoch, data, np.zeros_like(reg), val, log_y=True)
+    scales = [layer["encoding"]["y"]["scale"] for layer in spec["layer"]
+              if "y" in layer["encoding"]]
+    assert all(s["type"] == "log" for s in scales)
+    assert _column(spec, "curves", "base").min() > 0  # a log axis cannot start at 0
+
+
+def test_reg_chart_has_its_own_axis_and_states_its_share(curves):
+    epoch, data, reg, *_ = curves
+    spec = figures.reg_chart(epoch, data, reg, regularised=True)
+    np.testing.assert_allclose(_column(spec, "curves", "reg"), reg, rtol=1e-6)
+    share = reg[-1] / (data[-1] + reg[-1])
+    assert f"{share:.1%}" in _column(spec, "label", "text")[0]
+    off = figures.reg_chart(epoch, data, np.zeros_like(reg), regularised=False)
+    assert "every lambda is 0" in _column(off, "label", "text")[0]
+
+
+def test_accuracy_and_lr_charts(curves):
     epoch, *_, acc, val_acc, lr = curves
-    fig = figures.accuracy_figure(epoch, acc, val_acc)
-    assert [t.name for t in fig.data] == ["train", "validation"]
-    assert tuple(fig.layout.yaxis.range) == (0, 1.02)
-    lr_fig = figures.lr_figure(epoch, lr)
-    assert len(lr_fig.data) == 1
-    np.testing.assert_allclose(lr_fig.data[0].y, lr)
+    spec = figures.accuracy_chart(epoch, acc, val_acc)
+    np.testing.assert_allclose(_column(spec, "curves", "train"), acc, rtol=1e-6)
+    assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"] == [0, 1]
+    np.testing.assert_allclose(_column(figures.lr_chart(epoch, lr), "curves", "lr"), lr,
+                               rtol=1e-6)
 
 
 def test_long_runs_are_thinned_but_keep_the_last_epoch():
     epoch = np.arange(100_000)
     values = np.linspace(1, 0, 100_000)
-    fig = figures.loss_figure(epoch, values, values * 0.1, values)
-    x = np.asarray(fig.data[0].x)
-    assert len(x) <= figures.MAX_POINTS + 1
-    assert x[0] == 0 and x[-1] == 99_999
+    spec = figures.loss_chart(epoch, values, values * 0.1, values, points=500)
+    x = _column(spec, "curves", "epoch")
+    assert len(x) <= 501 and x[0] == 0 and x[-1] == 99_999
+    # the marker of the lowest validation loss comes from every epoch, not the thinned ones
+    assert list(_column(spec, "marks", "epoch")) == [99_999]
 
 
-def test_weights_figure_is_a_histogram_of_counts():
-    edges = np.linspace(-1, 1, 11)
-    counts = np.arange(10)
-    fig = figures.weights_figure(edges, counts, 0.25)
-    assert isinstance(fig.data[0], go.Bar)
-    np.testing.assert_array_equal(fig.data[0].y, counts)
-    assert "25%" in fig.layout.title.text
+def test_weight_histogram_has_fixed_edges_and_counts_the_centre_exactly():
+    w = np.array([0.0, 1e-4, -9e-4, 1e-3, 0.5, -2.0, 100.0, np.nan])
+    edges, counts = runs.weight_histogram(w)
+    np.testing.assert_array_equal(edges, runs.weight_edges())  # the same for every run
+    centre = len(counts) // 2
+    assert counts[centre] == 3           # |w| < 1e-3: the card's number
+    assert counts.sum() == 7             # NaN left out; 100 goes in the last bin
+    assert counts[-1] == 1 and edges[-1] == runs.WEIGHT_LIMIT
+    spec = figures.weights_chart(edges, counts, 3 / 7, 1 / 7, 1e-3)
+    assert _column(spec, "bars", "share").sum() == pytest.approx(1.0)
+    assert "43% of the weights have |w| < 0.001 (14% exactly 0)" in _column(
+        spec, "label", "text")[0]
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [-edges[-1], edges[-1]]
 
 
-def _probs(res=20, classes=3):
-    rng = np.random.default_rng(0)
+def _probs(res=20, classes=3, seed=0):
+    rng = np.random.default_rng(seed)
     logits = rng.normal(size=(res, res, classes))
     e = np.exp(logits)
-    return np.linspace(-1, 1, res), np.linspace(-2, 2, res), e / e.sum(-1, keepdims=True)
+    return e / e.sum(-1, keepdims=True)
 
 
-def test_decision_figure_heatmap_and_points():
-    xs, ys, probs = _probs()
+def _points(n=30, classes=3):
     rng = np.random.default_rng(3)
-    X, y = rng.normal(size=(30, 2)), np.repeat(np.arange(3), 10)
-    Xv, yv = rng.normal(size=(9, 2)), np.repeat(np.arange(3), 3)
-    fig = regions.decision_figure(xs, ys, probs, X, y, Xv, yv)
-    heat = fig.data[0]
-    assert isinstance(heat, go.Heatmap)
-    assert np.asarray(heat.z).shape == (20, 20)
-    assert heat.zmin == 0 and heat.zmax == 3
-    scatters = [t for t in fig.data if isinstance(t, go.Scatter)]
-    assert sum(len(t.x) for t in scatters) == 39
-    assert fig.layout.yaxis.scaleanchor == "x"
-    only_train = regions.decision_figure(xs, ys, probs, X, y, Xv, yv, show_val=False)
-    assert sum(len(t.x) for t in only_train.data[1:]) == 30
-    nothing = regions.decision_figure(xs, ys, probs, X, y, Xv, yv, show_train=False,
-                                      show_val=False)
-    assert len(nothing.data) == 1
+    return rng.normal(size=(n, 2)), np.arange(n) % classes
 
 
-def test_region_z_encodes_class_and_confidence():
+def test_decision_chart_cells_and_points():
+    X, y = _points()
+    Xv, yv = _points(9)
+    probs = _probs()
+    spec = regions.decision_chart(grid_bounds(X), probs, X, y, Xv, yv, classes=3)
+    assert spec["datasets"]["cells"].num_rows == 400
+    codes = _column(spec, "cells", "c").reshape(20, 20)
+    np.testing.assert_array_equal(codes, regions.cell_codes(probs))
+    np.testing.assert_array_equal(codes // regions.LEVELS, probs.argmax(-1))
+    kinds = list(_column(spec, "points", "kind"))
+    assert kinds.count("training") == 30 and kinds.count("validation") == 9
+    only_train = regions.decision_chart(grid_bounds(X), probs, X, y, Xv, yv, classes=3,
+                                        show_val=False)
+    assert set(_column(only_train, "points", "kind")) == {"training"}
+    nothing = regions.decision_chart(grid_bounds(X), probs, X, y, Xv, yv, classes=3,
+                                     show_train=False, show_val=False)
+    assert nothing["datasets"]["points"].num_rows == 0
+
+
+def test_cells_line_up_with_the_points_axes():
+    """Cell j of n is drawn as the j-th of n equal bands over the x-axis domain, which is the
+    grid's bounds; nncore.grid samples cell j at that band's centre."""
+    X, y = _points()
+    (lo, _), (hi, _) = bounds = grid_bounds(X)
+    spec = regions.decision_chart(bounds, _probs(), X, y, X, y, classes=3)
+    points = spec["layer"][1]["encoding"]["x"]["scale"]["domain"]
+    assert points == [lo, hi]
+    xs, _ = grid_axes(X, resolution=20)
+    np.testing.assert_allclose(xs, lo + (np.arange(20) + 0.5) * (hi - lo) / 20)
+
+
+def test_cell_codes_encode_class_and_confidence():
     probs = np.array([[[1.0, 0.0, 0.0], [1 / 3, 1 / 3, 1 / 3], [0.0, 0.2, 0.8]]])
-    z = regions.region_z(probs)
-    assert z.shape == (1, 3)
-    assert 0.99 < z[0, 0] < 1.0            # class 0, certain
-    assert z[0, 1] == pytest.approx(0.0)   # a three-way tie: lowest confidence
-    assert 2.0 < z[0, 2] < 3.0             # class 2
-
-
-def test_colourscale_is_monotone_and_covers_every_class():
-    for classes in (2, 3, 10):
-        scale = regions.class_colourscale(classes)
-        positions = [p for p, _ in scale]
-        assert positions[0] == 0 and positions[-1] == 1
-        assert all(a < b for a, b in zip(positions, positions[1:], strict=False))
-        assert len(scale) == 2 * classes
+    codes = regions.cell_codes(probs)
+    assert codes[0, 0] == regions.LEVELS - 1              # class 0, certain
+    assert codes[0, 1] == 0                               # a three-way tie: least sure
+    assert 2 * regions.LEVELS < codes[0, 2] < 3 * regions.LEVELS  # class 2, fairly sure
+    palette = regions.cell_palette(3)
+    assert len(palette) == 3 * regions.LEVELS and len(set(palette)) == len(palette)
 
 
 def test_big_point_sets_are_thinned_for_drawing():
-    xs, ys, probs = _probs(classes=2)
     X = np.zeros((20_000, 2))
     y = np.repeat([0, 1], 10_000)
-    fig = regions.decision_figure(xs, ys, probs, X, y, X[:10], y[:10], show_val=False)
-    assert sum(len(t.x) for t in fig.data[1:]) <= regions.MAX_POINTS_SHOWN
+    spec = regions.decision_chart(((-1, -1), (1, 1)), _probs(classes=2), X, y, X[:10], y[:10],
+                                  classes=2, show_val=False)
+    assert spec["datasets"]["points"].num_rows <= regions.MAX_POINTS_SHOWN
+
+
+def test_decision_chart_without_probabilities_draws_points_only():
+    X, y = np.zeros((6, 2)), np.array([0, 1, 2, 0, 1, 2])
+    spec = regions.decision_chart(((-1, -1), (1, 1)), None, X, y, X[:3], y[:3], classes=3)
+    assert spec["datasets"]["cells"].num_rows == 0
+    assert "diverged" in spec["title"]["text"]
+
+
+def _every_chart(n=300, res=20, seed=0):
+    rng = np.random.default_rng(seed)
+    epoch = np.arange(n)
+    curve = np.linspace(1.0, 0.1, n) + 0.01 * rng.random(n)
+    X, y = _points()
+    edges, counts = runs.weight_histogram(rng.normal(size=500))
+    return {
+        "loss": figures.loss_chart(epoch, curve, curve / 10, curve * 1.2),
+        "loss log": figures.loss_chart(epoch, curve, curve / 10, curve * 1.2, log_y=True),
+        "reg": figures.reg_chart(epoch, curve, curve / 10, regularised=True),
+        "accuracy": figures.accuracy_chart(epoch, 1 - curve / 2, 1 - curve),
+        "lr": figures.lr_chart(epoch, 0.05 / (1 + 1e-3 * epoch)),
+        "weights": figures.weights_chart(edges, counts, 0.25, 0.0, 1e-3),
+        "regions": regions.decision_chart(grid_bounds(X), _probs(res, seed=seed), X, y, X, y,
+                                          classes=3),
+        "regions, diverged": regions.decision_chart(grid_bounds(X), None, X, y, X, y,
+                                                    classes=3),
+    }
+
+
+def _without_data(spec: dict) -> str:
+    return json.dumps({**spec, "datasets": sorted(spec["datasets"])}, sort_keys=True)
+
+
+@pytest.mark.parametrize("name", [k for k in _every_chart() if k != "regions, diverged"])
+def test_a_spec_stays_the_same_while_a_run_trains(name):
+    """Snapshots at epochs 50 and 3,000 (the regions at the live and the final resolution)
+    differ only in their datasets: the browser swaps the data into the chart on screen."""
+    early, late = _every_chart(n=50, res=60, seed=1)[name], _every_chart(n=3000, res=100)[name]
+    assert _without_data(early) == _without_data(late)
+
+
+SCHEMA = Path(__import__("altair").__file__).parent / "vegalite/v6/schema/vega-lite-schema.json"
+
+
+@pytest.mark.parametrize("name", list(_every_chart()))
+def test_every_chart_is_valid_vega_lite(name):
+    """Validated against the Vega-Lite 6 JSON schema (the one Altair, a Streamlit dependency,
+    ships), with its datasets as the rows they stand for."""
+    import jsonschema
+
+    spec = _every_chart()[name]
+    rows = {k: table.to_pylist() for k, table in spec["datasets"].items()}
+    jsonschema.validate({**spec, "datasets": rows}, json.loads(SCHEMA.read_text()))
 
 
 def test_figure_builders_do_not_import_streamlit():
     import ast
-    from pathlib import Path
     root = Path(__file__).resolve().parents[2] / "ui"
     for name in ("figures.py", "regions.py", "runs.py", "urlstate.py", "scales.py",
                  "fields.py", "formulas.py"):
@@ -129,42 +242,3 @@ def test_figure_builders_do_not_import_streamlit():
         imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree)
                      if isinstance(node, ast.ImportFrom)}
         assert "streamlit" not in imported, name
-
-
-def test_decision_figure_without_probabilities_draws_points_only():
-    X, y = np.zeros((6, 2)), np.array([0, 1, 2, 0, 1, 2])
-    fig = regions.decision_figure((-1, 1), (-1, 1), None, X, y, X[:3], y[:3])
-    assert not any(isinstance(t, go.Heatmap) for t in fig.data)
-    assert "diverged" in fig.layout.title.text
-
-
-def _every_figure():
-    epoch = np.arange(1, 301)
-    curve = np.linspace(1.0, 0.1, 300)
-    xs, ys, probs = _probs()
-    X = np.random.default_rng(1).normal(size=(40, 2))
-    y = np.arange(40) % 3
-    return {
-        "loss": figures.loss_figure(epoch, curve, curve / 10, curve * 1.2),
-        "loss log": figures.loss_figure(epoch, curve, curve / 10, curve * 1.2, log_y=True),
-        "accuracy": figures.accuracy_figure(epoch, 1 - curve / 2, 1 - curve),
-        "lr": figures.lr_figure(epoch, 0.05 / (1 + 1e-3 * epoch)),
-        "weights": figures.weights_figure(np.linspace(-1, 1, 11), np.arange(10), 0.25),
-        "regions": regions.decision_figure(xs, ys, probs, X, y, X, y),
-        "regions, diverged": regions.decision_figure(xs, ys, None, X, y, X, y),
-    }
-
-
-@pytest.mark.parametrize("name", list(_every_figure()))
-def test_every_figure_passes_plotlys_validators_unchanged(name):
-    """The builders skip Plotly's per-property validation for speed (ui.figures.figure); here
-    each figure is rebuilt with validation on: any bad property or value raises, and what
-    Plotly would send must be what it sends."""
-    import json
-
-    import plotly.io as pio
-
-    fast = _every_figure()[name]
-    checked = go.Figure(fast.to_dict())  # validates every property and value
-    sent = json.loads(pio.to_json(fast, validate=False))  # what st.plotly_chart sends
-    assert json.loads(pio.to_json(checked, validate=False)) == sent

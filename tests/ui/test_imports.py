@@ -14,10 +14,9 @@ def _modules_after(statement: str) -> set[str]:
     return set(out.stdout.split())
 
 
-def test_figure_code_imports_pandas_before_any_figure_is_built():
-    # Plotly imports pandas lazily on first use; two sessions' threads racing through that
-    # import saw a half-initialised pandas. ui.figures (and so every page) imports it up front.
-    assert "pandas" in _modules_after("import ui.figures")
+def test_page_code_imports_pandas_before_any_session_needs_it():
+    # A lazy first import of pandas in one session's thread was seen half-initialised by
+    # another's: ui.panels (and so the Playground page) imports it up front.
     assert "pandas" in _modules_after("import ui.panels")
 
 

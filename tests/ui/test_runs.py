@@ -56,9 +56,15 @@ def test_config_changes_lists_only_differences():
     assert runs.config_changes(base, base) == "(defaults)"
 
 
-def test_weight_summary_counts_near_zero_weights():
-    (edges, counts), share = runs.weight_summary([("d.weights", np.array([0.0, 1e-4, 0.5, -2]))])
-    assert counts.sum() == 4 and share == 0.5 and len(edges) == len(counts) + 1
+def test_view_counts_sparsity_on_the_regularised_layers_only(view):
+    from nncore.metrics import sparsity
+    history = train(TrainConfig(epochs=30, hidden=(8, 8)))
+    shown = runs.view_from_history(history, None)
+    shares = sparsity(history.model, regularise_output=False)
+    assert shown.final["near_zero_weights"] == shares["near_zero"]
+    assert shown.final["exact_zero_weights"] == shares["exact_zero"]
+    # the histogram holds the two hidden layers' weights, not the output layer's
+    assert shown.weight_hist[1].sum() == 2 * 8 + 8 * 8
 
 
 def test_formula_rows_put_this_runs_numbers_beside_the_formula(view):
