@@ -16,6 +16,12 @@ from .scales import NEURONS_GRID
 NO_PRESET = "—"
 PRESET_PARAM = "preset"  # `?preset=NAME` in a link: start from that preset
 DEFAULTS = TrainConfig().to_dict()
+# Every widget keeps its value for the whole session, also while it is not drawn (the fields of
+# another optimiser, the classes of moons/XOR, the Playground's toggles on another page).
+# Streamlit's own persistence, not values re-assigned to the widgets' keys on every run: those
+# count as set by the app, are sent back to the browser, and overwrote a slider press made
+# while the run was on its way (1 press of 9 lost in 2 of 4 tries on a loaded server).
+PERSIST = "session"
 PAGE_TOGGLES = {"pg_show_train": True, "pg_show_val": True, "pg_log_loss": False}
 PAGE_STATE = {"pg_log": (), "pg_result": None, "pg_stopped_key": None, "pg_force": None,
               "pg_running": None, "pg_warm": False}
@@ -87,25 +93,10 @@ def _url_values(warnings: list[str], base: dict) -> dict:
     return defaults()
 
 
-def keep_widget_values() -> None:
-    """Re-assign every config widget's value so that Streamlit keeps it while the widget is
-    hidden (optimiser-specific fields, classes for moons/XOR, ...). Streamlit drops the state
-    of widgets not drawn in a run; re-assigned values count as set by the app and persist.
-    (Streamlit 1.67's persist_state="session" does the same, but with it a second browser
-    session showed skeletons instead of widgets until its first long run ended.)"""
-    ss = st.session_state
-    keys = [widget_key(name) for name in BY_FIELD] + ["cfg_layers"]
-    keys += [layer_key(i) for i in range(MAX_LAYERS)] + list(PAGE_TOGGLES)
-    for key in keys:
-        if key in ss:
-            ss[key] = ss[key]
-
-
 def init_session() -> None:
     """Set every session key once per session: config from the URL over the defaults."""
     ss = st.session_state
     if ss.get("cfg_ready"):
-        keep_widget_values()
         return
     warnings: list[str] = []
     preset = _url_preset(warnings)

@@ -37,7 +37,7 @@ def _format(field: str):
 
 def _control(c: Control) -> None:
     key = widget_key(c.field)
-    common = dict(key=key, help=c.help)
+    common = dict(key=key, help=c.help, persist_state=session.PERSIST)
     if c.kind == "select_slider":
         options = scales.with_value(c.options, st.session_state[key])
         st.select_slider(c.label, options=options, format_func=_format(c.field), **common)
@@ -54,12 +54,12 @@ def _control(c: Control) -> None:
 
 def _hidden_layers() -> None:
     st.radio("Hidden layers", options=list(range(1, MAX_LAYERS + 1)), horizontal=True,
-             key="cfg_layers",
+             key="cfg_layers", persist_state=session.PERSIST,
              help="How many Dense → ReLU (→ Dropout) blocks before the output layer.")
     for i in range(int(st.session_state["cfg_layers"])):
         options = session.neurons_options(st.session_state[layer_key(i)])
         st.select_slider(f"Neurons in layer {i + 1}", options=options, key=layer_key(i),
-                         help=HIDDEN_HELP)
+                         help=HIDDEN_HELP, persist_state=session.PERSIST)
 
 
 def _new_seed() -> None:
@@ -99,7 +99,7 @@ def _group(group: str) -> None:
 
 def _presets() -> None:
     st.selectbox("Preset", options=[session.NO_PRESET, *PRESETS], key="cfg_preset",
-                 on_change=session.load_preset,
+                 on_change=session.load_preset, persist_state=session.PERSIST,
                  help="Load a named configuration: the notes' chapters or a teaching story.")
     name = st.session_state["cfg_preset"]
     if name in PRESET_NOTES:
