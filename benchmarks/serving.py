@@ -183,6 +183,22 @@ def served(log_name: str = "server.log", *, env: dict | None = None, startup_s: 
                 proc.wait(timeout=10)
 
 
+@contextmanager
+def busy_processes(n: int, seconds: float = 120.0) -> Iterator[list[subprocess.Popen]]:
+    """`n` processes that spin on a core each (a classroom's other work), for at most
+    `seconds` (each ends itself then, even if this process dies) or until the block ends."""
+    spin = ("import time\nend = time.monotonic() + " + repr(float(seconds))
+            + "\nwhile time.monotonic() < end: pass")
+    procs = [subprocess.Popen([sys.executable, "-c", spin]) for _ in range(n)]
+    try:
+        yield procs
+    finally:
+        for proc in procs:
+            proc.kill()
+        for proc in procs:
+            proc.wait(timeout=10)
+
+
 def browser_missing() -> str | None:
     """Why no real browser can be driven here, or None."""
     try:
