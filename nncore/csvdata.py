@@ -17,7 +17,18 @@ FORMAT = "a CSV with three columns x1, x2, label (an optional header row, number
 
 
 class CsvError(ValueError):
-    """The uploaded file cannot be used; the message says what is wrong and what is allowed."""
+    """The uploaded file cannot be used; the message says what is wrong and what is allowed.
+
+    A message that quotes one of the file's cells has "{cell}" where the cell goes and the
+    cell in `cell`: str(error) quotes it with repr(), `shown(quote)` with a quoting function
+    of the caller's (the dashboard shows the user's text literally, never as markdown)."""
+
+    def __init__(self, message: str, cell: str | None = None):
+        self.template, self.cell = message, cell
+        super().__init__(self.shown(repr))
+
+    def shown(self, quote) -> str:
+        return self.template if self.cell is None else self.template.format(cell=quote(self.cell))
 
 
 def _text(source) -> str:
@@ -39,12 +50,15 @@ def _number(cell: str, row: int, column: str) -> float:
     try:
         x = float(cell)
     except ValueError:
-        raise CsvError(f"row {row}: {column} is {cell.strip()[:20]!r}, not a number") from None
+        raise CsvError(f"row {row}: {column} is {{cell}}, not a number",
+                       cell.strip()[:20]) from None
     if not math.isfinite(x):
-        raise CsvError(f"row {row}: {column} is {cell.strip()!r}; only finite numbers are allowed")
+        raise CsvError(f"row {row}: {column} is {{cell}}; only finite numbers are allowed",
+                       cell.strip()[:20])
     if column != "label" and abs(x) > MAX_ABS_COORD:
-        raise CsvError(f"row {row}: {column} is {cell.strip()[:20]!r}; coordinates must be "
-                       f"between -{MAX_ABS_COORD:,.0f} and {MAX_ABS_COORD:,.0f} (rescale the data)")
+        raise CsvError(f"row {row}: {column} is {{cell}}; coordinates must be between "
+                       f"-{MAX_ABS_COORD:,.0f} and {MAX_ABS_COORD:,.0f} (rescale the data)",
+                       cell.strip()[:20])
     return x
 
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import live, panels, runs, session, sidebar, upload
 from ui.legacy_pages import leave_legacy_pages_mode
+from ui.text import literal
 from ui.trainer import TrainerCrashed
 
 leave_legacy_pages_mode()  # a deep link run in Streamlit's old pages mode: see the module
@@ -74,7 +75,7 @@ def _ready_view(key: str):
 config = ss.get("cfg_config")
 if config is None:
     st.title("Regularisation Lab")
-    st.error(f"These settings cannot be trained: {ss.get('cfg_error')}")
+    st.error(f"These settings cannot be trained: {literal(ss.get('cfg_error'), 300)}")
     st.stop()
 _header(config)
 data, digest = _data(config)
@@ -113,9 +114,10 @@ elif view is None:
             on_wait=lambda ahead, long: progress_slot.progress(
                 0.0, text=live.waiting_text(ahead, long)), reuse=not forced)
     except ValueError as exc:  # e.g. an uploaded CSV too large for this network
-        alert_slot.error(f"These settings cannot be trained on this data: {exc}")
+        alert_slot.error(f"These settings cannot be trained on this data: {literal(exc, 300)}")
     except TrainerCrashed as exc:
-        alert_slot.error(f"Training failed on the server ({exc}). Press Train again to retry.")
+        alert_slot.error(f"Training failed on the server: {literal(exc, 300)} Press Train "
+                         "again to retry.")
     _buttons(stop_slot, again_slot, key, training=False)
 
 if view is not None:

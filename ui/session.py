@@ -12,6 +12,7 @@ from nncore import FIELD_SPECS, PRESETS, TrainConfig
 from . import urlstate
 from .fields import BY_FIELD, LIMITS, MAX_LAYERS, TWO_CLASS, layer_key, widget_key
 from .scales import NEURONS_GRID
+from .text import literal
 
 NO_PRESET = "—"
 PRESET_PARAM = "preset"  # `?preset=NAME` in a link: start from that preset
@@ -62,9 +63,8 @@ def _url_preset(warnings: list[str]) -> str:
     name = str(raw).strip()
     if name in PRESETS:
         return name
-    shown = name if len(name) <= 20 else name[:20] + "…"
-    warnings.append(f"`{PRESET_PARAM}={shown}` in the link is not a preset "
-                    f"(allowed: {', '.join(PRESETS)}); using the defaults.")
+    warnings.append(f"{literal(f'{PRESET_PARAM}={name}', limit=30)} in the link is not a "
+                    f"preset (allowed: {', '.join(PRESETS)}); using the defaults.")
     return NO_PRESET
 
 
@@ -100,7 +100,14 @@ def init_session() -> None:
         return
     warnings: list[str] = []
     preset = _url_preset(warnings)
-    values = _url_values(warnings, base_values(preset)) if len(st.query_params) else defaults()
+    if len(st.query_params):
+        values = _url_values(warnings, base_values(preset))
+    else:
+        values = defaults()
+        # The address bar shows what the page shows. (Streamlit 1.67 drops a query string of
+        # over 1,000 parameters or 512 KiB before the app sees it, so such a link opens the
+        # defaults, and the app cannot tell it had any: this at least clears them.)
+        st.query_params.clear()
     values_to_widgets(values)
     for i in range(MAX_LAYERS):
         ss.setdefault(layer_key(i), 64)

@@ -19,6 +19,7 @@ from .fields import (
     layer_key,
     widget_key,
 )
+from .text import literal
 
 SCI_FIELDS = ("weight_l1", "weight_l2", "bias_l1", "bias_l2", "learning_rate", "decay", "eps")
 LABELS = {"dataset": DATASET_LABELS, "optimizer": OPTIMIZER_LABELS}
@@ -76,7 +77,8 @@ def _csv_upload() -> None:
         st.error(ss["cfg_csv_error"])
     if ss["cfg_csv"]:
         info = ss["cfg_csv"]
-        st.caption(f"Using {info['name']}: {info['rows']:,} rows, {info['classes']} classes.")
+        st.caption(f"Using {literal(info['name'])}: {info['rows']:,} rows, "
+                   f"{info['classes']} classes.")
     st.download_button("Example CSV", data=upload.example_csv(), file_name="example.csv",
                        mime="text/csv", on_click="ignore", key="cfg_csv_example",
                        icon=":material/download:")

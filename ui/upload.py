@@ -13,6 +13,8 @@ import streamlit as st
 
 from nncore import CsvError, Dataset, load_csv, split_dataset
 
+from .text import literal
+
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # matches server.maxUploadSize in .streamlit/config.toml
 
 
@@ -36,7 +38,8 @@ def handle_upload(uploaded) -> None:
         ss["cfg_csv"] = parse_upload(uploaded.name, uploaded.getvalue())
         ss["cfg_csv_error"] = None
     except CsvError as exc:
-        ss["cfg_csv_error"] = f"{uploaded.name[:80]} was not used: {exc}."
+        # The file's name and any cell the message quotes are the user's text.
+        ss["cfg_csv_error"] = f"{literal(uploaded.name)} was not used: {exc.shown(literal)}."
 
 
 def csv_dataset(upload: dict, val_fraction: float, seed: int) -> Dataset:

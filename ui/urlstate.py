@@ -9,10 +9,18 @@ means the default, so the whole config round-trips. A link may also name a prese
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
+from .text import literal
+
 MAX_PARAM_CHARS = 64  # longer values are garbage, not configs
+# What a link's number may look like: ASCII digits, an optional sign, point and exponent.
+# (Python's float() also takes "1_000", "٣" and other scripts' digits, "inf" and "nan".)
+NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+WHOLE = re.compile(r"\d+", re.ASCII)
+NUMBER_HELP = "write it with the digits 0-9, e.g. 100, 0.5 or 5e-4"
 
 
 def _text(value: Any, kind: type) -> str:
@@ -43,7 +51,9 @@ def encode(values: Mapping[str, Any], specs: Mapping[str, Any],
 
 
 def _parse_number(text: str, kind: type) -> float | int:
-    number = float(text)  # ValueError on garbage
+    if not NUMBER.fullmatch(text):
+        raise ValueError(f"not a number: {NUMBER_HELP}")
+    number = float(text)
     if not math.isfinite(number):
         raise ValueError("not a finite number")
     if kind is int:
@@ -60,24 +70,25 @@ def _clamp(name: str, number, spec, warnings: list[str], limits=None):
     if limits is None and at_open_bound:
         raise ValueError(f"must be {spec.allowed()}")
     if low is not None and number < low:
-        warnings.append(f"`{name}={number}` is below its minimum {low}; using {low}.")
+        warnings.append(f"{literal(f'{name}={number}')} is below its minimum {low}; "
+                        f"using {low}.")
         return type(number)(low)
     if high is not None and number > high:
-        warnings.append(f"`{name}={number}` is above its maximum {high}; using {high}.")
+        warnings.append(f"{literal(f'{name}={number}')} is above its maximum {high}; "
+                        f"using {high}.")
         return type(number)(high)
     return number
 
 
 def _parse_tuple(name: str, text: str, spec, warnings: list[str]) -> tuple[int, ...]:
-    parts = [p for p in text.replace(",", "-").replace(" ", "-").split("-") if p]
-    if not parts:
-        raise ValueError("no layer sizes")
-    sizes = []
-    for part in parts[:3]:
-        size = _parse_number(part, int)
-        sizes.append(_clamp(name, size, spec, warnings))
+    """Layer sizes: whole numbers separated by "-" (what links carry) or ","."""
+    parts = text.replace(",", "-").split("-")
+    if not all(WHOLE.fullmatch(p) for p in parts):
+        raise ValueError("layer sizes are whole numbers separated by commas, e.g. 128,128")
+    sizes = [_clamp(name, int(part), spec, warnings) for part in parts[:3]]
     if len(parts) > 3:
-        warnings.append(f"`{name}` has {len(parts)} layers; the lab allows 3, kept the first 3.")
+        warnings.append(f"{literal(name)} has {len(parts)} layers; the lab allows 3, kept the "
+                        "first 3.")
     return tuple(sizes)
 
 
@@ -123,12 +134,11 @@ def decode(params: Mapping[str, Any], specs: Mapping[str, Any],
             continue
         text = _last(raw).strip()
         if len(text) > MAX_PARAM_CHARS:
-            warnings.append(f"`{name}` in the link is too long; using the default.")
+            warnings.append(f"{literal(name)} in the link is too long; using the default.")
             continue
         try:
             values[name] = _parse_one(name, text, spec, warnings, limits.get(name))
-        except (ValueError, OverflowError) as exc:
-            shown = text if len(text) <= 20 else text[:20] + "…"
-            warnings.append(f"`{name}={shown}` in the link is not valid ({exc}); "
-                            "using the default.")
+        except (ValueError, OverflowError) as exc:  # (messages of ours: no user text inside)
+            warnings.append(f"{literal(f'{name}={text}', limit=24)} in the link is not valid "
+                            f"({exc}); using the default.")
     return values, warnings

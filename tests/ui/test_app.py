@@ -210,7 +210,8 @@ def test_csv_upload_good_then_bad_keeps_the_previous_data(fast_app):
         ("bad.csv", b"x1,x2,label\n1,2,cat\n", "text/csv"))
     at.run()
     assert not at.exception
-    assert any("bad.csv was not used" in e.value and "not a number" in e.value for e in at.error)
+    assert any("` bad.csv ` was not used" in e.value and "not a number" in e.value
+               for e in at.error)
     assert at.session_state["cfg_csv"]["name"] == "points.csv"
     assert len(at.get("vega_lite_chart")) == 6
 

@@ -134,7 +134,7 @@ def test_a_bad_csv_keeps_the_previous_data_and_charts(csv_app, name):
     raw, words = BAD_FILES[name]
     _upload(at, name, raw)
     errors = " ".join(e.value for e in at.error)
-    assert f"{name} was not used" in errors and words in errors, errors
+    assert f"` {name} ` was not used" in errors and words in errors, errors
     assert at.session_state["cfg_csv"]["name"] == "points.csv"
     assert len(at.get("vega_lite_chart")) == 6
     after = at.session_state["pg_result"]["view"]

@@ -74,6 +74,11 @@ def test_out_of_range_values_are_clamped_with_a_warning(params, field, expected)
     {"noise": "-inf"}, {"weight_l2": "1e999"}, {"dataset": "mnist"}, {"optimizer": "lbfgs"},
     {"regularise_output": "maybe"}, {"hidden": ""}, {"hidden": "a-b"}, {"epochs": "9" * 400},
     {"seed": "0x10"}, {"dtype": "float16"},
+    # what Python's float() and int() take but a link's number is not (issue 8 item 8):
+    {"samples": "٣"}, {"samples": "1_000"}, {"epochs": "１０"}, {"hidden": "-5"},
+    {"hidden": "64--64"}, {"hidden": "64-"}, {"hidden": "+5"}, {"noise": "NaN"},
+    {"samples": "[Session expired - log in again](http://127.0.0.1:9/phish)"},
+    {"seed": "![x](http://127.0.0.1:9/t.png)"},
 ])
 def test_garbage_is_rejected_with_a_warning_and_the_default_kept(params):
     values, warnings = urlstate.decode(params, FIELD_SPECS, LIMITS)
@@ -131,3 +136,19 @@ def test_the_readme_lists_every_preset_a_link_can_name():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     line = next(x for x in readme.splitlines() if x.startswith("Presets: "))
     assert [p.strip(" `.") for p in line.removeprefix("Presets: ").split(",")] == list(PRESETS)
+
+
+@pytest.mark.parametrize("raw", [
+    "[Session expired - log in again](http://127.0.0.1:9/phish)", "![x](http://127.0.0.1:9/t.png)",
+    "`` `oops` ``", ":material/home: :red[x] $x^2$", "<img src=x onerror=alert(1)>",
+])
+def test_a_rejected_value_is_quoted_literally_in_the_warning(raw):
+    """The link's text appears only inside one code span of the warning (ui.text.literal),
+    whatever backticks it holds."""
+    from ui.text import literal
+
+    _, warnings = urlstate.decode({"samples": raw}, FIELD_SPECS, LIMITS)
+    quoted = literal(f"samples={raw}", limit=24)
+    assert warnings[0].startswith(quoted + " in the link is not valid")
+    outside = warnings[0][len(quoted):]
+    assert "http" not in outside and "](" not in outside and ":material" not in outside
