@@ -34,7 +34,7 @@ def _warnings(at) -> str:
     ("regularise_output", "maybe", DEFAULT.regularise_output),
     ("seed", "", DEFAULT.seed),
     ("dropout", "0.1" * 40, DEFAULT.dropout),       # over the length limit
-    ("weight_l2", "１２", 1.0),                      # full-width digits: 12, clamped
+    ("weight_l2", "１２", DEFAULT.weight_l2),        # full-width digits: not a number here
     # huge numbers
     ("learning_rate", "1e308", 100.0),
     ("seed", "99999999999999999999999", 2**32 - 1),
