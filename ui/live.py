@@ -29,8 +29,10 @@ WARMUP_REDRAW_S = 2.0
 LIVE_RESOLUTION = 60    # decision-grid resolution while training (final: FINAL_RESOLUTION)
 FINAL_RESOLUTION = 100
 CHUNK_TARGET_MS = 8.0   # epochs per yield sized so a yield comes about this often
-# Runs estimated longer than this (the default config: 0.4 s, book-ch15: 7.9 s, 100,000 epochs
-# of the default: 21 s) leave one training slot to the short runs (ui.slots).
+# Runs estimated longer than this (run_seconds: the default config 0.3 s, book-ch15 6.9 s,
+# 100,000 epochs of the default 17 s, 2 points x 10 classes with 5,000 validation points per
+# class and 20,001 epochs 79 s, measured alone ~73 s) leave one training slot to the short
+# runs (ui.slots); a run that outlives the threshold becomes long then.
 LONG_RUN_S = 10.0
 
 
@@ -61,19 +63,57 @@ def store(key: str, view: RunView) -> None:
         _stored(key, view)
 
 
-def epoch_ms(config: TrainConfig, n_points: int) -> float:
-    """A (generous: about 2x the measured) estimate of one epoch's milliseconds."""
-    return 0.15 + n_points * n_weights(config.hidden, max(config.classes, 2)) / 3e6
+# Milliseconds of one epoch, fitted to 17 configs timed on this 2-core machine (one BLAS
+# thread; the default config, chapter 15, 50,000 validation points, 3 x 256 neurons, ...:
+# each within a factor 1.5 of the fit): a constant, the weights' multiply-adds (a training
+# point costs 3: forward, backward; a validation point 1), the units' activations, and the
+# validation pass's softmax and loss per point and class.
+MS_CONSTANT, MS_PER_MAC, MS_PER_UNIT, MS_PER_VAL_CLASS = 0.056, 1.5e-8, 5.7e-7, 4.5e-6
+SAFETY = 1.5  # the estimate errs on the long side
 
 
-def chunk_for(config: TrainConfig, n_points: int) -> int:
+def point_ms(config: TrainConfig, classes: int) -> float:
+    """Milliseconds of one forward pass of one point (the validation pass's unit of work)."""
+    units = sum(config.hidden) + classes
+    return (n_weights(config.hidden, classes) * MS_PER_MAC + units * MS_PER_UNIT
+            + classes * MS_PER_VAL_CLASS)
+
+
+def epoch_ms(config: TrainConfig, n_train: int, n_val: int, classes: int) -> float:
+    """A (generous: SAFETY times the fit) estimate of one epoch's milliseconds: the training
+    pass over n_train points and the validation pass over n_val."""
+    units = sum(config.hidden) + classes
+    per_train = 3 * n_weights(config.hidden, classes) * MS_PER_MAC + 3 * units * MS_PER_UNIT
+    return SAFETY * (MS_CONSTANT + n_train * per_train + n_val * point_ms(config, classes))
+
+
+def run_seconds(config: TrainConfig, n_train: int, n_val: int, classes: int,
+                pace_s: float = REDRAW_S) -> float:
+    """Estimated seconds of a live run: its epochs, plus a decision grid of
+    LIVE_RESOLUTION**2 points every `pace_s` seconds and the final one."""
+    train_s = config.epochs * epoch_ms(config, n_train, n_val, classes) / 1000
+    grid_s = SAFETY * point_ms(config, classes) / 1000
+    live_share = LIVE_RESOLUTION**2 * grid_s / pace_s  # grid seconds per second of training
+    return train_s * (1 + live_share) + FINAL_RESOLUTION**2 * grid_s
+
+
+def run_sizes(config: TrainConfig, data: Dataset | None) -> tuple[int, int, int]:
+    """(training points, validation points, classes) of a run."""
+    if data is None:
+        k = config.classes  # (2 for moons and XOR: TrainConfig checks)
+        return config.samples * k, config.val_samples * k, k
+    return len(data.y), len(data.y_val), data.classes
+
+
+def chunk_for(config: TrainConfig, n_train: int, n_val: int, classes: int) -> int:
     """Epochs between yields: cheap models yield every ~CHUNK_TARGET_MS, big ones every epoch."""
-    return int(np.clip(round(CHUNK_TARGET_MS / epoch_ms(config, n_points)), 1, 200))
+    per_epoch = epoch_ms(config, n_train, n_val, classes)
+    return int(np.clip(round(CHUNK_TARGET_MS / per_epoch), 1, 200))
 
 
-def is_long(config: TrainConfig, n_points: int) -> bool:
+def is_long(config: TrainConfig, data: Dataset | None = None) -> bool:
     """A long run (estimated over LONG_RUN_S): it may not take the last free training slot."""
-    return epoch_ms(config, n_points) * config.epochs / 1000 > LONG_RUN_S
+    return run_seconds(config, *run_sizes(config, data)) > LONG_RUN_S
 
 
 class Progress:
@@ -123,12 +163,12 @@ def train_live(config: TrainConfig, data: Dataset | None, key: str,
     kept in session state. With `reuse`, a run of the same key that another session completes
     while this one waits (a class opening the same link) is taken instead of training again.
     """
-    n_points = config.samples * config.classes * 2 if data is None else len(data.y) * 2
+    sizes = run_sizes(config, data)
     ss = st.session_state
     pace = REDRAW_S if ss.get("pg_warm") else WARMUP_REDRAW_S
-    job = Job(config, data, chunk=chunk_for(config, n_points), pace_s=pace,
+    job = Job(config, data, chunk=chunk_for(config, *sizes), pace_s=pace,
               live_resolution=LIVE_RESOLUTION, final_resolution=FINAL_RESOLUTION)
-    long = is_long(config, n_points)
+    long = is_long(config, data)
     shown: list[int] = []
 
     def tick() -> None:
@@ -146,11 +186,13 @@ def train_live(config: TrainConfig, data: Dataset | None, key: str,
     ss["pg_running"] = key
     outcome = Outcome()
     try:
-        with training_slots().slot(waiting, long=long) as trainer:
+        with training_slots().slot(waiting, long=long) as held:
             progress = Progress(config.epochs)
-            for snapshot in trainer.train(job, tick, outcome):
+            for snapshot in held.resource.train(job, tick, outcome):
                 if snapshot.status == "running":
                     draw(snapshot, progress)
+                if not held.long and time.perf_counter() - progress.start > LONG_RUN_S:
+                    held.make_long()  # outlived its estimate: it leaves the short runs a slot
     except _DoneElsewhere as done:
         outcome.final = done.view  # (already stored; kept in session state below)
     except BaseException as exc:

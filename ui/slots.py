@@ -45,11 +45,17 @@ def slot_count(cpus: int | None = None) -> int:
     return max(1, cpus if cpus is not None else usable_cores())
 
 
-class _Ticket:
-    __slots__ = ("long",)
+class Holder:
+    """A place in the queue, then a held slot: `resource` is the slot's worker (None in tests).
+    `make_long()` counts a run that has outlived its estimate as a long one from now on."""
 
-    def __init__(self, long: bool):
-        self.long = long
+    __slots__ = ("long", "resource", "_slots")
+
+    def __init__(self, slots: TrainingSlots, long: bool):
+        self.long, self.resource, self._slots = long, None, slots
+
+    def make_long(self) -> None:
+        self._slots._make_long(self)
 
 
 class TrainingSlots:
@@ -58,53 +64,78 @@ class TrainingSlots:
 
     Long runs may hold at most `long_slots` slots (by default all but one), so a classroom's
     short runs always have a core even while students train 100,000 epochs; a waiting short
-    run passes long ones that cannot start yet. Otherwise first come, first served."""
+    run passes long ones that cannot start yet. Otherwise first come, first served.
+
+    A run estimated short that outlives the estimate becomes long (Holder.make_long). If runs
+    that became long then hold the slots that were the short runs' share, a short run gets a
+    worker beyond the slot count (made on demand, closed when it is no longer needed): an
+    underestimated run slows the others a little but never locks the room out."""
 
     def __init__(self, slots: int, make: Callable[[], Any] | None = None,
                  long_slots: int | None = None):
         self.slots = slots
         self.long_slots = long_slots if long_slots is not None else max(1, slots - 1)
+        self._make = make if make is not None else (lambda: None)
         self._cond = threading.Condition()
-        self._queue: deque[_Ticket] = deque()
-        self._busy_long = 0
-        self._free = [make() if make is not None else None for _ in range(slots)]
+        self._queue: deque[Holder] = deque()
+        self._held: list[Holder] = []
+        self._free = [self._make() for _ in range(slots)]
 
     @property
     def busy(self) -> int:
-        return self.slots - len(self._free)
+        return len(self._held)
 
     @property
     def waiting(self) -> int:
         return len(self._queue)
 
-    def _may_start(self, ticket: _Ticket) -> bool:
-        return bool(self._free) and (not ticket.long or self._busy_long < self.long_slots)
+    @property
+    def busy_long(self) -> int:
+        return sum(h.long for h in self._held)
 
-    def _try_take(self, ticket: _Ticket) -> tuple[int | None, Any]:
-        """(None, resource) if `ticket` got a slot now, else (tickets ahead of it, None)."""
-        first = next((t for t in self._queue if self._may_start(t)), None)
-        if first is not ticket:
-            return self._queue.index(ticket), None
-        self._queue.remove(ticket)
-        self._busy_long += ticket.long
-        return None, self._free.pop()
+    def _may_start(self, holder: Holder) -> bool:
+        if holder.long:
+            return bool(self._free) and self.busy_long < self.long_slots
+        short_share = self.slots - self.long_slots
+        return bool(self._free) or self.busy - self.busy_long < short_share
+
+    def _try_take(self, holder: Holder) -> int | None:
+        """None if `holder` got a slot (and its resource) now, else the holders ahead of it."""
+        first = next((h for h in self._queue if self._may_start(h)), None)
+        if first is not holder:
+            return self._queue.index(holder)
+        self._queue.remove(holder)
+        holder.resource = self._free.pop() if self._free else self._make()  # (an extra one)
+        self._held.append(holder)
+        return None
+
+    def _make_long(self, holder: Holder) -> None:
+        with self._cond:
+            holder.long = True
+            self._cond.notify_all()
+
+    def _release(self, holder: Holder) -> None:
+        self._held.remove(holder)
+        if len(self._free) + len(self._held) < self.slots:
+            self._free.append(holder.resource)
+        elif hasattr(holder.resource, "close"):  # an extra worker, no longer needed
+            holder.resource.close()
 
     @contextmanager
     def slot(self, on_wait: Callable[[int], None] | None = None,
-             poll_s: float = POLL_S, *, long: bool = False) -> Iterator[Any]:
-        """Hold a slot for the `with` body, which gets the slot's resource. While waiting,
-        `on_wait(ahead)` is called every `poll_s` seconds (it may raise, e.g. Streamlit's
-        rerun: the place is given up). The slot is always released, also when the body is
-        interrupted. `long`: the run is a long one (see the class)."""
-        ticket = _Ticket(long)
+             poll_s: float = POLL_S, *, long: bool = False) -> Iterator[Holder]:
+        """Hold a slot for the `with` body, which gets its Holder (the slot's worker in
+        `.resource`). While waiting, `on_wait(ahead)` is called every `poll_s` seconds (it may
+        raise, e.g. Streamlit's rerun: the place is given up). The slot is always released,
+        also when the body is interrupted. `long`: the run is a long one (see the class)."""
+        holder = Holder(self, long)
         acquired = False
-        resource = None
         with self._cond:
-            self._queue.append(ticket)
+            self._queue.append(holder)
         try:
             while True:
                 with self._cond:
-                    ahead, resource = self._try_take(ticket)
+                    ahead = self._try_take(holder)
                     if ahead is None:
                         acquired = True
                         break
@@ -113,19 +144,18 @@ class TrainingSlots:
                         continue
                 on_wait(ahead)  # outside the lock: may draw, may raise
                 with self._cond:
-                    ahead, resource = self._try_take(ticket)
+                    ahead = self._try_take(holder)
                     if ahead is None:
                         acquired = True
                         break
                     self._cond.wait(poll_s)
-            yield resource
+            yield holder
         finally:
             with self._cond:
                 if acquired:
-                    self._busy_long -= ticket.long
-                    self._free.append(resource)
+                    self._release(holder)
                 else:
-                    self._queue.remove(ticket)
+                    self._queue.remove(holder)
                 self._cond.notify_all()
 
 

@@ -86,9 +86,9 @@ def test_each_holder_gets_a_resource_of_its_own_and_gives_it_back():
     pool = TrainingSlots(2, make=lambda: made.append(object()) or made[-1])
     assert len(made) == 2
     with pool.slot() as first, pool.slot() as second:
-        assert {id(first), id(second)} == {id(m) for m in made}
+        assert {id(first.resource), id(second.resource)} == {id(m) for m in made}
     with pool.slot() as again:
-        assert any(again is m for m in made)
+        assert any(again.resource is m for m in made)
     assert len(made) == 2  # made once, reused
 
 
@@ -141,11 +141,88 @@ def test_which_runs_count_as_long():
     from nncore import PRESETS, TrainConfig
     from ui import live
 
-    def long(config):
-        return live.is_long(config, config.samples * config.classes * 2)
-
-    assert not long(TrainConfig())
-    assert not any(long(p) for p in PRESETS.values())  # a teacher's preset is never held back
-    assert long(TrainConfig(epochs=100_000))
+    assert not live.is_long(TrainConfig())
+    assert not any(live.is_long(p) for p in PRESETS.values())  # a preset is never held back
+    assert live.is_long(TrainConfig(epochs=100_000))
+    # issue 8 item 6: 20 training points but 50,000 validation points of 10 classes (~73 s
+    # alone, measured): the validation pass is counted, so it is long
+    assert live.is_long(TrainConfig(hidden=(1,), classes=10, samples=2, val_samples=5000,
+                                    epochs=20001))
     assert "long run" in live.waiting_text(3, long=True)
     assert "3 ahead" in live.waiting_text(3) and "next in line" in live.waiting_text(0)
+
+
+def test_the_estimate_counts_validation_and_the_live_grids():
+    from nncore import TrainConfig
+    from ui import live
+
+    config = TrainConfig(hidden=(32,), epochs=1000)
+    base = live.epoch_ms(config, 300, 0, 3)
+    assert live.epoch_ms(config, 300, 30_000, 3) > 5 * base           # validation points
+    assert live.epoch_ms(config, 300, 300, 10) > live.epoch_ms(config, 300, 300, 3)
+    slow_redraws = live.run_seconds(config, 300, 300, 3, pace_s=10.0)
+    assert live.run_seconds(config, 300, 300, 3, pace_s=0.25) > slow_redraws  # the grids
+
+
+def test_a_run_that_becomes_long_leaves_a_short_run_a_worker():
+    """Two runs estimated short hold both slots and outlive the estimate: a short run still
+    starts at once, on a worker made for it, which is closed when no longer needed."""
+    made = []
+
+    class Worker:
+        closed = False
+
+        def close(self):
+            self.closed = True
+
+    pool = TrainingSlots(2, make=lambda: made.append(Worker()) or made[-1])
+    with pool.slot() as first, pool.slot() as second:
+        first.make_long()
+        assert pool.busy_long == 1
+        with pytest.raises(TimeoutError), _started(pool, long=False, within_s=0.2):
+            pass  # a long one and a short one hold the slots: the short run waits
+        second.make_long()
+        with _started(pool, long=False, within_s=5.0) as third:
+            assert third.resource is made[2] and pool.busy == 3
+        assert made[2].closed  # the extra worker ended with the run
+        with pytest.raises(TimeoutError), _started(pool, long=True, within_s=0.2):
+            pass  # long runs get no extra worker
+    assert pool.busy == 0 and len(made) == 3
+
+
+class _started:
+    """Start a holder of `pool` in a thread; enter once it holds a slot (TimeoutError, and its
+    place given up, if not within `within_s`); on exit the thread releases the slot."""
+
+    class Cancelled(Exception):
+        pass
+
+    def __init__(self, pool, *, long: bool, within_s: float):
+        self.pool, self.long, self.within_s = pool, long, within_s
+        self.holding, self.done = threading.Event(), threading.Event()
+
+    def _wait(self, ahead: int) -> None:
+        if self.done.is_set():
+            raise self.Cancelled
+
+    def _run(self):
+        try:
+            with self.pool.slot(self._wait, poll_s=0.01, long=self.long) as held:
+                self.held = held
+                self.holding.set()
+                self.done.wait(10)
+        except self.Cancelled:
+            pass
+
+    def __enter__(self):
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+        if not self.holding.wait(self.within_s):
+            self.__exit__()
+            raise TimeoutError
+        return self.held
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.thread.join(timeout=10)
+        return False
