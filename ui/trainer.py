@@ -10,8 +10,11 @@ The protocol over one duplex pipe, in order:
     parent -> worker   ("train", Job) · ("stop",) · ("quit",)
     worker -> parent   ("snapshot", RunView)* then one of
                        ("final", RunView | None) · ("error", message) · ("crash", message)
+                       and ("alive", None) every HEARTBEAT_S while a job runs, from a thread
 A "stop" makes the running job end at its next chunk and send its final (status "stopped");
-a stop that arrives after the job ended is skipped. The worker imports nncore and ui.runs only
+a stop that arrives after the job ended is skipped. A worker the parent hears nothing from for
+HANG_S during a job (stopped, stuck, swapped out) is killed and replaced, and the session is
+told (TrainerCrashed). The worker imports nncore and ui.runs only
 (no Streamlit), limits BLAS to one thread, and exits when the parent's end of the pipe closes
 (so also when the server dies).
 """
@@ -21,9 +24,10 @@ from __future__ import annotations
 import multiprocessing
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -37,6 +41,12 @@ from .runs import RunView, view_from_history
 ROOT = Path(__file__).resolve().parents[1]  # where `python -m ui.trainer` finds the ui package
 POLL_S = 0.02          # the session's thread checks the pipe (and for interruption) this often
 STOP_WAIT_S = 5.0      # how long a stopped job may take to send its final view
+HEARTBEAT_S = 1.0      # a worker with a job says it is alive this often (even mid-epoch)
+# A worker silent this long during a job is taken for hung. Its heartbeat is a thread of its
+# own, which runs while numpy computes (BLAS and large ufuncs release the interpreter lock),
+# so a long epoch is not silence; ten heartbeats missed on a busy machine is.
+HANG_S = 10.0
+STARTUP_S = 30.0       # ... after a (re)started worker's imports, which may take this long
 
 
 class TrainerCrashed(RuntimeError):
@@ -90,6 +100,12 @@ def serve(conn) -> None:
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1)
+    lock = threading.Lock()  # the heartbeat thread and the job both send
+
+    def send(message) -> None:
+        with lock:
+            conn.send(message)
+
     while True:
         try:
             message = conn.recv()
@@ -107,13 +123,35 @@ def serve(conn) -> None:
                 stopped = conn.recv()[0] in ("stop", "quit")
             return stopped
 
-        try:
-            final = run_job(message[1], should_stop, lambda v: conn.send(("snapshot", v)))
-            conn.send(("final", final))
-        except ValueError as exc:  # the engine's own checks, e.g. a CSV too big for the net
-            conn.send(("error", str(exc)))
-        except Exception as exc:  # noqa: BLE001 - reported to the session, the worker lives on
-            conn.send(("crash", f"{type(exc).__name__}: {exc}"))
+        with _heartbeat(send):
+            try:
+                final = run_job(message[1], should_stop, lambda v: send(("snapshot", v)))
+                send(("final", final))
+            except ValueError as exc:  # the engine's own checks, e.g. a CSV too big for the net
+                send(("error", str(exc)))
+            except Exception as exc:  # noqa: BLE001 - reported to the session, the worker lives
+                send(("crash", f"{type(exc).__name__}: {exc}"))
+
+
+@contextmanager
+def _heartbeat(send: Callable[[tuple], None]) -> Iterator[None]:
+    """("alive", None) every HEARTBEAT_S from a thread while the block runs."""
+    done = threading.Event()
+
+    def beat() -> None:
+        while not done.wait(HEARTBEAT_S):
+            try:
+                send(("alive", None))
+            except OSError:  # the parent is gone: the main loop ends on its own
+                return
+
+    thread = threading.Thread(target=beat, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(timeout=5)
 
 
 class Trainer:
@@ -132,10 +170,18 @@ class Trainer:
         fd = child.fileno()
         self.process = subprocess.Popen([sys.executable, "-m", "ui.trainer", str(fd)],
                                         pass_fds=(fd,), cwd=ROOT, stdin=subprocess.DEVNULL)
+        self.started = time.monotonic()
         child.close()
 
     def alive(self) -> bool:
         return self.process.poll() is None
+
+    def _replace(self) -> None:
+        """Kill the worker (it may not listen any more) and start a fresh one."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+        self.conn.close()
+        self._start()
 
     def restart(self) -> None:
         self.close()
@@ -162,16 +208,29 @@ class Trainer:
         own rejections and TrainerCrashed if the worker failed."""
         self._send_job(job)
         in_flight = True
+        heard = max(time.monotonic(), self.started + STARTUP_S)
         try:
             while True:
                 tick()
                 if not self.conn.poll(POLL_S):
+                    if time.monotonic() - heard > HANG_S:
+                        in_flight = False
+                        self._replace()
+                        raise TrainerCrashed(
+                            f"the training process did not answer for {HANG_S:.0f} s and was "
+                            "replaced by a new one")
                     continue
+                heard = time.monotonic()
+                newest = None  # of the snapshots waiting in the pipe, draw only the newest
                 kind, payload = self._recv()
-                while kind == "snapshot" and self.conn.poll(0):
-                    kind, payload = self._recv()  # a stale snapshot: draw only the newest
-                if kind == "snapshot":
-                    yield payload
+                while kind in ("snapshot", "alive"):
+                    newest = payload if kind == "snapshot" else newest
+                    if not self.conn.poll(0):
+                        break
+                    kind, payload = self._recv()
+                if kind in ("snapshot", "alive"):
+                    if newest is not None:
+                        yield newest
                     continue
                 in_flight = False
                 outcome.final = self._settle(kind, payload)
@@ -220,7 +279,7 @@ class Trainer:
                 kind, payload = self.conn.recv()
                 if kind == "final":
                     return payload
-                if kind != "snapshot":
+                if kind not in ("snapshot", "alive"):
                     return None  # the job failed as it stopped; the worker serves on
         except (EOFError, OSError):
             pass

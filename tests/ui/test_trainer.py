@@ -142,3 +142,48 @@ def _running(pid: int) -> bool:
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_a_frozen_worker_is_killed_replaced_and_reported(monkeypatch):
+    """SIGSTOP: the worker neither dies nor answers. After HANG_S of silence the session gets
+    TrainerCrashed in words, the frozen process is killed and a fresh one trains the next job."""
+    import time
+
+    from ui import trainer as trainer_module
+
+    monkeypatch.setattr(trainer_module, "HANG_S", 2.0)
+    worker = Trainer()
+    try:
+        worker.started -= trainer_module.STARTUP_S  # (no start-up grace for this test)
+        frozen = worker.process
+        stream = worker.train(job(TrainConfig(epochs=100_000), pace_s=0.1), lambda: None,
+                              Outcome())
+        assert next(stream).status == "running"
+        os.kill(frozen.pid, signal.SIGSTOP)
+        started = time.monotonic()
+        with pytest.raises(TrainerCrashed, match="did not answer for 2 s and was replaced"):
+            for _ in stream:
+                pass
+        assert 2.0 <= time.monotonic() - started < 10
+        assert frozen.poll() is not None and worker.process is not frozen  # killed, replaced
+        final = list(worker.train(job(SMALL), lambda: None, Outcome()))[-1]
+        assert final.fingerprint == train(SMALL).fingerprint()
+    finally:
+        worker.close()
+
+
+def test_a_long_epoch_is_not_taken_for_a_hang(monkeypatch):
+    """The heartbeat comes from a thread of the worker: snapshots may be seconds apart (one
+    every 5 s here, so none before the run ends) while the session hears from the worker every
+    HEARTBEAT_S."""
+    from ui import trainer as trainer_module
+
+    monkeypatch.setattr(trainer_module, "HANG_S", 2.5)
+    worker = Trainer()
+    try:
+        worker.started -= trainer_module.STARTUP_S
+        config = TrainConfig(epochs=20001, samples=200)  # ~4 s: no snapshot before the end
+        final = list(worker.train(job(config, pace_s=5.0), lambda: None, Outcome()))[-1]
+        assert final.status == "completed"
+    finally:
+        worker.close()
