@@ -94,7 +94,7 @@ buttons[4].toggle("Log-scale loss", key="pg_log_loss", persist_state=session.PER
 opts = {"show_train": ss["pg_show_train"], "show_val": ss["pg_show_val"],
         "log_loss": ss["pg_log_loss"]}
 
-previous = runs.previous_final(ss["pg_log"], key)
+previous = runs.previous_final(ss["pg_log"], key, runs.data_key(config.to_dict(), digest))
 # The run on screen stays there (updated in place) until this run's first snapshot replaces it.
 shown = view or (ss["pg_result"] or {}).get("view") or runs.blank_view(config.to_dict())
 slots = panels.place(shown, opts, previous)
@@ -124,8 +124,9 @@ if view is not None:
     ss["pg_result"] = {"key": key, "view": view}
     panels.draw_charts(slots, view, opts, previous=previous)
     label = ss["cfg_preset"] if ss["cfg_preset"] != session.NO_PRESET else None
-    ss["pg_log"] = runs.append_log(ss["pg_log"], runs.log_entry(key, view, session.DEFAULTS,
-                                                                 label))
+    last = next((row for row in reversed(ss["pg_log"]) if row["key"] != key), None)
+    ss["pg_log"] = runs.append_log(ss["pg_log"], runs.log_entry(
+        key, view, last, digest, label, defaults=session.DEFAULTS))
     with alert_slot.container():
         panels.divergence(view)
     panels.downloads(view, ss["pg_log"])

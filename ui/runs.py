@@ -105,10 +105,27 @@ def config_json(config: dict) -> bytes:
     return json.dumps(config, indent=2, sort_keys=False).encode()
 
 
-def config_changes(config: dict, base: dict) -> str:
-    """'weight_l2=0.001, dropout=0.5': fields of `config` that differ from `base`."""
+def config_changes(config: dict, base: dict, *, arrows: bool = False) -> str:
+    """'weight_l2=0.001, dropout=0.5' (or with `arrows`, 'dropout 0 → 0.5'): the fields of
+    `config` that differ from `base`."""
+    if arrows:
+        parts = [f"{k} {_short(base.get(k))} → {_short(v)}" for k, v in config.items()
+                 if base.get(k) != v]
+        return ", ".join(parts) or "(same settings)"
     parts = [f"{k}={_short(v)}" for k, v in config.items() if base.get(k) != v]
     return ", ".join(parts) or "(defaults)"
+
+
+# The fields that choose the points a run learns (with an uploaded file's digest): two runs
+# that agree on them saw the same training and validation data.
+DATA_FIELDS = ("dataset", "samples", "classes", "noise", "val_samples", "val_fraction", "seed")
+
+
+def data_key(config: dict, digest: str = "") -> str:
+    fields = {k: config[k] for k in DATA_FIELDS}
+    if config["dataset"] != "csv":
+        fields.pop("val_fraction")  # (only a file's split uses it)
+    return json.dumps(fields, sort_keys=True) + "|" + digest
 
 
 def _short(value) -> str:
@@ -119,10 +136,17 @@ def _short(value) -> str:
     return str(value)
 
 
-def log_entry(key: str, view: RunView, base: dict, label: str | None = None) -> dict:
-    """One run-log row: what differs from the defaults, how it ended, the final metrics."""
-    row = {"key": key, "preset": label or "", "changes": config_changes(view.config, base),
-           "status": view.status, "epochs": int(view.final.get("epochs_run", 0))}
+def log_entry(key: str, view: RunView, previous: dict | None, digest: str = "",
+              label: str | None = None, defaults: dict | None = None) -> dict:
+    """One run-log row: what changed since the `previous` row's run (or, for the session's
+    first run, what differs from `defaults`), how it ended, the final metrics."""
+    if previous is not None:
+        changes = config_changes(view.config, previous["config"], arrows=True)
+    else:
+        changes = config_changes(view.config, defaults or {})
+    row = {"key": key, "config": view.config, "data": data_key(view.config, digest),
+           "preset": label or "", "changes": changes, "status": view.status,
+           "epochs": int(view.final.get("epochs_run", 0))}
     row.update({m: _round(view.final.get(m)) for m in METRICS})
     row["seconds"] = round(view.elapsed_s, 2)
     row["fingerprint"] = view.fingerprint
@@ -140,11 +164,12 @@ def append_log(log: list[dict], row: dict, limit: int = MAX_LOG_ROWS) -> list[di
     return [*log, row][-limit:]
 
 
-def previous_final(log: list[dict], key: str) -> dict | None:
-    """The metrics of the latest logged run with a different config, for the cards' deltas."""
+def previous_final(log: list[dict], key: str, data: str) -> dict | None:
+    """The latest logged run with other settings but the same data (`data_key`), for the
+    cards' deltas: a change of data (or seed) makes the numbers incomparable."""
     for row in reversed(log):
         if row["key"] != key:
-            return row
+            return row if row["data"] == data else None
     return None
 
 
@@ -157,7 +182,7 @@ def log_frame(log: list[dict]):
     """The log as a table, newest first, numbered from 1 in the order the runs happened."""
     import pandas as pd
 
-    frame = pd.DataFrame(log).drop(columns=["key"], errors="ignore")
+    frame = pd.DataFrame(log).drop(columns=["key", "config", "data"], errors="ignore")
     if frame.empty:
         return frame
     frame.insert(0, "run", range(1, len(frame) + 1))

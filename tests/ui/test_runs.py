@@ -1,5 +1,6 @@
 """Run records, run log and exports (pure helpers), and the CSV upload handler."""
 
+import dataclasses
 import io
 import json
 
@@ -39,13 +40,15 @@ def test_config_json_reads_back(view):
 def test_run_log_is_bounded_and_skips_repeats(view):
     log = []
     for i in range(runs.MAX_LOG_ROWS + 20):
-        log = runs.append_log(log, runs.log_entry(f"k{i}", view, TrainConfig().to_dict()))
+        log = runs.append_log(log, runs.log_entry(f"k{i}", view, log[-1] if log else None))
     assert len(log) == runs.MAX_LOG_ROWS and log[-1]["key"] == f"k{runs.MAX_LOG_ROWS + 19}"
-    again = runs.append_log(log, runs.log_entry(log[-1]["key"], view, {}))
+    again = runs.append_log(log, runs.log_entry(log[-1]["key"], view, None))
     assert again is log
-    assert runs.previous_final(log, log[-1]["key"])["key"] == log[-2]["key"]
+    data = runs.data_key(view.config)
+    assert runs.previous_final(log, log[-1]["key"], data)["key"] == log[-2]["key"]
     frame = runs.log_frame(log)
     assert frame["run"].iloc[0] == runs.MAX_LOG_ROWS and "val acc" in frame.columns
+    assert "config" not in frame.columns and "data" not in frame.columns
     assert runs.log_csv(log).startswith(b"run,")
 
 
@@ -54,6 +57,27 @@ def test_config_changes_lists_only_differences():
     changed = TrainConfig(dropout=0.5, hidden=(8, 8)).to_dict()
     assert runs.config_changes(changed, base) == "hidden=8-8, dropout=0.5"
     assert runs.config_changes(base, base) == "(defaults)"
+    assert runs.config_changes(changed, base, arrows=True) == "hidden 64 → 8-8, dropout 0 → 0.5"
+
+
+def test_the_log_says_what_changed_since_the_previous_run(view):
+    """Not against the defaults: the change just made is the one a reader looks for."""
+    first = runs.log_entry("a", view, None, defaults=TrainConfig().to_dict())
+    moved = dict(view.config, dropout=0.3)
+    second_view = dataclasses.replace(view, config=moved)
+    second = runs.log_entry("b", second_view, first)
+    assert second["changes"] == "dropout 0 → 0.3"
+    assert first["changes"] == "epochs=30"
+
+
+def test_card_deltas_compare_only_runs_on_the_same_data(view):
+    log = [runs.log_entry("a", view, None)]
+    same_data = dict(view.config, dropout=0.3)
+    assert runs.previous_final(log, "b", runs.data_key(same_data))["key"] == "a"
+    for field, value in (("seed", 1), ("samples", 50), ("noise", 0.1), ("dataset", "moons")):
+        other = dict(view.config, **{field: value})
+        assert runs.previous_final(log, "b", runs.data_key(other)) is None, field
+    assert runs.previous_final(log, "b", runs.data_key(view.config, "a-file")) is None
 
 
 def test_view_counts_sparsity_on_the_regularised_layers_only(view):
