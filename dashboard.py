@@ -2,12 +2,13 @@
 
 import streamlit as st
 
-from ui import session, sidebar, slots
+from ui import session, sidebar, slots, style
 from ui.legacy_pages import leave_legacy_pages_mode
 
 leave_legacy_pages_mode()  # before anything else: a pages/ folder starts Streamlit's old mode
-st.set_page_config(page_title="Regularisation Lab", page_icon=":material/science:", layout="wide",
-                   initial_sidebar_state="expanded")
+st.set_page_config(page_title="Regularisation Lab", page_icon="🧪", layout="wide",
+                   initial_sidebar_state="auto")  # a phone opens with it closed
+style.apply()
 slots.training_slots()  # the server's training workers start now, while the page draws
 session.init_session()
 sidebar.render_sidebar()

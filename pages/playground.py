@@ -30,16 +30,16 @@ def _buttons(stop_slot, again_slot, key: str, *, training: bool) -> None:
     """Stop is live while training; Train again once a result is shown (redrawn at the end)."""
     suffix = "" if training else "_idle"
     stop_slot.button("Stop", icon=":material/stop_circle:", key="pg_stop" + suffix,
-                     on_click=_stop, args=(key,), disabled=not training, width="stretch",
+                     on_click=_stop, args=(key,), disabled=not training, width="content",
                      help="End this run now and keep what it has learned.")
     again_slot.button("Train again", icon=":material/replay:",
                       key="pg_again" + ("_wait" if training else ""), on_click=_again,
-                      args=(key,), disabled=training, width="stretch",
+                      args=(key,), disabled=training, width="content",
                       help="Watch this configuration train again (same seed: same numbers).")
 
 
 def _header(config) -> None:
-    st.title("Regularisation Lab")
+    """The preset's story (what the class should look for), if a preset is selected."""
     note = sidebar.preset_banner(config)
     if note:
         st.info(note, icon=":material/school:")
@@ -74,7 +74,6 @@ def _ready_view(key: str):
 
 config = ss.get("cfg_config")
 if config is None:
-    st.title("Regularisation Lab")
     st.error(f"These settings cannot be trained: {literal(ss.get('cfg_error'), 300)}")
     st.stop()
 _header(config)
@@ -82,15 +81,16 @@ data, digest = _data(config)
 key = live.run_key(config, digest)
 view = _ready_view(key)
 
-buttons = st.columns([1, 1.4, 1.4, 1.5, 1.4, 2])
-stop_slot, again_slot = buttons[0].empty(), buttons[1].empty()
+# One row of controls at their natural widths (wrapping on a narrow screen).
+bar = st.container(horizontal=True, vertical_alignment="center", gap="small")
+stop_slot, again_slot = bar.empty(), bar.empty()
 _buttons(stop_slot, again_slot, key, training=view is None)
-buttons[2].toggle("Training points", key="pg_show_train", persist_state=session.PERSIST,
-                  help="Show the training points (dots) on the decision regions.")
-buttons[3].toggle("Validation points", key="pg_show_val", persist_state=session.PERSIST,
-                  help="Show the validation points (open diamonds), never trained on.")
-buttons[4].toggle("Log-scale loss", key="pg_log_loss", persist_state=session.PERSIST,
-                  help="A log y-axis: small losses and the thin reg-loss band become visible.")
+bar.toggle("Training points", key="pg_show_train", persist_state=session.PERSIST,
+           help="Show the training points (dots) on the decision regions.", width="content")
+bar.toggle("Validation points", key="pg_show_val", persist_state=session.PERSIST,
+           help="Show the validation points (diamonds), never trained on.", width="content")
+bar.toggle("Log-scale loss", key="pg_log_loss", persist_state=session.PERSIST,
+           help="A log y-axis for the loss chart.", width="content")
 opts = {"show_train": ss["pg_show_train"], "show_val": ss["pg_show_val"],
         "log_loss": ss["pg_log_loss"]}
 

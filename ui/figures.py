@@ -70,16 +70,20 @@ def config(**extra) -> dict:
                      "domainColor": "#c4cad4", "tickColor": "#c4cad4", "titleFontWeight": 400,
                      "labelColor": "#1b1f24", "titleColor": "#1b1f24"},
             "legend": {"labelFontSize": 15, "titleFontSize": 15, "orient": "top",
-                       "direction": "horizontal", "symbolStrokeWidth": 3, "labelLimit": 260},
+                       "direction": "horizontal", "symbolStrokeWidth": 3, "labelLimit": 260,
+                       "offset": 6, "padding": 0},
             "title": {"fontSize": 20, "anchor": "start", "fontWeight": 600, "color": "#1b1f24",
-                      "subtitleFontSize": 15, "subtitleColor": "#4a5260"},
+                      "subtitleFontSize": 15, "subtitleColor": "#4a5260", "offset": 6},
             **extra}
 
 
 def chart(title: str, layers: list[dict], datasets: dict[str, pa.Table], *, height: int,
-          subtitle: str | None = None, **extra) -> dict:
-    """A layered spec (Streamlit sets its width to the container's: width="stretch")."""
-    head = {"text": title, **({"subtitle": subtitle} if subtitle else {})}
+          subtitle: str | None = None, title_offset: int | None = None, **extra) -> dict:
+    """A layered spec (Streamlit sets its width to the container's: width="stretch").
+    `title_offset` leaves room between the title and the plot for a line of text drawn
+    from data (a subtitle is spec: changing it while a run trains would rebuild the chart)."""
+    head = {"text": title, **({"subtitle": subtitle} if subtitle else {}),
+            **({"offset": title_offset} if title_offset else {})}
     return {"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "title": head,
             "height": height, "autosize": {"type": "fit", "contains": "padding"},
             "datasets": datasets, "layer": layers, "config": config(), **extra}
@@ -159,7 +163,7 @@ def loss_chart(epoch, data_loss, reg_loss, val_loss, *, log_y: bool = False,
     names = ["data loss", "reg loss", "total", "val loss"]
     colours = [DATA_COLOUR, REG_COLOUR, TOTAL_COLOUR, VAL_COLOUR]
 
-    key, key_rows = legend(names, colours, columns=4)
+    key, key_rows = legend(names, colours, columns=2)
 
     def band(colour, low, high, opacity):
         return {"data": {"name": "curves"},
@@ -188,10 +192,9 @@ def loss_chart(epoch, data_loss, reg_loss, val_loss, *, log_y: bool = False,
                   "dx": -4, "y": 4, "fontSize": 14, "color": VAL_COLOUR, "fontWeight": 600},
          "encoding": {"text": {"field": "label"}}},
     ]
-    return chart("Loss = data loss + regularisation loss", layers,
-                 {"curves": curves, "marks": marks, "legend": key_rows}, height=330,
-                 subtitle="total = data + reg (what the optimiser minimises); "
-                          "val loss is data loss only")
+    return chart("Loss = data + regularisation", layers,
+                 {"curves": curves, "marks": marks, "legend": key_rows}, height=280,
+                 subtitle="total = data + reg · dashed: validation (data only)")
 
 
 def reg_chart(epoch, data_loss, reg_loss, *, regularised: bool,
@@ -221,12 +224,12 @@ def reg_chart(epoch, data_loss, reg_loss, *, regularised: bool,
                                   {"field": "share", "type": "quantitative", "format": ".1%",
                                    "title": "share of total"}]}},
         {"data": {"name": "label"},
-         "mark": {"type": "text", "align": "left", "baseline": "top", "x": 8, "y": 4,
+         "mark": {"type": "text", "align": "left", "baseline": "bottom", "x": 0, "y": -6,
                   "fontSize": 15, "color": "#7a4100"},
          "encoding": {"text": {"field": "text"}}},
     ]
     return chart("Regularisation loss (own scale)", layers,
-                 {"curves": curves, "label": label}, height=200)
+                 {"curves": curves, "label": label}, height=200, title_offset=26)
 
 
 def accuracy_chart(epoch, accuracy, val_accuracy, *, points: int = FINAL_POINTS) -> dict:
@@ -253,7 +256,7 @@ def lr_chart(epoch, learning_rate, *, points: int = FINAL_POINTS) -> dict:
     layers = [{"mark": {"type": "line", "strokeWidth": 3, "color": LR_COLOUR},
                "encoding": {"x": x_epoch(),
                             "y": {"field": "lr", "type": "quantitative", "title": "learning rate",
-                                  "scale": {"zero": True}, "axis": {"format": ".2~e"}},
+                                  "scale": {"zero": True}, "axis": {"format": ".2~g"}},
                             "tooltip": [{"field": "epoch", "type": "quantitative",
                                          "format": ","},
                                         {"field": "lr", "type": "quantitative",
@@ -290,9 +293,9 @@ def weights_chart(edges: np.ndarray, counts: np.ndarray, near_zero: float,
                                    "type": "quantitative"},
                                   {"field": "count", "type": "quantitative"}]}},
         {"data": {"name": "label"},
-         "mark": {"type": "text", "align": "left", "baseline": "top", "x": 8, "y": 4,
+         "mark": {"type": "text", "align": "left", "baseline": "bottom", "x": 0, "y": -6,
                   "fontSize": 15, "color": "#3d2f73"},
          "encoding": {"text": {"field": "text"}}},
     ]
     return chart("Weights of the regularised layers", layers, {"bars": bars, "label": label},
-                 height=240)
+                 height=240, title_offset=26)

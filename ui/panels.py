@@ -61,10 +61,14 @@ def place(shown: runs.RunView, opts: dict, previous: dict | None) -> Slots:
     progress, alert = st.empty(), st.empty()
     frac, text = progress_text(shown, None) if len(shown.epoch) else (0.0, "Starting…")
     progress = progress.progress(min(frac, 1.0), text=text)
-    cards = metric_cards(shown, previous, st.columns(len(CARDS)))
     specs = charts(shown, opts)
-    left, right = st.columns([1.15, 1])
-    placed = {"regions": left, "loss": right, "reg": right, "accuracy": right}
+    # The regions beside the cards and the loss split: on a 1280 x 720 projector (sidebar
+    # collapsed) both charts fit without scrolling.
+    left, right = st.columns([1.1, 1])
+    with right:
+        places = [*st.columns(3), *st.columns(3)]
+    cards = metric_cards(shown, previous, places)
+    placed = {"regions": left, "loss": right, "reg": right, "accuracy": left}
     low_left, low_right = st.columns(2)
     placed.update(lr=low_left, weights=low_right)
     handles = {name: _draw(where, name, specs[name]) for name, where in placed.items()}
@@ -128,13 +132,16 @@ def _regions_chart(view: runs.RunView, opts: dict) -> dict:
                                   show_val=opts.get("show_val", True))
 
 
-CARDS = (("Train accuracy", "accuracy", "{:.1%}", "normal"),
-         ("Validation accuracy", "val_accuracy", "{:.1%}", "normal"),
-         ("Train loss (total)", "loss", "{:.3f}", "inverse"),
-         ("Validation loss", "val_loss", "{:.3f}", "inverse"),
-         ("Reg share of loss", "reg_share", "{:.1%}", "off"),
-         (f"Weights |w|<{NEAR_ZERO:g}", "near_zero_weights", "{:.0%}", "off"))
-CARD_HELP = {"accuracy": "On the training pass, with dropout on (like the notes).",
+CARDS = (("Train acc", "accuracy", "{:.1%}", "normal"),
+         ("Val acc", "val_accuracy", "{:.1%}", "normal"),
+         ("Reg share", "reg_share", "{:.1%}", "off"),
+         ("Train loss", "loss", "{:.3f}", "inverse"),
+         ("Val loss", "val_loss", "{:.3f}", "inverse"),
+         (f"|w|<{NEAR_ZERO:.0e}".replace("e-0", "e-"), "near_zero_weights", "{:.0%}", "off"))
+CARD_HELP = {"accuracy": "Training accuracy, measured on the training pass with dropout on "
+                         "(like the notes).",
+             "val_accuracy": "Accuracy on the validation points, never trained on.",
+             "loss": "Total training loss: data loss + regularisation loss.",
              "val_loss": "Data loss only on the validation set (like the notes).",
              "reg_share": "Regularisation loss / total loss at the last epoch.",
              "near_zero_weights": f"Share of the regularised layers' weights with |w| < "

@@ -60,7 +60,7 @@ def _points(X, y, X_val, y_val, show_train: bool, show_val: bool):
 
 
 def decision_chart(bounds, probs, X=None, y=None, X_val=None, y_val=None, *, classes: int,
-                   show_train: bool = True, show_val: bool = True, height: int = 560,
+                   show_train: bool = True, show_val: bool = True, height: int = 440,
                    title: str = "Decision regions") -> dict:
     """Cells of `probs` (res, res, K: probs[i, j] is cell j along x1, i along x2) tiling
     `bounds` = ((x1 low, x2 low), (x1 high, x2 high)), plus training dots and validation
@@ -68,30 +68,37 @@ def decision_chart(bounds, probs, X=None, y=None, X_val=None, y_val=None, *, cla
 
     `probs` None (a model that diverged before any finite prediction) draws the points only.
     """
-    (x_lo, y_lo), (x_hi, y_hi) = np.asarray(bounds[0], float), np.asarray(bounds[1], float)
+    (x_lo, y_lo), (x_hi, y_hi) = (map(float, corner) for corner in bounds)  # (plain floats:
+    # they are written into the spec's expressions)
     if probs is None:
         title += " (none: the model diverged)"
     if probs is None:
-        cells = table(i=np.zeros(0, np.int16), j=np.zeros(0, np.int16), c=np.zeros(0, np.int16))
+        cells = table(i=np.zeros(0, np.int16), j=np.zeros(0, np.int16), c=np.zeros(0, np.int16),
+                      n=np.zeros(0, np.int16))
     else:
-        res_y, res_x = probs.shape[:2]
-        jj, ii = np.meshgrid(np.arange(res_x, dtype=np.int16), np.arange(res_y, dtype=np.int16))
-        cells = table(i=ii.ravel(), j=jj.ravel(), c=cell_codes(probs).ravel().astype(np.int16))
+        res = probs.shape[0]
+        jj, ii = np.meshgrid(np.arange(res, dtype=np.int16), np.arange(res, dtype=np.int16))
+        cells = table(i=ii.ravel(), j=jj.ravel(), c=cell_codes(probs).ravel().astype(np.int16),
+                      n=np.full(res * res, res, np.int16))
     points = _points(X, y, X_val, y_val, show_train, show_val)
     palette = cell_palette(classes)
-    band = {"type": "band", "paddingInner": 0, "paddingOuter": 0}
-    x_axis = {"type": "quantitative", "title": "x₁",
-              "scale": {"domain": [x_lo, x_hi], "nice": False, "zero": False}}
-    y_axis = {"type": "quantitative", "title": "x₂",
-              "scale": {"domain": [y_lo, y_hi], "nice": False, "zero": False}}
+    x_span, y_span = x_hi - x_lo, y_hi - y_lo
+    x_axis = {"type": "quantitative", "title": "x₁", "scale": _equal_aspect(
+        (x_lo + x_hi) / 2, f"max({x_span!r}, {y_span!r} * width / height)")}
+    y_axis = {"type": "quantitative", "title": "x₂", "scale": _equal_aspect(
+        (y_lo + y_hi) / 2, f"max({y_span!r}, {x_span!r} * height / width)")}
     layers = [
-        # The cells: the k-th of n equal bands along each axis (the grid tiles the bounds, the
-        # axes' domains: nncore.grid), whatever n; so the resolution is data, not spec.
+        # The cells: cell (i, j) of an n x n grid tiling the bounds (nncore.grid), placed
+        # from its indices, so the resolution (live 60, final 100) is data, not spec.
         {"data": {"name": "cells"}, "mark": {"type": "rect", "strokeWidth": 0},
+         "transform": [
+             {"calculate": f"{x_lo!r} + datum.j * {x_span!r} / datum.n", "as": "x"},
+             {"calculate": f"datum.x + {x_span!r} / datum.n", "as": "x_end"},
+             {"calculate": f"{y_lo!r} + datum.i * {y_span!r} / datum.n", "as": "y"},
+             {"calculate": f"datum.y + {y_span!r} / datum.n", "as": "y_end"}],
          "encoding": {
-             "x": {"field": "j", "type": "ordinal", "scale": band, "axis": None},
-             "y": {"field": "i", "type": "ordinal", "scale": {**band, "reverse": True},
-                   "axis": None},
+             "x": {**x_axis, "field": "x"}, "x2": {"field": "x_end"},
+             "y": {**y_axis, "field": "y"}, "y2": {"field": "y_end"},
              "color": {"field": "c", "type": "ordinal", "legend": None,
                        "scale": {"domain": list(range(len(palette))), "range": palette}}}},
         {"data": {"name": "points"},
@@ -110,9 +117,9 @@ def decision_chart(bounds, probs, X=None, y=None, X_val=None, y_val=None, *, cla
                                  "range": ["circle", "diamond"]},
                        "legend": {"orient": "bottom", "symbolFillColor": "#59606b",
                                   "symbolStrokeColor": "#59606b"}},
-             "size": {"field": "kind", "type": "nominal",
+             "size": {"field": "kind", "type": "ordinal",
                       "scale": {"domain": ["training", "validation"], "range": [90, 36]}},
-             "opacity": {"field": "kind", "type": "nominal",
+             "opacity": {"field": "kind", "type": "ordinal",
                          "scale": {"domain": ["training", "validation"], "range": [1, 0.6]}},
              "stroke": {"condition": {"test": "datum.kind == 'training'", "value": "white"},
                         "value": None},
@@ -126,5 +133,12 @@ def decision_chart(bounds, probs, X=None, y=None, X_val=None, y_val=None, *, cla
     # Why not one image of the cells (far cheaper to draw): the browser decodes each new image
     # before painting it, and the regions blinked out for a moment at every live redraw.
     return chart(title, layers, {"cells": cells, "points": points}, height=height,
-                 resolve={"scale": {"x": "independent", "y": "independent",
-                                    "color": "independent"}})
+                 resolve={"scale": {"color": "independent"}})
+
+
+def _equal_aspect(middle: float, span: str) -> dict:
+    """A scale around `middle` as wide as the expression `span`: the wider of the grid's own
+    span and the other axis's span times the plot's aspect, so one unit of x1 is as long on
+    screen as one of x2 (circles stay round), whatever the chart's width."""
+    return {"domainMin": {"expr": f"{middle!r} - {span} / 2"},
+            "domainMax": {"expr": f"{middle!r} + {span} / 2"}, "nice": False, "zero": False}

@@ -103,9 +103,6 @@ def _presets() -> None:
     st.selectbox("Preset", options=[session.NO_PRESET, *PRESETS], key="cfg_preset",
                  on_change=session.load_preset, persist_state=session.PERSIST,
                  help="Load a named configuration: the notes' chapters or a teaching story.")
-    name = st.session_state["cfg_preset"]
-    if name in PRESET_NOTES:
-        st.caption(PRESET_NOTES[name])
 
 
 def render_sidebar() -> None:

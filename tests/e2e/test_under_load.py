@@ -106,7 +106,7 @@ def test_a_burst_of_fifty_presses_settles_with_slider_url_and_run_agreeing(page,
 SAMPLE = """() => {
     // A chart is on screen when its canvas is laid out and painted: of a grid of 40 x 20
     // pixels, enough are not white (axes and labels alone paint fewer than the curves and
-    // regions do; the regions chart, an image over the whole plot, must colour half of them).
+    // regions do; the regions chart, its cells filling a square plot, must colour a quarter).
     const painted = c => {
         const canvas = c.querySelector('canvas');
         if (!canvas || canvas.width < 50 || canvas.height < 50) return 0;
@@ -129,7 +129,7 @@ SAMPLE = """() => {
     const cards = [...document.querySelectorAll('[data-testid="stMetric"]')]
         .filter(m => /\\d|–/.test(m.innerText));
     const p = document.querySelector('[data-testid="stProgress"]');
-    return {shares, charts: shares.filter((s, i) => s > (i === 0 ? 0.4 : 0.02)).length,
+    return {shares, charts: shares.filter((s, i) => s > (i === 0 ? 0.25 : 0.02)).length,
             cards: cards.length, status: p ? p.innerText : ''};
 }"""
 
@@ -156,4 +156,4 @@ def test_charts_and_cards_stay_on_screen_while_a_preset_retrains_under_load(page
     print(f"\n{preset}: {len(whole)} of {len(training)} samples during the retrain show all "
           f"6 charts and 6 cards; fewest charts {min(s['charts'] for s in training)}")
     assert len(training) >= 4
-    assert len(whole) >= 0.95 * len(training)
+    assert len(whole) >= 0.95 * len(training), [s["shares"] for s in training[:3]]

@@ -148,16 +148,32 @@ def test_decision_chart_cells_and_points():
     assert nothing["datasets"]["points"].num_rows == 0
 
 
-def test_cells_line_up_with_the_points_axes():
-    """Cell j of n is drawn as the j-th of n equal bands over the x-axis domain, which is the
-    grid's bounds; nncore.grid samples cell j at that band's centre."""
+def _domain(scale: dict, width: float, height: float) -> tuple[float, float]:
+    """A scale's domain from its domainMin/domainMax expressions, for a plot this size."""
+    env = {"max": max, "width": width, "height": height}
+    return (eval(scale["domainMin"]["expr"], env), eval(scale["domainMax"]["expr"], env))
+
+
+def test_cells_line_up_with_the_points_and_one_unit_is_as_long_on_both_axes():
+    """Cell j of n spans [lo + j * span / n, lo + (j + 1) * span / n] (nncore.grid samples
+    its centre); the axes keep x1 and x2 at the same scale whatever the plot's shape."""
     X, y = _points()
-    (lo, _), (hi, _) = bounds = grid_bounds(X)
+    (x_lo, y_lo), (x_hi, y_hi) = bounds = grid_bounds(X)
     spec = regions.decision_chart(bounds, _probs(), X, y, X, y, classes=3)
-    points = spec["layer"][1]["encoding"]["x"]["scale"]["domain"]
-    assert points == [lo, hi]
-    xs, _ = grid_axes(X, resolution=20)
-    np.testing.assert_allclose(xs, lo + (np.arange(20) + 0.5) * (hi - lo) / 20)
+    cells, points = spec["layer"][0], spec["layer"][1]
+    x_scale = points["encoding"]["x"]["scale"]
+    y_scale = points["encoding"]["y"]["scale"]
+    assert cells["encoding"]["x"]["scale"] == x_scale  # one shared scale per axis
+    for width, height in ((400, 400), (900, 300), (300, 900)):
+        (a, b), (c, d) = _domain(x_scale, width, height), _domain(y_scale, width, height)
+        eps = 1e-9  # (the expressions round in the last bit)
+        assert a <= x_lo + eps and b >= x_hi - eps and c <= y_lo + eps and d >= y_hi - eps
+        assert (b - a) / width == pytest.approx((d - c) / height)      # equal aspect
+    calc = {t["as"]: t["calculate"] for t in cells["transform"]}
+    j, n = 7, 20
+    x = eval(calc["x"].replace("datum.", ""), {"j": j, "n": n})
+    xs, _ = grid_axes(X, resolution=n)
+    assert x + (x_hi - x_lo) / n / 2 == pytest.approx(xs[j])  # the sample is the cell's centre
 
 
 def test_cell_codes_encode_class_and_confidence():
