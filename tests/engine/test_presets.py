@@ -118,3 +118,17 @@ def test_presets_are_what_the_notes_describe():
                                                         bias_l2=1e-2)
     assert PRESETS["overfit-dropout"] == dataclasses.replace(PRESETS["overfit"], dropout=0.8)
     assert PRESETS["l1-sparse"].optimizer == "sgd" and PRESETS["l1-sparse"].decay > 0
+
+
+def test_the_help_pages_dropout_sentence_quotes_the_presets_measured_ranges():
+    """pages/about.py says what dropout does to training accuracy with the overfit presets'
+    numbers: the same ranges the tests above check."""
+    from pathlib import Path
+
+    about = (Path(__file__).resolve().parents[2] / "pages" / "about.py").read_text()
+    sentence = about[about.index("**Accuracy**"):about.index("**Decision regions**")]
+    quoted = set(re.findall(r"\d+(?:\.\d+)?-\d+(?:\.\d+)?%?", sentence))
+    assert quoted == {"0.88-0.91", "0.87-0.89", "98-100%"}
+    assert {"0.88-0.91", "0.87-0.89"} <= set(re.findall(r"\d\.\d+-\d\.\d+",
+                                                       PRESET_NOTES["overfit-dropout"]))
+    assert "98-100%" in PRESET_NOTES["overfit"]
