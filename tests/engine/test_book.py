@@ -2,7 +2,7 @@
 once per session by conftest.py's `seeded_run`; ~35 s together).
 
 The book printed 0.753 / 0.692 for chapter 15's validation accuracy / loss, and about 0.95 and
-0.83-0.84 for chapter 14's training and validation accuracy; DESIGN.md's anchors: chapter 15
+0.83-0.84 for chapter 14's training and validation accuracy; the design notes' anchors: chapter 15
 train accuracy ~0.69, reg loss ~0.016. The presets' notes quote the spread measured here.
 """
 
