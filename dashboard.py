@@ -23,6 +23,7 @@ if config is not None:
 
 pages = [st.Page("pages/playground.py", title="Playground", icon=":material/tune:",
                  default=True),
+         st.Page("pages/sweep.py", title="Sweep", icon=":material/ssid_chart:"),
          st.Page("pages/about.py", title="Formulas & help", icon=":material/functions:")]
 page = st.navigation(pages, position="top")
 page.run()

@@ -40,15 +40,22 @@ def _base_row(run: dict) -> dict:
 def row_from_history(run: dict, history, elapsed_s: float | None = None) -> dict:
     """The row of a run trained elsewhere (same keys as run_one's), e.g. by the dashboard's
     workers: config fields, status, epochs_run, the final METRICS, elapsed_s, fingerprint."""
-    final = history.final()
     shares = sparsity(history.model, history.config.regularise_output)
+    final = dict(history.final(), near_zero_weights=shares["near_zero"],
+                 exact_zero_weights=shares["exact_zero"])
+    return row_from_final(run, final, status=history.status, diverged_at=history.diverged_at,
+                          elapsed_s=history.elapsed_s if elapsed_s is None else elapsed_s,
+                          fingerprint=history.fingerprint())
+
+
+def row_from_final(run: dict, final: dict, *, status: str, diverged_at: int | None,
+                   elapsed_s: float, fingerprint: str) -> dict:
+    """A run's row from its final values (History.final() plus the sparsity shares, as a
+    dashboard run view keeps them): what row_from_history gives for the same run."""
     row = _base_row(run)
-    row.update(status=history.status, epochs_run=int(history.n),
-               diverged_at=history.diverged_at)
-    row.update({m: final[m] for m in METRICS[:6]})
-    row.update(near_zero_weights=shares["near_zero"], exact_zero_weights=shares["exact_zero"])
-    row.update(elapsed_s=history.elapsed_s if elapsed_s is None else elapsed_s,
-               fingerprint=history.fingerprint(), error="")
+    row.update(status=status, epochs_run=int(final["epochs_run"]), diverged_at=diverged_at)
+    row.update({m: float(final[m]) for m in METRICS})
+    row.update(elapsed_s=float(elapsed_s), fingerprint=fingerprint, error="")
     return row
 
 

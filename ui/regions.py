@@ -61,12 +61,13 @@ def _points(X, y, X_val, y_val, show_train: bool, show_val: bool):
 
 def decision_chart(bounds, probs, X=None, y=None, X_val=None, y_val=None, *, classes: int,
                    show_train: bool = True, show_val: bool = True, height: int = 440,
-                   title: str = "Decision regions") -> dict:
+                   title: str = "Decision regions", compact: bool = False) -> dict:
     """Cells of `probs` (res, res, K: probs[i, j] is cell j along x1, i along x2) tiling
     `bounds` = ((x1 low, x2 low), (x1 high, x2 high)), plus training dots and validation
     diamonds (lighter and smaller: there are often many more of them).
 
     `probs` None (a model that diverged before any finite prediction) draws the points only.
+    `compact`: a thumbnail (no axes, no legend, small points), e.g. one of a sweep's grid.
     """
     (x_lo, y_lo), (x_hi, y_hi) = (map(float, corner) for corner in bounds)  # (plain floats:
     # they are written into the spec's expressions)
@@ -132,8 +133,16 @@ def decision_chart(bounds, probs, X=None, y=None, X_val=None, y_val=None, *, cla
     ]
     # Why not one image of the cells (far cheaper to draw): the browser decodes each new image
     # before painting it, and the regions blinked out for a moment at every live redraw.
-    return chart(title, layers, {"cells": cells, "points": points}, height=height,
+    spec = chart(title, layers, {"cells": cells, "points": points}, height=height,
                  resolve={"scale": {"color": "independent"}})
+    if compact:
+        spec["config"] = {**spec["config"], "axis": {"disable": True},
+                          "title": {**spec["config"]["title"], "fontSize": 14}}
+        encoding = spec["layer"][1]["encoding"]
+        for channel in ("color", "shape", "size", "opacity"):
+            encoding[channel] = {**encoding[channel], "legend": None}
+        encoding["size"]["scale"]["range"] = [22, 9]
+    return spec
 
 
 def _equal_aspect(middle: float, span: str) -> dict:

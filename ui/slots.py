@@ -47,12 +47,13 @@ def slot_count(cpus: int | None = None) -> int:
 
 class Holder:
     """A place in the queue, then a held slot: `resource` is the slot's worker (None in tests).
-    `make_long()` counts a run that has outlived its estimate as a long one from now on."""
+    `make_long()` counts a run that has outlived its estimate as a long one from now on.
+    A `background` holder (a sweep's run) starts only while no other kind waits."""
 
-    __slots__ = ("long", "resource", "_slots")
+    __slots__ = ("long", "background", "resource", "_slots")
 
-    def __init__(self, slots: TrainingSlots, long: bool):
-        self.long, self.resource, self._slots = long, None, slots
+    def __init__(self, slots: TrainingSlots, long: bool, background: bool = False):
+        self.long, self.background, self.resource, self._slots = long, background, None, slots
 
     def make_long(self) -> None:
         self._slots._make_long(self)
@@ -65,6 +66,10 @@ class TrainingSlots:
     Long runs may hold at most `long_slots` slots (by default all but one), so a classroom's
     short runs always have a core even while students train 100,000 epochs; a waiting short
     run passes long ones that cannot start yet. Otherwise first come, first served.
+
+    Sweeps' runs are `background` holders: they use every slot nobody else wants, and a
+    session's own run waiting for a slot goes before all of them, so a student's run waits for
+    at most one sweep run.
 
     A run estimated short that outlives the estimate becomes long (Holder.make_long). If runs
     that became long then hold the slots that were the short runs' share, a short run gets a
@@ -94,6 +99,8 @@ class TrainingSlots:
         return sum(h.long for h in self._held)
 
     def _may_start(self, holder: Holder) -> bool:
+        if holder.background and any(not h.background for h in self._queue):
+            return False  # a session's own run goes first: it waits for one sweep run at most
         if holder.long:
             return bool(self._free) and self.busy_long < self.long_slots
         short_share = self.slots - self.long_slots
@@ -123,12 +130,14 @@ class TrainingSlots:
 
     @contextmanager
     def slot(self, on_wait: Callable[[int], None] | None = None,
-             poll_s: float = POLL_S, *, long: bool = False) -> Iterator[Holder]:
+             poll_s: float = POLL_S, *, long: bool = False,
+             background: bool = False) -> Iterator[Holder]:
         """Hold a slot for the `with` body, which gets its Holder (the slot's worker in
         `.resource`). While waiting, `on_wait(ahead)` is called every `poll_s` seconds (it may
         raise, e.g. Streamlit's rerun: the place is given up). The slot is always released,
-        also when the body is interrupted. `long`: the run is a long one (see the class)."""
-        holder = Holder(self, long)
+        also when the body is interrupted. `long`: the run is a long one; `background`: a
+        sweep's run, which yields to every other waiting run (see the class)."""
+        holder = Holder(self, long, background)
         acquired = False
         with self._cond:
             self._queue.append(holder)

@@ -226,3 +226,36 @@ class _started:
         self.done.set()
         self.thread.join(timeout=10)
         return False
+
+
+def test_sweep_runs_use_idle_slots_and_yield_to_a_sessions_run():
+    """Background (sweep) holders take every idle slot; a session's run that arrives waits
+    only until one of them ends, though another sweep run was queued before it."""
+    pool = TrainingSlots(2)
+    order, releases = [], {}
+
+    def hold(name: str, background: bool) -> threading.Thread:
+        releases[name] = threading.Event()
+
+        def run() -> None:
+            with pool.slot(poll_s=0.01, background=background):
+                order.append(name)
+                releases[name].wait(10)
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        return thread
+
+    threads = [hold("sweep 1", True), hold("sweep 2", True)]
+    _until(lambda: pool.busy == 2)             # a sweep may use every idle slot
+    threads.append(hold("sweep 3", True))
+    _until(lambda: pool.waiting == 1)
+    threads.append(hold("session", False))
+    _until(lambda: pool.waiting == 2)
+    releases["sweep 1"].set()                  # one sweep run ends...
+    _until(lambda: "session" in order)         # ...and the session's run takes its slot
+    assert "sweep 3" not in order
+    for event in releases.values():
+        event.set()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert order[-1] == "sweep 3" and pool.busy == 0 and pool.waiting == 0

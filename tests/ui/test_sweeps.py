@@ -1,0 +1,82 @@
+"""Sweeps on the server's training workers (ui.sweeps.SlotExecutor): the rows of nncore's
+sweep, with each run's numbers those of train(config) alone; views handed over; cancel."""
+
+import threading
+
+import pytest
+
+from nncore import TrainConfig, make_spec, start_sweep, train
+from nncore.sweeprun import run_one
+from ui.slots import TrainingSlots
+from ui.sweeps import SlotExecutor
+from ui.trainer import Trainer
+
+BASE = TrainConfig(samples=30, hidden=(16,), epochs=201)
+
+
+@pytest.fixture(scope="module")
+def slots():
+    pool = TrainingSlots(2, make=Trainer)
+    yield pool
+    for worker in pool._free:
+        worker.close()
+
+
+def test_rows_are_those_of_run_one_and_the_views_are_handed_over(slots):
+    spec = make_spec(BASE, ["weight_l2=1e-4:1e-2:log:3"], seeds=2)
+    views = {}
+    executor = SlotExecutor(slots, on_view=lambda run, view: views.__setitem__(run["index"],
+                                                                                view))
+    with start_sweep(spec, executor=executor) as sweep:
+        result = sweep.result()
+    executor.shutdown()
+    assert len(result.runs) == 6 and all(r["status"] == "completed" for r in result.runs)
+    for run, row in zip(spec.runs(), result.runs, strict=True):
+        alone = run_one(run)
+        assert row["fingerprint"] == alone["fingerprint"]
+        assert row["fingerprint"] == train(TrainConfig.from_dict(run["config"])).fingerprint()
+        assert {k: row[k] for k in row if k != "elapsed_s"} == {
+            k: alone[k] for k in alone if k != "elapsed_s"}
+        assert views[run["index"]].fingerprint == row["fingerprint"]
+        assert views[run["index"]].grid is not None  # the regions, for the Playground's cache
+
+
+def test_cancel_leaves_the_runs_not_started_and_a_gone_session_cancels_the_rest(slots):
+    spec = make_spec(TrainConfig(samples=30, hidden=(16,), epochs=3001),
+                     ["weight_l2=1e-4:1e-2:log:4"], seeds=3)
+    executor = SlotExecutor(slots)
+    sweep = start_sweep(spec, executor=executor)
+    first = _first_row(sweep)
+    cancelled = sweep.cancel()
+    result = sweep.result()
+    executor.shutdown()
+    assert first["status"] == "completed"
+    assert cancelled >= 12 - 1 - 2 - 2   # all but the finished one, the running two and the
+    assert result.cancelled == cancelled  # two a dispatch thread had already taken
+    assert len(result.runs) == 12 - cancelled
+    alive = threading.Event()
+    alive.set()
+    executor = SlotExecutor(slots, alive=alive.is_set)
+    sweep = start_sweep(spec, executor=executor)
+    _first_row(sweep)
+    alive.clear()  # the session closed its page
+    result = sweep.result()
+    executor.shutdown()
+    assert len(result.runs) < 12
+
+
+def _first_row(sweep) -> dict:
+    for _ in range(600):
+        rows = sweep.poll(0.1)
+        if rows:
+            return rows[0]
+    raise AssertionError("no run finished")
+
+
+def test_only_run_one_is_accepted(slots):
+    executor = SlotExecutor(slots)
+    with pytest.raises(TypeError, match="run_one"):
+        executor.submit(print, {})
+    executor.shutdown()
+    with pytest.raises(RuntimeError):
+        executor.submit(run_one, {})

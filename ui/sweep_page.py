@@ -1,0 +1,268 @@
+"""The Sweep page's widgets and state: a sweep's definition (in the URL), its run on the
+server's training workers (or a Dask cluster), and its live results."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import streamlit as st
+
+from nncore import SWEEP_PRESET_NOTES, SWEEP_PRESETS, Sweep, SweepSpec, make_spec, start_sweep
+from nncore.grid import grid_bounds
+from nncore.sweep import scheduler_from_env
+from nncore.sweeprun import summarise
+from nncore.sweepspec import MAX_RUNS, Axis, numeric_fields
+
+from . import live, regions, session, sweep_charts
+from .runs import RunView
+from .slots import training_slots
+from .sweeps import SlotExecutor
+from .text import literal
+from .urlstate import encode
+
+PARAM = "sweep"            # ?sweep=weight_l2=1e-05:0.1:log:5;seeds=3
+NO_PRESET = "—"
+DEFAULT = "weight_l2=1e-05:0.1:log:5;seeds=3"
+THUMBS = 25                # decision regions drawn for at most this many grid points
+POLL_S = 0.3
+FIELD_HELP = "Any numeric field of the config; the others come from the sidebar."
+
+
+@dataclass
+class Running:
+    """A started sweep: its definition, the nncore Sweep, the executor it owns (None on a
+    Dask cluster, which the Sweep itself releases), and the first seed's run view per point
+    (for the small multiples; only for runs trained on this server)."""
+
+    spec: SweepSpec
+    sweep: Sweep
+    executor: object | None
+    thumbs: dict = field(default_factory=dict)
+    where: str = "this server's training workers"
+    started: float = field(default_factory=time.perf_counter)
+
+
+def _axis_keys(i: int) -> tuple[str, ...]:
+    return tuple(f"sw_{name}{i}" for name in ("field", "lo", "hi", "scale", "n"))
+
+
+def _axis_to_widgets(i: int, axis: Axis | None) -> None:
+    ss = st.session_state
+    k_field, k_lo, k_hi, k_scale, k_n = _axis_keys(i)
+    if axis is None:
+        return
+    ss[k_field] = axis.field
+    values = [float(v) for v in axis.values]
+    ss[k_lo], ss[k_hi] = min(values), max(values)
+    ss[k_scale] = "log" if axis.kind == "log" else "lin"
+    ss[k_n] = len(values)
+
+
+def spec_to_widgets(spec: SweepSpec) -> None:
+    ss = st.session_state
+    _axis_to_widgets(1, spec.axes[0])
+    ss["sw_two"] = len(spec.axes) > 1
+    if len(spec.axes) > 1:
+        _axis_to_widgets(2, spec.axes[1])
+    ss["sw_seeds"] = spec.seeds
+
+
+def init() -> None:
+    """Once per session: the definition from the link (?sweep=...) or the default."""
+    ss = st.session_state
+    if ss.get("sw_ready"):
+        return
+    ss["sw_warning"] = None
+    # (what the second axis shows before it is switched on)
+    first, second = ("weight_l2", 1e-5, 0.1, "log", 5), ("dropout", 0.0, 0.5, "lin", 3)
+    for i, values in ((1, first), (2, second)):
+        for key, value in zip(_axis_keys(i), values, strict=True):
+            ss[key] = value
+    text = str(st.query_params.get(PARAM, DEFAULT))
+    try:
+        spec = SweepSpec.from_string(text)
+    except ValueError as exc:
+        ss["sw_warning"] = (f"The link's sweep {literal(text, 60)} cannot be run "
+                            f"({literal(exc, 200)}); showing the default sweep.")
+        spec = SweepSpec.from_string(DEFAULT)
+    spec_to_widgets(spec)
+    ss["sw_preset"], ss["sw_run"], ss["sw_ready"] = NO_PRESET, None, True
+
+
+def load_preset() -> None:
+    """on_change of the sweep-preset select: its base config into the sidebar, its axes here."""
+    ss = st.session_state
+    name = ss["sw_preset"]
+    if name in SWEEP_PRESETS:
+        spec = SWEEP_PRESETS[name]
+        session.values_to_widgets(spec.base.to_dict())
+        ss["cfg_preset"] = session.NO_PRESET
+        spec_to_widgets(spec)
+
+
+def _axis_text(i: int) -> str:
+    ss = st.session_state
+    k_field, k_lo, k_hi, k_scale, k_n = _axis_keys(i)
+    return f"{ss[k_field]}={ss[k_lo]!r}:{ss[k_hi]!r}:{ss[k_scale]}:{int(ss[k_n])}"
+
+
+def current_spec(base) -> tuple[SweepSpec | None, str | None]:
+    """(spec, None) from the widgets over `base` (the sidebar's config), or (None, why not)."""
+    ss = st.session_state
+    axes = [_axis_text(1)] + ([_axis_text(2)] if ss["sw_two"] else [])
+    try:
+        return make_spec(base, axes, int(ss["sw_seeds"])), None
+    except ValueError as exc:
+        return None, str(exc)
+
+
+def write_url(spec: SweepSpec) -> None:
+    text = spec.to_string()
+    if st.query_params.get(PARAM) != text:
+        st.query_params[PARAM] = text
+
+
+def axis_controls(i: int) -> None:
+    k_field, k_lo, k_hi, k_scale, k_n = _axis_keys(i)
+    cols = st.columns([1.6, 1, 1, 0.9, 1.1])
+    cols[0].selectbox(f"Field {i}", numeric_fields(), key=k_field, help=FIELD_HELP,
+                      persist_state=session.PERSIST)
+    cols[1].number_input("from", key=k_lo, format="%g", persist_state=session.PERSIST)
+    cols[2].number_input("to", key=k_hi, format="%g", persist_state=session.PERSIST)
+    cols[3].radio("steps", ("log", "lin"), key=k_scale, horizontal=True,
+                  persist_state=session.PERSIST, help="log: evenly spaced powers (for the "
+                  "lambdas and the learning rate); lin: evenly spaced values.")
+    cols[4].slider("values", 2, 15, key=k_n, persist_state=session.PERSIST)
+
+
+def estimate_s(spec: SweepSpec) -> float:
+    """Seconds the sweep should take on this server's workers, all to itself."""
+    total = sum(live.run_seconds(c, *live.run_sizes(c, None), pace_s=math.inf)
+                for _, c in spec.configs())
+    return total / training_slots().slots
+
+
+def start(spec: SweepSpec, data=None) -> Running:
+    """Start `spec`: on the Dask cluster in NNCORE_SCHEDULER if set, else on the server's
+    training workers (as background runs, their views stored for the Playground)."""
+    address = scheduler_from_env()
+    if address:
+        return Running(spec, start_sweep(spec, scheduler=address), None,
+                       where=f"the Dask cluster at {address}")
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner_utils.script_run_context import (
+        add_script_run_ctx,
+        get_script_run_ctx,
+    )
+
+    ctx = get_script_run_ctx()
+    thumbs: dict = {}
+
+    def on_view(run: dict, view: RunView) -> None:
+        live.store(live.run_key(view_config(view)), view)
+        if run["index"] % spec.seeds == 0 and run["point"] < THUMBS:
+            thumbs[run["point"]] = _thumb(view)
+
+    def alive() -> bool:
+        try:
+            return Runtime.instance().is_active_session(ctx.session_id)
+        except Exception:  # noqa: BLE001 - no runtime (a test): the session is this process
+            return True
+
+    executor = SlotExecutor(training_slots(), data=data, on_view=on_view, alive=alive,
+                            wrap_thread=lambda thread: add_script_run_ctx(thread, ctx))
+    return Running(spec, start_sweep(spec, executor=executor), executor, thumbs)
+
+
+def view_config(view: RunView):
+    from nncore import TrainConfig
+    return TrainConfig.from_dict(view.config)
+
+
+def _thumb(view: RunView) -> tuple:
+    """What a small decision-regions chart needs: the grid at half resolution, the points."""
+    X, y, X_val, y_val = view.points
+    probs = view.grid[2][::2, ::2] if view.grid is not None else None
+    return grid_bounds(np.asarray(X)), probs, X, y, X_val, y_val
+
+
+def stop(running: Running) -> None:
+    running.sweep.cancel()
+    if not running.sweep.finished and running.executor is None:
+        running.sweep.close()  # a cluster drops its running runs too
+
+
+def progress(running: Running) -> tuple[float, str]:
+    sweep = running.sweep
+    done, total = sweep.done, sweep.total
+    elapsed = time.perf_counter() - running.started
+    if sweep.finished:
+        state = "Stopped" if sweep.cancelled else "Done"
+    else:
+        state = "Sweeping"
+    extra = f" · {sweep.cancelled} cancelled" if sweep.cancelled else ""
+    return (min(done / max(total - sweep.cancelled, 1), 1.0),
+            f"{state}: {done} of {total} runs{extra} · {elapsed:.0f} s · on {running.where}")
+
+
+def charts(running: Running) -> dict[str, dict]:
+    spec, rows = running.spec, running.sweep.rows
+    summary = summarise(spec, rows)
+    classes = spec.base.classes
+    if len(spec.axes) == 1:
+        return {"left": sweep_charts.u_curve(spec, summary, metric="loss", classes=classes),
+                "right": sweep_charts.u_curve(spec, summary, metric="accuracy")}
+    return {"left": sweep_charts.heatmap(spec, summary, metric="val_loss"),
+            "right": sweep_charts.heatmap(spec, summary, metric="val_accuracy")}
+
+
+def thumbnails(running: Running) -> list[tuple[str, dict]]:
+    """(caption, decision-regions spec) of the first seed at each grid point done so far."""
+    spec = running.spec
+    out = []
+    for p, point in enumerate(spec.points[:THUMBS]):
+        if p not in running.thumbs:
+            continue
+        bounds, probs, X, y, X_val, y_val = running.thumbs[p]
+        name = ", ".join(f"{k}={v:.3g}" for k, v in point.items())
+        out.append((name, regions.decision_chart(
+            bounds, probs, X, y, X_val, y_val, classes=spec.base.classes, height=190,
+            title=name, compact=True, show_val=False)))
+    return out
+
+
+def playground_link(config: dict) -> str:
+    """A link to the Playground with this run's settings (what differs from the defaults)."""
+    from nncore import FIELD_SPECS
+    query = "&".join(f"{k}={v}" for k, v in encode(config, FIELD_SPECS).items())
+    return f"/?{query}" if query else "/"
+
+
+def table(running: Running):
+    """The runs as a table (by run index), with a link to open each in the Playground."""
+    import pandas as pd
+
+    rows = sorted(running.sweep.rows, key=lambda r: r["index"])
+    varied = [a.field for a in running.spec.axes]
+    frame = pd.DataFrame([{**{f: r[f] for f in varied}, "seed": r["seed"],
+                           "status": r["status"], "train loss": r["loss"],
+                           "val loss": r["val_loss"], "train acc": r["accuracy"],
+                           "val acc": r["val_accuracy"], "reg loss": r["reg_loss"],
+                           "|w|<1e-3": r["near_zero_weights"], "seconds": r["elapsed_s"],
+                           "fingerprint": r["fingerprint"],
+                           "open": playground_link({k: r[k] for k in running.spec.base.to_dict()})}
+                          for r in rows])
+    return frame
+
+
+def runs_csv(running: Running) -> bytes:
+    import pandas as pd
+
+    rows = sorted(running.sweep.rows, key=lambda r: r["index"])
+    return pd.DataFrame(rows).to_csv(index=False).encode()
+
+
+__all__ = ["MAX_RUNS", "NO_PRESET", "SWEEP_PRESETS", "SWEEP_PRESET_NOTES", "Running"]

@@ -1,0 +1,134 @@
+"""Sweeps in the dashboard: a concurrent.futures Executor over the server's training workers.
+
+A sweep's runs share the workers with every session's own runs (ui.slots): each run waits as
+a *background* holder, which takes a slot only while no session's run waits, so a student's
+slider run waits for at most one sweep run. The work of a run is nncore.sweeprun.run_one's,
+`train(config)`, done by a worker as for the Playground (ui.trainer); its final view goes into
+the Playground's cache (opening the run there shows it at once) and its row has the same keys
+and the same fingerprint as run_one's (tests/ui/test_sweeps.py).
+
+Why an Executor of our own rather than loky's: the server already keeps one worker process
+per core for the Playground, and two pools would make the cores' owners fight; this one only
+queues runs for those workers (a thread per slot waits for a slot and hands its run over).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import math
+import queue
+import threading
+from collections.abc import Callable
+
+from nncore import Dataset, TrainConfig
+from nncore.sweeprun import row_from_final, run_one
+
+from . import live
+from .runs import RunView
+from .trainer import Job, Outcome
+
+
+class _Cancelled(Exception):
+    """Leaves a slot's queue: the run was cancelled while it waited."""
+
+
+def row_from_view(run: dict, view: RunView) -> dict:
+    """The sweep row of a run a worker trained (what run_one gives for the same run)."""
+    return row_from_final(run, view.final, status=view.status, diverged_at=view.diverged_at,
+                          elapsed_s=view.elapsed_s, fingerprint=view.fingerprint)
+
+
+class SlotExecutor(cf.Executor):
+    """Runs `submit(run_one, run)` on the server's training workers as background runs.
+
+    `on_view(run, view)` is called with each finished run's view (from a dispatch thread);
+    `data` is the uploaded Dataset for runs on dataset "csv"; `alive()` is asked before each
+    run: once it says False (the session that started the sweep has gone) the runs not yet
+    started are cancelled."""
+
+    def __init__(self, slots, *, data: Dataset | None = None,
+                 on_view: Callable[[dict, RunView], None] | None = None,
+                 alive: Callable[[], bool] = lambda: True,
+                 wrap_thread: Callable[[threading.Thread], None] = lambda thread: None):
+        self._slots, self._data = slots, data
+        self._on_view, self._alive = on_view, alive
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._closed = threading.Event()
+        self._threads = [threading.Thread(target=self._dispatch, daemon=True,
+                                          name=f"sweep-dispatch-{i}")
+                         for i in range(slots.slots)]
+        for thread in self._threads:
+            wrap_thread(thread)  # e.g. Streamlit's script-run context, for its cache
+            thread.start()
+
+    def submit(self, fn, /, *args, **kwargs) -> cf.Future:
+        if fn is not run_one or len(args) != 1 or kwargs:
+            raise TypeError("SlotExecutor runs nncore.sweeprun.run_one(run) only")
+        if self._closed.is_set():
+            raise RuntimeError("cannot submit to an executor that was shut down")
+        future: cf.Future = cf.Future()
+        self._queue.put((future, args[0]))
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._closed.set()
+        if cancel_futures:
+            self._cancel_queued()
+        for _ in self._threads:
+            self._queue.put(None)
+        if wait:
+            for thread in self._threads:
+                thread.join()
+
+    def _cancel_queued(self) -> None:
+        items = []
+        while True:
+            try:
+                items.append(self._queue.get_nowait())
+            except queue.Empty:
+                break
+        for item in items:
+            if item is not None:
+                item[0].cancel()
+
+    def _dispatch(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            future, run = item
+            if not self._alive():
+                future.cancel()
+                self._cancel_queued()
+                continue
+            try:
+                self._run(future, run)
+            except _Cancelled:
+                continue
+            except Exception as exc:  # noqa: BLE001 - the sweep's row says what went wrong
+                if not future.done():
+                    future.set_exception(exc)
+
+    def _run(self, future: cf.Future, run: dict) -> None:
+        config = TrainConfig.from_dict(run["config"])
+        data = self._data if config.dataset == "csv" else None
+
+        def waiting(ahead: int) -> None:
+            if future.cancelled() or not self._alive():
+                raise _Cancelled
+
+        sizes = live.run_sizes(config, data)
+        with self._slots.slot(waiting, long=live.is_long(config, data),
+                              background=True) as held:
+            if not future.set_running_or_notify_cancel():
+                return
+            job = Job(config, data, chunk=live.chunk_for(config, *sizes), pace_s=math.inf,
+                      live_resolution=live.LIVE_RESOLUTION,
+                      final_resolution=live.FINAL_RESOLUTION)
+            outcome = Outcome()
+            for _ in held.resource.train(job, lambda: None, outcome):
+                pass
+        view = outcome.final
+        if self._on_view is not None:
+            self._on_view(run, view)
+        future.set_result(row_from_view(run, view))
