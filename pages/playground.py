@@ -80,6 +80,9 @@ _header(config)
 data, digest = _data(config)
 key = live.run_key(config, digest)
 view = _ready_view(key)
+# A finished run this session did not just show: from the server's cache (trained earlier here,
+# by another session, or by a sweep): the progress line says so.
+earlier = view is not None and (ss["pg_result"] or {}).get("key") != key
 
 # One row of controls at their natural widths (wrapping on a narrow screen).
 bar = st.container(horizontal=True, vertical_alignment="center", gap="small")
@@ -122,7 +125,7 @@ elif view is None:
 
 if view is not None:
     ss["pg_result"] = {"key": key, "view": view}
-    panels.draw_charts(slots, view, opts, previous=previous)
+    panels.draw_charts(slots, view, opts, previous=previous, earlier=earlier)
     label = ss["cfg_preset"] if ss["cfg_preset"] != session.NO_PRESET else None
     last = next((row for row in reversed(ss["pg_log"]) if row["key"] != key), None)
     ss["pg_log"] = runs.append_log(ss["pg_log"], runs.log_entry(

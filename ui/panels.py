@@ -79,14 +79,21 @@ def _draw(where, name: str, spec: dict):
     return where.vega_lite_chart({**spec, "usermeta": CANVAS}, width="stretch", alt=ALT[name])
 
 
-def progress_text(view: runs.RunView, progress: Progress | None) -> tuple[float, str]:
+EARLIER = " · trained earlier with these settings (same seed, same numbers)"
+
+
+def progress_text(view: runs.RunView, progress: Progress | None,
+                  earlier: bool = False) -> tuple[float, str]:
+    """The progress line: live, or of a finished run (`earlier`: one this page did not train
+    now, from the server's cache: this session's, another session's or a sweep's run)."""
     done = len(view.epoch)
     if progress is not None:
         return progress.text(done, view.status)
     rate = done / view.elapsed_s if view.elapsed_s > 0 else 0.0
     return (done / max(view.config["epochs"], 1),
             f"{view.status.capitalize()}: {done:,} of {view.config['epochs']:,} epochs in "
-            f"{view.elapsed_s:.1f} s · {rate:,.0f} epochs/s · fingerprint {view.fingerprint}")
+            f"{view.elapsed_s:.1f} s · {rate:,.0f} epochs/s · fingerprint {view.fingerprint}"
+            + (EARLIER if earlier else ""))
 
 
 def charts(view: runs.RunView, opts: dict) -> dict[str, dict]:
@@ -110,10 +117,10 @@ def charts(view: runs.RunView, opts: dict) -> dict[str, dict]:
 
 
 def draw_charts(slots: Slots, view: runs.RunView, opts: dict, progress: Progress | None = None,
-                previous: dict | None = None) -> None:
+                previous: dict | None = None, earlier: bool = False) -> None:
     """Redraw the progress line, the cards and every chart of `view` into their placeholders
-    (used live and for the final result)."""
-    frac, text = progress_text(view, progress)
+    (used live and for the final result; `earlier`: see progress_text)."""
+    frac, text = progress_text(view, progress, earlier)
     slots.progress.progress(min(frac, 1.0), text=text)
     slots.cards = metric_cards(view, previous, slots.cards)
     for name, spec in charts(view, opts).items():
