@@ -23,6 +23,8 @@ if config is not None:
 
 pages = [st.Page("pages/playground.py", title="Playground", icon=":material/tune:",
                  default=True),
+         st.Page("pages/lesson.py", title="Lesson", icon=":material/school:"),
+         st.Page("pages/inside.py", title="Inside the network", icon=":material/neurology:"),
          st.Page("pages/sweep.py", title="Sweep", icon=":material/ssid_chart:"),
          st.Page("pages/about.py", title="Formulas & help", icon=":material/functions:")]
 page = st.navigation(pages, position="top")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import live, panels, runs, session, sidebar, upload
+from ui import compare, live, panels, replay, runs, session, sidebar, upload
 from ui.legacy_pages import leave_legacy_pages_mode
 from ui.text import literal
 from ui.trainer import TrainerCrashed
@@ -61,6 +61,42 @@ def _data(config):
     return upload.csv_dataset(up, config.val_fraction, config.seed), up["digest"]
 
 
+def _pin_buttons(slot, pin, *, finished: bool) -> None:
+    """Pin (a finished run on screen), or Unpin and Swap while one is pinned."""
+    suffix = "" if finished else "_wait"
+    with slot.container(horizontal=True, gap="small"):
+        if pin is None:
+            st.button("Pin", icon=":material/push_pin:", key="pg_pin_button" + suffix,
+                      on_click=compare.pin_now, disabled=not finished, width="content",
+                      help="Keep this run as the reference: its curves stay faint under the "
+                           "next runs', its regions beside theirs.")
+            return
+        st.button("Unpin", icon=":material/close:", key="pg_unpin" + suffix,
+                  on_click=compare.unpin, width="content",
+                  help="Stop comparing with the pinned run.")
+        st.button("Swap", icon=":material/swap_horiz:", key="pg_swap" + suffix,
+                  on_click=compare.swap, disabled=not finished, width="content",
+                  help="Load the pinned run's settings; this run becomes the pinned one.")
+
+
+def _pinned_from_link(data, digest: str) -> None:
+    """A link that pins a run (?pin=...): take it from the cache, or train it first."""
+    wanted = ss["pg_pin_wanted"]
+    if wanted is None or ss["pg_pin"] is not None:
+        return
+    pin_key = live.run_key(wanted, digest)
+    view = live.cached(pin_key)
+    if view is None:
+        line = st.progress(0.0, text="Training the link's pinned run first…")
+        view = live.train_live(
+            wanted, data, pin_key,
+            lambda v, p: line.progress(p.text(len(v.epoch), v.status)[0],
+                                       text="Pinned run: " + p.text(len(v.epoch), v.status)[1]))
+        line.empty()
+    if view is not None:
+        ss["pg_pin"], ss["pg_pin_wanted"] = {"key": pin_key, "view": view}, None
+
+
 def _ready_view(key: str):
     """A result to show without training: cached, or the partial run the user stopped."""
     if ss["pg_force"] == key:
@@ -77,8 +113,11 @@ if config is None:
     st.error(f"These settings cannot be trained: {literal(ss.get('cfg_error'), 300)}")
     st.stop()
 _header(config)
+for warning in compare.from_link(config):
+    st.warning(warning, icon=":material/link:")
 data, digest = _data(config)
 key = live.run_key(config, digest)
+_pinned_from_link(data, digest)
 view = _ready_view(key)
 # A finished run this session did not just show: from the server's cache (trained earlier here,
 # by another session, or by a sweep): the progress line says so.
@@ -88,16 +127,23 @@ earlier = view is not None and (ss["pg_result"] or {}).get("key") != key
 bar = st.container(horizontal=True, vertical_alignment="center", gap="small")
 stop_slot, again_slot = bar.empty(), bar.empty()
 _buttons(stop_slot, again_slot, key, training=view is None)
-bar.toggle("Training points", key="pg_show_train", persist_state=session.PERSIST,
+bar.toggle("Train points", key="pg_show_train", persist_state=session.PERSIST,
            help="Show the training points (dots) on the decision regions.", width="content")
-bar.toggle("Validation points", key="pg_show_val", persist_state=session.PERSIST,
+bar.toggle("Val points", key="pg_show_val", persist_state=session.PERSIST,
            help="Show the validation points (diamonds), never trained on.", width="content")
-bar.toggle("Log-scale loss", key="pg_log_loss", persist_state=session.PERSIST,
+bar.toggle("Log loss", key="pg_log_loss", persist_state=session.PERSIST,
            help="A log y-axis for the loss chart.", width="content")
+pin = compare.pinned()
+pin_slot = bar.empty()
+_pin_buttons(pin_slot, pin, finished=view is not None)
+if pin is not None:
+    st.caption(f":material/push_pin: Pinned run (grey curves, regions on the right) against "
+               f"these settings, here → pinned: {compare.differences(pin, config)}")
 opts = {"show_train": ss["pg_show_train"], "show_val": ss["pg_show_val"],
-        "log_loss": ss["pg_log_loss"]}
+        "log_loss": ss["pg_log_loss"], "ref": pin, "at": replay.chosen(view, key)}
 
-previous = runs.previous_final(ss["pg_log"], key, runs.data_key(config.to_dict(), digest))
+previous = (compare.previous(pin) if pin is not None else
+            runs.previous_final(ss["pg_log"], key, runs.data_key(config.to_dict(), digest)))
 # The run on screen stays there (updated in place) until this run's first snapshot replaces it.
 shown = view or (ss["pg_result"] or {}).get("view") or runs.blank_view(config.to_dict())
 slots = panels.place(shown, opts, previous)
@@ -122,6 +168,7 @@ elif view is None:
         alert_slot.error(f"Training failed on the server: {literal(exc, 300)} Press Train "
                          "again to retry.")
     _buttons(stop_slot, again_slot, key, training=False)
+    _pin_buttons(pin_slot, pin, finished=view is not None)
 
 if view is not None:
     ss["pg_result"] = {"key": key, "view": view}
@@ -132,7 +179,12 @@ if view is not None:
         key, view, last, digest, label, defaults=session.DEFAULTS))
     with alert_slot.container():
         panels.divergence(view)
+    replay.controls(slots.replay, view)
+    replay.play(view, lambda at: panels.draw_charts(slots, view, {**opts, "at": at},
+                                                    previous=previous, earlier=earlier),
+                opts["at"])
     panels.downloads(view, ss["pg_log"])
     panels.run_log(ss["pg_log"])
     panels.formulas_expander(view, view.config)
     ss["pg_warm"] = True  # the page has rendered once: live redraws may go at full pace
+compare.write_url(config)

@@ -108,6 +108,36 @@ def legend(names: list[str], colours: list[str], **legend_props) -> tuple[dict, 
     return layer, table(series=np.array(names))
 
 
+REF_COLOUR, CURSOR_COLOUR = "#8a8f98", "#3d434d"
+
+
+def overlays(spec: dict, y: dict, *, ref: dict | None, fields: dict[str, dict],
+             cursor: int | None, points: int, clip=None) -> dict:
+    """`spec` with, under its curves, the pinned reference run's `fields` (faint grey lines
+    from `ref`, a dict of full-length arrays with an "epoch"), and a vertical rule at the
+    replay `cursor` epoch (its dataset is empty when there is none, so scrubbing changes data,
+    not the spec). `fields` maps a ref column to extra mark properties; `clip` cuts values."""
+    layers = list(spec["layer"])
+    if ref is not None:
+        names = list(fields)
+        epoch, *columns = thin(np.asarray(ref["epoch"]), *(np.asarray(ref[n]) for n in names),
+                               max_points=points)
+        if clip is not None:
+            columns = [clip(c) for c in columns]
+        spec["datasets"]["ref"] = table(epoch=epoch, **dict(zip(names, columns, strict=True)))
+        faint = [{"data": {"name": "ref"},
+                  "mark": {"type": "line", "color": REF_COLOUR, "opacity": 0.7,
+                           "strokeWidth": 2, "clip": True, **fields[name]},
+                  "encoding": {"x": x_epoch(), "y": {**y, "field": name}}} for name in names]
+        layers = faint + layers  # under the current run's curves
+    spec["datasets"]["cursor"] = table(epoch=[cursor] if cursor is not None else
+                                       np.zeros(0, np.int64))
+    layers.append({"data": {"name": "cursor"},
+                   "mark": {"type": "rule", "color": CURSOR_COLOUR, "strokeWidth": 2},
+                   "encoding": {"x": x_epoch()}})
+    return {**spec, "layer": layers}
+
+
 def robust_top(*series: np.ndarray) -> float:
     """Where the loss chart's y-axis ends: a bit above the first values or the ROBUST_QUANTILE
     of all finite values, whichever is higher (a spike above it is cut off)."""
@@ -130,10 +160,12 @@ def best_epoch(epoch: np.ndarray, val_loss: np.ndarray) -> tuple[int, float] | N
 
 
 def loss_chart(epoch, data_loss, reg_loss, val_loss, *, log_y: bool = False,
-               points: int = FINAL_POINTS) -> dict:
+               points: int = FINAL_POINTS, ref: dict | None = None,
+               cursor: int | None = None) -> dict:
     """Data loss (blue band) with the regularisation loss stacked on it (orange band): the
     band's top edge is the total loss the optimiser minimises (a black line). The validation
-    loss (data loss only, dashed) and the epoch of its minimum are drawn over it."""
+    loss (data loss only, dashed) and the epoch of its minimum are drawn over it. `ref` (epoch,
+    total, val) of a pinned run is drawn faintly under them; `cursor`: a replay epoch."""
     best = best_epoch(np.asarray(epoch), val_loss)
     epoch, data_loss, reg_loss, val_loss = thin(epoch, data_loss, reg_loss, val_loss,
                                                 max_points=points)
@@ -192,13 +224,17 @@ def loss_chart(epoch, data_loss, reg_loss, val_loss, *, log_y: bool = False,
                   "dx": -4, "y": 4, "fontSize": 14, "color": VAL_COLOUR, "fontWeight": 600},
          "encoding": {"text": {"field": "label"}}},
     ]
-    return chart("Loss = data + regularisation", layers,
+    spec = chart("Loss = data + regularisation", layers,
                  {"curves": curves, "marks": marks, "legend": key_rows}, height=280,
-                 subtitle="total = data + reg · dashed: validation (data only)")
+                 subtitle="total = data + reg · dashed: validation (data only)"
+                 + (" · grey: pinned run" if ref is not None else ""))
+    return overlays(spec, y, ref=ref, fields={"total": {}, "val": {"strokeDash": [7, 4]}},
+                    cursor=cursor, points=points, clip=cut)
 
 
 def reg_chart(epoch, data_loss, reg_loss, *, regularised: bool,
-              points: int = FINAL_POINTS) -> dict:
+              points: int = FINAL_POINTS, ref: dict | None = None,
+              cursor: int | None = None) -> dict:
     """The regularisation loss on its own y-axis (at a small lambda it is a hairline on the
     loss chart), with its share of the total loss at the last epoch."""
     epoch, data_loss, reg_loss = thin(epoch, data_loss, reg_loss, max_points=points)
@@ -228,11 +264,14 @@ def reg_chart(epoch, data_loss, reg_loss, *, regularised: bool,
                   "fontSize": 15, "color": "#7a4100"},
          "encoding": {"text": {"field": "text"}}},
     ]
-    return chart("Regularisation loss (own scale)", layers,
+    spec = chart("Regularisation loss (own scale)", layers,
                  {"curves": curves, "label": label}, height=200, title_offset=26)
+    return overlays(spec, {k: v for k, v in y.items() if k != "field"}, ref=ref,
+                    fields={"reg": {}}, cursor=cursor, points=points)
 
 
-def accuracy_chart(epoch, accuracy, val_accuracy, *, points: int = FINAL_POINTS) -> dict:
+def accuracy_chart(epoch, accuracy, val_accuracy, *, points: int = FINAL_POINTS,
+                   ref: dict | None = None, cursor: int | None = None) -> dict:
     """Training accuracy (measured with dropout on, like the notes) and validation accuracy."""
     epoch, accuracy, val_accuracy = thin(epoch, accuracy, val_accuracy, max_points=points)
     curves = table(epoch=epoch, train=accuracy, val=val_accuracy)
@@ -246,8 +285,10 @@ def accuracy_chart(epoch, accuracy, val_accuracy, *, points: int = FINAL_POINTS)
          "encoding": {"x": x_epoch(), "y": {**y, "field": field}}}
         for field, colour, dash in (("train", TRAIN_COLOUR, {}),
                                     ("val", VAL_COLOUR, {"strokeDash": [7, 4]}))]
-    return chart("Accuracy", [*layers, key], {"curves": curves, "legend": key_rows},
+    spec = chart("Accuracy", [*layers, key], {"curves": curves, "legend": key_rows},
                  height=260)
+    return overlays(spec, y, ref=ref, fields={"train": {}, "val": {"strokeDash": [7, 4]}},
+                    cursor=cursor, points=points)
 
 
 def lr_chart(epoch, learning_rate, *, points: int = FINAL_POINTS) -> dict:
@@ -266,27 +307,32 @@ def lr_chart(epoch, learning_rate, *, points: int = FINAL_POINTS) -> dict:
                  data={"name": "curves"})
 
 
-def weights_chart(edges: np.ndarray, counts: np.ndarray, near_zero: float,
-                  exact_zero: float, threshold: float) -> dict:
-    """Histogram of the regularised layers' weights on a symmetric-log x-axis: the centre bar is
-    |w| < threshold (L1 piles weights up there), L2 shrinks the outer bars towards it."""
+def weights_chart(edges: np.ndarray, counts: np.ndarray, exact_zero: float,
+                  threshold: float, *, ref_counts: np.ndarray | None = None,
+                  title: str = "Weights of the regularised layers") -> dict:
+    """Histogram of weights on a symmetric-log x-axis: the centre bar is |w| < threshold (L1
+    piles weights up there), L2 shrinks the outer bars towards it. `exact_zero` (NaN if not
+    known, e.g. a replay snapshot) is the share of weights exactly 0; `ref_counts` a pinned
+    run's histogram, drawn as grey outlines."""
     edges = np.asarray(edges, dtype=np.float64)
     counts = np.asarray(counts)
     total = max(int(counts.sum()), 1)
+    near_zero = counts[len(counts) // 2] / total if counts.sum() else float("nan")
     bars = table(lo=edges[:-1], hi=edges[1:], count=counts, share=counts / total)
-    note = (f"{near_zero:.0%} of the weights have |w| < {threshold:g}"
-            f" ({exact_zero:.0%} exactly 0)" if np.isfinite(near_zero) else "no weights")
+    exact = f" ({exact_zero:.0%} exactly 0)" if np.isfinite(exact_zero) else ""
+    note = (f"{near_zero:.0%} of the weights have |w| < {threshold:g}{exact}"
+            if np.isfinite(near_zero) else "no weights")
     label = table(text=[note])
     x = {"field": "lo", "type": "quantitative", "title": "weight value",
          "scale": {"type": "symlog", "constant": threshold, "domain": [-edges[-1], edges[-1]],
                    "nice": False},
          "axis": {"values": [-1, -0.1, -0.01, 0, 0.01, 0.1, 1], "format": "~g"}}
+    y = {"field": "share", "type": "quantitative", "title": "share of weights",
+         "axis": {"format": ".0%"}, "scale": {"zero": True}}
     layers = [
         {"data": {"name": "bars"}, "mark": {"type": "rect", "color": WEIGHT_COLOUR,
                                             "stroke": "white", "strokeWidth": 0.5},
-         "encoding": {"x": x, "x2": {"field": "hi"},
-                      "y": {"field": "share", "type": "quantitative", "title": "share of weights",
-                            "axis": {"format": ".0%"}, "scale": {"zero": True}},
+         "encoding": {"x": x, "x2": {"field": "hi"}, "y": y,
                       "tooltip": [{"field": "lo", "title": "from", "format": ".3g",
                                    "type": "quantitative"},
                                   {"field": "hi", "title": "to", "format": ".3g",
@@ -297,5 +343,13 @@ def weights_chart(edges: np.ndarray, counts: np.ndarray, near_zero: float,
                   "fontSize": 15, "color": "#3d2f73"},
          "encoding": {"text": {"field": "text"}}},
     ]
-    return chart("Weights of the regularised layers", layers, {"bars": bars, "label": label},
-                 height=240, title_offset=26)
+    datasets = {"bars": bars, "label": label}
+    if ref_counts is not None:
+        ref_counts = np.asarray(ref_counts)
+        datasets["ref"] = table(lo=edges[:-1], hi=edges[1:],
+                                share=ref_counts / max(int(ref_counts.sum()), 1))
+        layers.append({"data": {"name": "ref"},
+                       "mark": {"type": "rect", "fill": None, "stroke": REF_COLOUR,
+                                "strokeWidth": 2},
+                       "encoding": {"x": x, "x2": {"field": "hi"}, "y": y}})
+    return chart(title, layers, datasets, height=240, title_offset=26)

@@ -15,6 +15,7 @@ import streamlit as st
 from nncore import Dataset, TrainConfig
 from nncore.config import n_weights
 
+from .inside import SNAPSHOTS
 from .runs import RunView
 from .slots import training_slots
 from .trainer import Job, Outcome
@@ -106,9 +107,11 @@ def run_sizes(config: TrainConfig, data: Dataset | None) -> tuple[int, int, int]
 
 
 def chunk_for(config: TrainConfig, n_train: int, n_val: int, classes: int) -> int:
-    """Epochs between yields: cheap models yield every ~CHUNK_TARGET_MS, big ones every epoch."""
+    """Epochs between yields: cheap models yield every ~CHUNK_TARGET_MS, big ones every epoch,
+    and every run at least SNAPSHOTS times (each yield may take a replay snapshot)."""
     per_epoch = epoch_ms(config, n_train, n_val, classes)
-    return int(np.clip(round(CHUNK_TARGET_MS / per_epoch), 1, 200))
+    chunk = int(np.clip(round(CHUNK_TARGET_MS / per_epoch), 1, 200))
+    return max(1, min(chunk, config.epochs // SNAPSHOTS))
 
 
 def is_long(config: TrainConfig, data: Dataset | None = None) -> bool:

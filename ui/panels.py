@@ -28,7 +28,8 @@ ALT = {"regions": "Decision regions of the network over the input plane, with th
        "reg": "Regularisation loss over the epochs, on its own scale",
        "accuracy": "Training and validation accuracy over the epochs",
        "lr": "Learning rate over the epochs",
-       "weights": "Histogram of the regularised layers' weights"}
+       "weights": "Histogram of the regularised layers' weights",
+       "pinned": "Decision regions of the pinned reference run"}
 # Vega-Lite on a canvas for every chart: Streamlit would pick SVG or canvas by row count, and a
 # renderer that changed while the data grows would rebuild the chart (see ui.figures).
 CANVAS = {"embedOptions": {"renderer": "canvas"}}
@@ -48,6 +49,8 @@ class Slots:
     accuracy: object
     lr: object
     weights: object
+    replay: object = None   # under the regions: the replay controls of a finished run
+    pinned: object = None   # the pinned run's regions, if a run is pinned
 
 
 def place(shown: runs.RunView, opts: dict, previous: dict | None) -> Slots:
@@ -57,7 +60,8 @@ def place(shown: runs.RunView, opts: dict, previous: dict | None) -> Slots:
     Each handle is the element itself, not an st.empty(): an empty placeholder is a message of
     its own, and the browser would swap every chart for an empty element and back at the start
     of each run (measured: all six charts rebuilt per slider move). Redrawing an element's
-    handle replaces it in place."""
+    handle replaces it in place. With a pinned run (opts["ref"]) its regions go beside the
+    current ones; under them is room for the replay controls (Slots.replay)."""
     progress, alert = st.empty(), st.empty()
     frac, text = progress_text(shown, None) if len(shown.epoch) else (0.0, "Starting…")
     progress = progress.progress(min(frac, 1.0), text=text)
@@ -67,12 +71,22 @@ def place(shown: runs.RunView, opts: dict, previous: dict | None) -> Slots:
     left, right = st.columns([1.1, 1])
     with right:
         places = [*st.columns(3), *st.columns(3)]
-    cards = metric_cards(shown, previous, places)
-    placed = {"regions": left, "loss": right, "reg": right, "accuracy": left}
-    low_left, low_right = st.columns(2)
-    placed.update(lr=low_left, weights=low_right)
+    cards = metric_cards(shown, previous, places, opts.get("at"))
+    if "pinned" in specs:
+        with left:
+            regions_place, pinned_place = st.columns(2)
+    else:
+        regions_place, pinned_place = left, None
+    placed = {"regions": regions_place, "loss": right, "reg": right}
     handles = {name: _draw(where, name, specs[name]) for name, where in placed.items()}
-    return Slots(progress=progress, alert=alert, cards=cards, **handles)
+    if pinned_place is not None:
+        handles["pinned"] = _draw(pinned_place, "pinned", specs["pinned"])
+    replay = left.empty()
+    handles["accuracy"] = _draw(left, "accuracy", specs["accuracy"])
+    low_left, low_right = st.columns(2)
+    handles.update(lr=_draw(low_left, "lr", specs["lr"]),
+                   weights=_draw(low_right, "weights", specs["weights"]))
+    return Slots(progress=progress, alert=alert, cards=cards, replay=replay, **handles)
 
 
 def _draw(where, name: str, spec: dict):
@@ -97,23 +111,54 @@ def progress_text(view: runs.RunView, progress: Progress | None,
 
 
 def charts(view: runs.RunView, opts: dict) -> dict[str, dict]:
-    """The Vega-Lite spec of every chart of `view` (pure: what the page draws)."""
+    """The Vega-Lite spec of every chart of `view` (pure: what the page draws). `opts` may
+    hold "ref", a pinned RunView drawn faintly under the curves (and its regions as a chart
+    of their own, "pinned"), and "at", a replay Snapshot (ui.inside) the regions, weights
+    and a cursor on the curves show instead of the end."""
     s, config = view.series, view.config
+    ref, at = opts.get("ref"), opts.get("at")
     regularised = any(config[k] > 0 for k in ("weight_l1", "weight_l2", "bias_l1", "bias_l2"))
     edges, counts = view.weight_hist
     n = figures.LIVE_POINTS if view.status == "running" else figures.FINAL_POINTS
-    return {
-        "regions": _regions_chart(view, opts),
-        "loss": figures.loss_chart(view.epoch, s["data_loss"], s["reg_loss"], s["val_loss"],
-                                   log_y=opts.get("log_loss", False), points=n),
+    cursor = at.epoch if at is not None else None
+    r = ref.series if ref is not None else None
+
+    def ref_of(**columns):
+        return None if ref is None else {"epoch": ref.epoch, **columns}
+
+    specs = {
+        "regions": _regions_chart(view, opts, at),
+        "loss": figures.loss_chart(
+            view.epoch, s["data_loss"], s["reg_loss"], s["val_loss"],
+            log_y=opts.get("log_loss", False), points=n, cursor=cursor,
+            ref=ref_of(total=r["data_loss"] + r["reg_loss"], val=r["val_loss"]) if r else None),
         "reg": figures.reg_chart(view.epoch, s["data_loss"], s["reg_loss"],
-                                 regularised=regularised, points=n),
-        "accuracy": figures.accuracy_chart(view.epoch, s["accuracy"], s["val_accuracy"],
-                                           points=n),
+                                 regularised=regularised, points=n, cursor=cursor,
+                                 ref=ref_of(reg=r["reg_loss"]) if r else None),
+        "accuracy": figures.accuracy_chart(
+            view.epoch, s["accuracy"], s["val_accuracy"], points=n, cursor=cursor,
+            ref=ref_of(train=r["accuracy"], val=r["val_accuracy"]) if r else None),
         "lr": figures.lr_chart(view.epoch, s["learning_rate"], points=n),
-        "weights": figures.weights_chart(edges, counts, view.final["near_zero_weights"],
-                                         view.final["exact_zero_weights"], NEAR_ZERO),
+        "weights": figures.weights_chart(
+            edges, at.weight_counts if at is not None else counts,
+            math.nan if at is not None else view.final["exact_zero_weights"], NEAR_ZERO,
+            ref_counts=ref.weight_hist[1] if ref is not None else None),
     }
+    if ref is not None:
+        specs["pinned"] = _regions_chart(ref, opts, None, title="Pinned run (reference)")
+    return specs
+
+
+def metrics_at(view: runs.RunView, at) -> dict:
+    """The cards' numbers at a replay snapshot `at` (the end's if None)."""
+    if at is None:
+        return view.final
+    i = int(np.searchsorted(view.epoch, at.epoch))
+    values = {k: float(v[i]) for k, v in view.series.items()}
+    values["loss"] = values["data_loss"] + values["reg_loss"]
+    total = max(int(at.weight_counts.sum()), 1)
+    values["near_zero_weights"] = at.weight_counts[len(at.weight_counts) // 2] / total
+    return values
 
 
 def draw_charts(slots: Slots, view: runs.RunView, opts: dict, progress: Progress | None = None,
@@ -121,20 +166,25 @@ def draw_charts(slots: Slots, view: runs.RunView, opts: dict, progress: Progress
     """Redraw the progress line, the cards and every chart of `view` into their placeholders
     (used live and for the final result; `earlier`: see progress_text)."""
     frac, text = progress_text(view, progress, earlier)
+    if opts.get("at") is not None:
+        text += f" · replaying epoch {opts['at'].epoch:,}"
     slots.progress.progress(min(frac, 1.0), text=text)
-    slots.cards = metric_cards(view, previous, slots.cards)
+    slots.cards = metric_cards(view, previous, slots.cards, opts.get("at"))
     for name, spec in charts(view, opts).items():
-        _draw(getattr(slots, name), name, spec)
+        if getattr(slots, name, None) is not None:
+            _draw(getattr(slots, name), name, spec)
 
 
-def _regions_chart(view: runs.RunView, opts: dict) -> dict:
+def _regions_chart(view: runs.RunView, opts: dict, at=None,
+                   title: str = "Decision regions") -> dict:
     X, y, X_val, y_val = view.points
     probs = view.grid[2] if view.grid is not None else None
     labels = np.r_[np.asarray(y), np.asarray(y_val)]
     classes = (probs.shape[-1] if probs is not None else
                int(labels.max()) + 1 if labels.size else int(view.config["classes"]))
     bounds = grid_bounds(np.asarray(X)) if len(X) else ((-1.0, -1.0), (1.0, 1.0))
-    return regions.decision_chart(bounds, probs, X, y, X_val, y_val,
+    return regions.decision_chart(bounds, probs, X, y, X_val, y_val, title=title,
+                                  codes=at.codes if at is not None else None,
                                   classes=classes, show_train=opts.get("show_train", True),
                                   show_val=opts.get("show_val", True))
 
@@ -171,11 +221,11 @@ def _show(value: float, fmt: str) -> str:
     return fmt.format(value)
 
 
-def metric_cards(view: runs.RunView, previous: dict | None, places: list) -> list:
-    """The run's last metrics, with the change against the previous comparable run, one card
-    in each of `places` (columns, or the cards drawn before: redrawn in place); returns the
-    cards' handles."""
-    now = _metric_values(view.final)
+def metric_cards(view: runs.RunView, previous: dict | None, places: list, at=None) -> list:
+    """The run's last metrics (or at replay snapshot `at`), with the change against the
+    previous comparable run (or the pinned one), one card in each of `places` (columns, or the
+    cards drawn before: redrawn in place); returns the cards' handles."""
+    now = _metric_values(metrics_at(view, at))
     before = _metric_values(previous) if previous else {}
     handles = []
     for place, (label, name, fmt, colour) in zip(places, CARDS, strict=True):

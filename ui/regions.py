@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import inside
 from .figures import chart, table
 
 CLASS_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                  "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 MAX_POINTS_SHOWN = 3000  # per set; big uploads are thinned for drawing only
 LIGHTEST, DARKEST = 0.88, 0.35  # share of white mixed in at lowest / highest confidence
-LEVELS = 8  # confidence steps per class colour
+LEVELS = inside.LEVELS  # confidence steps per class colour
 
 
 def _mix(hex_colour: str, white: float) -> str:
@@ -32,12 +33,7 @@ def cell_codes(probs: np.ndarray) -> np.ndarray:
     """(res, res, K) probabilities -> (res, res) codes winner * LEVELS + confidence level.
 
     Confidence rescales the winning probability from 1/K (a coin toss) to 1 (certain)."""
-    classes = probs.shape[-1]
-    winner = probs.argmax(axis=-1)
-    top = probs.max(axis=-1)
-    confidence = np.clip((top - 1 / classes) / (1 - 1 / classes), 0, 1)
-    level = np.minimum((confidence * LEVELS).astype(np.int64), LEVELS - 1)
-    return winner * LEVELS + level
+    return inside.codes(probs)
 
 
 def _thin(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -60,6 +56,7 @@ def _points(X, y, X_val, y_val, show_train: bool, show_val: bool):
 
 
 def decision_chart(bounds, probs, X=None, y=None, X_val=None, y_val=None, *, classes: int,
+                   codes: np.ndarray | None = None,
                    show_train: bool = True, show_val: bool = True, height: int = 440,
                    title: str = "Decision regions", compact: bool = False) -> dict:
     """Cells of `probs` (res, res, K: probs[i, j] is cell j along x1, i along x2) tiling
@@ -68,18 +65,20 @@ def decision_chart(bounds, probs, X=None, y=None, X_val=None, y_val=None, *, cla
 
     `probs` None (a model that diverged before any finite prediction) draws the points only.
     `compact`: a thumbnail (no axes, no legend, small points), e.g. one of a sweep's grid.
+    `codes`: the cells already as cell_codes (a replay snapshot), instead of `probs`.
     """
     (x_lo, y_lo), (x_hi, y_hi) = (map(float, corner) for corner in bounds)  # (plain floats:
     # they are written into the spec's expressions)
-    if probs is None:
+    if codes is None and probs is not None:
+        codes = cell_codes(probs)
+    if codes is None:
         title += " (none: the model diverged)"
-    if probs is None:
         cells = table(i=np.zeros(0, np.int16), j=np.zeros(0, np.int16), c=np.zeros(0, np.int16),
                       n=np.zeros(0, np.int16))
     else:
-        res = probs.shape[0]
+        res = codes.shape[0]
         jj, ii = np.meshgrid(np.arange(res, dtype=np.int16), np.arange(res, dtype=np.int16))
-        cells = table(i=ii.ravel(), j=jj.ravel(), c=cell_codes(probs).ravel().astype(np.int16),
+        cells = table(i=ii.ravel(), j=jj.ravel(), c=codes.ravel().astype(np.int16),
                       n=np.full(res * res, res, np.int16))
     points = _points(X, y, X_val, y_val, show_train, show_val)
     palette = cell_palette(classes)

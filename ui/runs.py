@@ -36,6 +36,7 @@ class RunView:
     weight_hist: tuple     # (edges, counts) of the regularised layers' weights (weight_edges)
     n_params: int
     fingerprint: str = ""  # History.fingerprint(): equal fingerprints, equal numbers
+    extras: object = None  # ui.inside.Extras of a finished run (replay, inside the network)
 
 
 def weight_edges() -> np.ndarray:
@@ -62,8 +63,9 @@ def weight_histogram(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return edges, counts
 
 
-def view_from_history(history, grid) -> RunView:
-    """Copy a (possibly still growing) History into a RunView; `grid` is (xs, ys, probs)."""
+def view_from_history(history, grid, extras=None) -> RunView:
+    """Copy a (possibly still growing) History into a RunView; `grid` is (xs, ys, probs);
+    `extras` what ui.inside recorded (a finished run's)."""
     n = len(history.epoch)
     data = history.data
     regularise_output = history.config.regularise_output
@@ -78,7 +80,8 @@ def view_from_history(history, grid) -> RunView:
         final=final, grid=grid, points=(data.X, data.y, data.X_val, data.y_val),
         weight_hist=weight_histogram(regularised_weights(history.model, regularise_output)),
         n_params=int(history.model.n_params),
-        fingerprint=history.fingerprint() if history.status != "running" else "")
+        fingerprint=history.fingerprint() if history.status != "running" else "",
+        extras=extras)
 
 
 def blank_view(config: dict) -> RunView:

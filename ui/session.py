@@ -25,7 +25,8 @@ DEFAULTS = TrainConfig().to_dict()
 PERSIST = "session"
 PAGE_TOGGLES = {"pg_show_train": True, "pg_show_val": True, "pg_log_loss": False}
 PAGE_STATE = {"pg_log": (), "pg_result": None, "pg_stopped_key": None, "pg_force": None,
-              "pg_running": None, "pg_warm": False}
+              "pg_running": None, "pg_warm": False, "pg_pin": None, "pg_pin_wanted": None,
+              "pg_pin_read": False, "pg_replay_for": None, "pg_play": False}
 
 
 def defaults() -> dict:

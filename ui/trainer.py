@@ -36,6 +36,7 @@ import numpy as np
 
 from nncore import Dataset, TrainConfig, decision_grid, train_stream
 
+from .inside import Recorder
 from .runs import RunView, view_from_history
 
 ROOT = Path(__file__).resolve().parents[1]  # where `python -m ui.trainer` finds the ui package
@@ -64,7 +65,7 @@ class Outcome:
 class Job:
     config: TrainConfig
     data: Dataset | None
-    chunk: int                 # epochs between the engine's yields
+    chunk: int                 # epochs between the engine's yields (ui.live.chunk_for)
     pace_s: float              # seconds between snapshots (the first after pace_s too)
     live_resolution: int       # decision-grid resolution of snapshots
     final_resolution: int      # ... and of the final view
@@ -82,17 +83,20 @@ def run_job(job: Job, should_stop: Callable[[], bool],
     (status "stopped" if `should_stop()`, checked at every yield of the engine, said so)."""
     history, last_grid = None, None
     last_sent = time.perf_counter()
+    recorder = Recorder(job.config.epochs)
     with closing(train_stream(job.config, job.data, chunk=job.chunk)) as stream:
         for history in stream:
             if history.status != "running" or should_stop():
                 break
+            recorder.seen(history)
             if time.perf_counter() - last_sent >= job.pace_s:
                 last_grid = grid_of(history, job.live_resolution) or last_grid
                 send(view_from_history(history, last_grid))
                 last_sent = time.perf_counter()
     if history is None:
         return None
-    return view_from_history(history, grid_of(history, job.final_resolution) or last_grid)
+    return view_from_history(history, grid_of(history, job.final_resolution) or last_grid,
+                             recorder.finish(history))
 
 
 def serve(conn) -> None:

@@ -3,6 +3,7 @@ spec is valid Vega-Lite, and that a spec does not change while a run trains (onl
 datasets do: that is what lets the browser update a chart in place, see ui.figures)."""
 
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -110,7 +111,7 @@ def test_weight_histogram_has_fixed_edges_and_counts_the_centre_exactly():
     assert counts[centre] == 3           # |w| < 1e-3: the card's number
     assert counts.sum() == 7             # NaN left out; 100 goes in the last bin
     assert counts[-1] == 1 and edges[-1] == runs.WEIGHT_LIMIT
-    spec = figures.weights_chart(edges, counts, 3 / 7, 1 / 7, 1e-3)
+    spec = figures.weights_chart(edges, counts, 1 / 7, 1e-3)
     assert _column(spec, "bars", "share").sum() == pytest.approx(1.0)
     assert "43% of the weights have |w| < 0.001 (14% exactly 0)" in _column(
         spec, "label", "text")[0]
@@ -213,7 +214,18 @@ def _every_chart(n=300, res=20, seed=0):
         "reg": figures.reg_chart(epoch, curve, curve / 10, regularised=True),
         "accuracy": figures.accuracy_chart(epoch, 1 - curve / 2, 1 - curve),
         "lr": figures.lr_chart(epoch, 0.05 / (1 + 1e-3 * epoch)),
-        "weights": figures.weights_chart(edges, counts, 0.25, 0.0, 1e-3),
+        "weights": figures.weights_chart(edges, counts, 0.0, 1e-3),
+        "weights, pinned": figures.weights_chart(edges, counts, math.nan, 1e-3,
+                                                 ref_counts=counts[::-1]),
+        "loss, pinned and replayed": figures.loss_chart(
+            epoch, curve, curve / 10, curve * 1.2, cursor=int(epoch[n // 3]),
+            ref={"epoch": epoch, "total": curve * 1.1, "val": curve * 1.3}),
+        "accuracy, pinned": figures.accuracy_chart(
+            epoch, 1 - curve / 2, 1 - curve, ref={"epoch": epoch, "train": 1 - curve,
+                                                  "val": 1 - curve / 3}),
+        "regions, replay": regions.decision_chart(
+            grid_bounds(X), None, X, y, X, y, classes=3,
+            codes=regions.cell_codes(_probs(40, seed=seed))),
         "regions": regions.decision_chart(grid_bounds(X), _probs(res, seed=seed), X, y, X, y,
                                           classes=3),
         "regions, diverged": regions.decision_chart(grid_bounds(X), None, X, y, X, y,
@@ -258,3 +270,29 @@ def test_figure_builders_do_not_import_streamlit():
         imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree)
                      if isinstance(node, ast.ImportFrom)}
         assert "streamlit" not in imported, name
+
+
+def test_scrubbing_a_replay_changes_data_not_the_spec(curves):
+    """The replay cursor is a dataset (empty at the end of the run): moving it redraws the
+    charts in place."""
+    epoch, data, reg, val, acc, val_acc, _ = curves
+    for build in (lambda c: figures.loss_chart(epoch, data, reg, val, cursor=c),
+                  lambda c: figures.accuracy_chart(epoch, acc, val_acc, cursor=c),
+                  lambda c: figures.reg_chart(epoch, data, reg, regularised=True, cursor=c)):
+        at_end, early = build(None), build(30)
+        assert _without_data(at_end) == _without_data(early)
+        assert at_end["datasets"]["cursor"].num_rows == 0
+        assert list(_column(early, "cursor", "epoch")) == [30]
+
+
+def test_a_pinned_run_is_drawn_faintly_under_the_current_curves(curves):
+    epoch, data, reg, val, *_ = curves
+    ref = {"epoch": epoch, "total": (data + reg) * 2, "val": val * 2}
+    spec = figures.loss_chart(epoch, data, reg, val, ref=ref)
+    faint = [layer for layer in spec["layer"] if layer.get("data", {}).get("name") == "ref"]
+    assert len(faint) == 2 and spec["layer"][:2] == faint  # under the current run's marks
+    assert all(layer["mark"]["color"] == figures.REF_COLOUR for layer in faint)
+    top = figures.robust_top(data + reg, val)
+    assert _column(spec, "ref", "val").max() <= top + 1e-6  # cut at the same robust top
+    assert (ref["val"] > top).any()                          # (which it needed)
+    assert "grey: pinned run" in spec["title"]["subtitle"]

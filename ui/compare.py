@@ -1,0 +1,103 @@
+"""Pin a run as the reference: its curves faint under the current ones, its regions beside
+them, the cards' deltas against it. The pinned run is in the URL (`?pin=dropout:0.5;...`: what
+its settings change from the page's), so a link reproduces both runs."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import streamlit as st
+
+from nncore import FIELD_SPECS, TrainConfig
+
+from . import session, urlstate
+from .fields import LIMITS
+from .runs import RunView, config_changes
+from .text import literal
+
+PARAM = "pin"
+SAME = "same"   # ?pin=same: the pinned run has the page's own settings
+
+
+def pinned() -> RunView | None:
+    pin = st.session_state.get("pg_pin")
+    return pin["view"] if pin else None
+
+
+def pin_now() -> None:
+    """on_click of Pin: the run on screen becomes the reference."""
+    ss = st.session_state
+    if ss["pg_result"] is not None:
+        ss["pg_pin"], ss["pg_pin_wanted"] = dict(ss["pg_result"]), None
+
+
+def unpin() -> None:
+    st.session_state["pg_pin"] = st.session_state["pg_pin_wanted"] = None
+
+
+def swap() -> None:
+    """on_click of Swap: the sidebar takes the pinned run's settings, and the run on screen
+    becomes the pinned one."""
+    ss = st.session_state
+    pin, current = ss["pg_pin"], ss["pg_result"]
+    if pin is None or current is None:
+        return
+    session.values_to_widgets(pin["view"].config)
+    ss["pg_pin"] = dict(current)
+
+
+def encode(pinned_config: dict, config: TrainConfig) -> str:
+    """The `pin` parameter: the pinned run's settings that differ from `config`'s."""
+    changes = urlstate.encode(pinned_config, FIELD_SPECS, config.to_dict())
+    return ";".join(f"{k}:{v}" for k, v in changes.items()) or SAME
+
+
+def decode(text: str, config: TrainConfig) -> tuple[TrainConfig | None, list[str]]:
+    """(the pinned run's config, warnings) from a `pin` parameter over `config`."""
+    text = text.strip()
+    if text == SAME:
+        return config, []
+    pairs = [p.split(":", 1) for p in text.split(";") if p.strip()]
+    if not pairs or any(len(p) != 2 for p in pairs):
+        return None, [f"The link's pinned run {literal(text, 40)} is not FIELD:VALUE;...: "
+                      "nothing pinned."]
+    values, warnings = urlstate.decode(dict(pairs), FIELD_SPECS, LIMITS)
+    try:
+        return dataclasses.replace(config, **values), warnings
+    except (TypeError, ValueError) as exc:
+        return None, [*warnings, f"The link's pinned run cannot be trained "
+                                 f"({literal(exc, 120)}): nothing pinned."]
+
+
+def from_link(config: TrainConfig) -> list[str]:
+    """Once per session: a `pin` in the link says which run to pin (trained, or taken from
+    the cache, by the page); returns warnings about it."""
+    ss = st.session_state
+    if ss.get("pg_pin_read"):
+        return []
+    ss["pg_pin_read"] = True
+    raw = st.query_params.get(PARAM)
+    if raw is None:
+        return []
+    wanted, warnings = decode(str(raw), config)
+    ss["pg_pin_wanted"] = wanted
+    return warnings
+
+
+def write_url(config: TrainConfig) -> None:
+    pin = pinned()
+    wanted = encode(pin.config, config) if pin is not None else None
+    if wanted is None and PARAM in st.query_params:
+        del st.query_params[PARAM]
+    elif wanted is not None and st.query_params.get(PARAM) != wanted:
+        st.query_params[PARAM] = wanted
+
+
+def differences(pin: RunView, config: TrainConfig) -> str:
+    """'dropout 0 → 0.5': this page's settings → the pinned run's."""
+    return config_changes(pin.config, config.to_dict(), arrows=True)
+
+
+def previous(pin: RunView) -> dict:
+    """What the cards' deltas compare against: the pinned run's final numbers."""
+    return dict(pin.final)
