@@ -62,6 +62,13 @@ def decode(text: str, config: TrainConfig) -> tuple[TrainConfig | None, list[str
         return None, [f"The link's pinned run {literal(text, 40)} is not FIELD:VALUE;...: "
                       "nothing pinned."]
     values, warnings = urlstate.decode(dict(pairs), FIELD_SPECS, LIMITS)
+    if len(values) < len(pairs):  # a field unknown, or a value rejected
+        unknown = [k for k, _ in pairs if k not in FIELD_SPECS]
+        why = (f"{literal(', '.join(unknown), 40)} is not a setting" if unknown else
+               "a value is not valid")
+        return None, [*warnings, f"The link's pinned run {literal(text, 40)} cannot be used "
+                                 f"({why}; FIELD:VALUE;... with the settings' names): "
+                                 "nothing pinned."]
     try:
         return dataclasses.replace(config, **values), warnings
     except (TypeError, ValueError) as exc:

@@ -84,6 +84,7 @@ def u_curve(spec: SweepSpec, summary: list[dict], *, metric: str = "loss",
          "encoding": {"x": _field_axis(spec), "y": {**y, "field": "y"}}},
         {"data": {"name": "marks"},
          "mark": {"type": "text", "align": "left", "baseline": "bottom", "x": 0, "y": -6,
+                  "limit": {"expr": "width"},
                   "fontSize": 15, "color": BEST_COLOUR, "fontWeight": 600},
          "encoding": {"text": {"field": "label"}}},
         key]
