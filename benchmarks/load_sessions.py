@@ -4,6 +4,7 @@
     python -m benchmarks.load_sessions --sessions 30 --seeds distinct # no two runs alike
     python -m benchmarks.load_sessions --sessions 30 --heavy 2        # 2 long runs among them
     python -m benchmarks.load_sessions --sessions 10 --client chromium
+    python -m benchmarks.load_sessions --sessions 30 --sweeps 2      # two sweeps running too
 
 Starts the real server on a free 127.0.0.1 port, opens N concurrent sessions and waits (bounded)
 for every session's status line to report the finished run. A session is either a client of
@@ -29,6 +30,7 @@ import json
 import statistics
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
 from benchmarks import serving, ws_client
@@ -234,10 +236,58 @@ def _drive(client: str, url: str, sessions: list[Session], timeout_s: float) -> 
     return asyncio.run(asyncio.wait_for(drive(url, sessions, timeout_s), timeout_s + 60))
 
 
+SWEEP = "weight_l2%3D1e-05%3A0.1%3Alog%3A10%3Bseeds%3D5"  # 50 runs of the default config
+
+
+@contextmanager
+def sweeps_running(url: str, k: int):
+    """`k` Sweep pages in headless Chromium, each running a 50-run sweep, for the block (in a
+    thread of their own: Playwright's sync API keeps an event loop in its thread)."""
+    if k == 0:
+        yield
+        return
+    import threading
+
+    ready, done, failed = threading.Event(), threading.Event(), []
+
+    def drive() -> None:
+        from playwright.sync_api import sync_playwright
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(**serving.launch_kwargs())
+                try:
+                    for _ in range(k):
+                        page = browser.new_page(viewport={"width": 1200, "height": 900})
+                        page.set_default_timeout(60_000)
+                        page.goto(f"{url}/sweep?sweep={SWEEP}")
+                        page.get_by_role("button", name="Run sweep").click()
+                        page.wait_for_function(
+                            "(sel) => /Sweeping: /.test("
+                            "document.querySelector(sel)?.innerText || '')", arg=PROGRESS)
+                    ready.set()
+                    done.wait(600)
+                finally:
+                    browser.close()
+        except Exception as exc:  # noqa: BLE001 - reported by the caller
+            failed.append(exc)
+            ready.set()
+
+    thread = threading.Thread(target=drive, daemon=True)
+    thread.start()
+    ready.wait(120)
+    if failed:
+        raise RuntimeError(f"the sweeps did not start: {failed[0]}")
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(timeout=30)
+
+
 def run_load(n: int, *, client: str = "ws", seeds: str = "same", heavy: int = 0, rounds: int = 1,
              timeout_s: float = 120.0, env: dict | None = None,
-             log_name: str = "load-server.log",
-             settle_s: float = 0.0) -> tuple[Report, list[Session]]:
+             log_name: str = "load-server.log", settle_s: float = 0.0,
+             sweeps: int = 0) -> tuple[Report, list[Session]]:
     """Serve, open `n` sessions at once (`rounds` times), measure; the server is always
     stopped afterwards. The report's times and CPU are those of the first round; its
     `rss_after_rounds_mb` has the server's resident memory after each round (taken
@@ -250,7 +300,8 @@ def run_load(n: int, *, client: str = "ws", seeds: str = "same", heavy: int = 0,
         raise ValueError(f"rounds must be in 1..10; got {rounds}")
     sessions = plan(n, seeds, heavy)  # the lone runs, before the server starts
     after_rounds = []
-    with serving.served(log_name, env=env, poll_rss_s=0.2) as server:
+    with serving.served(log_name, env=env, poll_rss_s=0.2) as server, \
+            sweeps_running(server.url, sweeps):
         cpu0 = serving.tree_cpu_seconds(server.pid)
         usage = _drive(client, server.url, sessions, timeout_s)
         cpu = serving.tree_cpu_seconds(server.pid) - cpu0
@@ -290,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="every session the default config, or session i seed i + 1")
     parser.add_argument("--heavy", type=int, default=0,
                         help="this many sessions train 100,000 epochs (a long run) instead")
+    parser.add_argument("--sweeps", type=int, default=0,
+                        help="this many Sweep pages run a 50-run sweep meanwhile (Chromium)")
     parser.add_argument("--rounds", type=int, default=1,
                         help="open the sessions this many times; RSS is reported after each")
     parser.add_argument("--settle", type=float, default=0.0,
@@ -307,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
         report, sessions = run_load(args.sessions, client=args.client, seeds=args.seeds,
                                     heavy=args.heavy,
                                     rounds=args.rounds, timeout_s=args.timeout,
-                                    settle_s=args.settle)
+                                    settle_s=args.settle, sweeps=args.sweeps)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
