@@ -87,21 +87,29 @@ class Dense:
         np.copyto(x1_t[:-1], x.T)
         return x1_t
 
-    def forward(self, x: np.ndarray, *, training: bool) -> np.ndarray:
+    def forward(self, x: np.ndarray, *, training: bool, workspace: dict | None = None
+                ) -> np.ndarray:
+        """The layer's output. In inference (training=False) it is a new array, or with a
+        `workspace` (a dict its caller owns, see Model.forward) a buffer kept in it."""
         w, b = self.weights.value, self.biases.value
-        if self._wb is not None and (training or self._immutable(x)):
-            x1_t = self._with_ones(x)
-            if not training:
-                return x1_t.T @ self._wb
-            self._x, self._x1_t = x, x1_t
-            out = buffer(self._bufs, "out", (x.shape[0], w.shape[1]), w.dtype)
-            return np.matmul(x1_t.T, self._wb, out=out)
-        if not training:
-            if w.shape[1] <= self.NARROW:  # column-major, as in training
-                return np.add((x @ w).T, b.T).T
-            return x @ w + b
-        self._x = x
         n, n_out = x.shape[0], w.shape[1]
+        if not training:
+            ws = {} if workspace is None else workspace.setdefault(self, {})
+            if self._wb is not None and self._immutable(x):
+                return np.matmul(self._with_ones(x).T, self._wb,
+                                 out=buffer(ws, "out", (n, n_out), w.dtype))
+            if n_out <= self.NARROW:  # column-major, as in training
+                xw = np.matmul(x, w, out=buffer(ws, "xw", (n, n_out), w.dtype))
+                return np.add(xw.T, b.T, out=buffer(ws, "out_t", (n_out, n), w.dtype)).T
+            out = np.matmul(x, w, out=buffer(ws, "out", (n, n_out), w.dtype))
+            out += b
+            return out
+        if self._wb is not None:
+            x1_t = self._with_ones(x)
+            self._x, self._x1_t = x, x1_t
+            out = buffer(self._bufs, "out", (n, n_out), w.dtype)
+            return np.matmul(x1_t.T, self._wb, out=out)
+        self._x = x
         if n_out <= self.NARROW:
             xw = np.matmul(x, w, out=buffer(self._bufs, "xw", (n, n_out), w.dtype))
             out_t = buffer(self._bufs, "out_t", (n_out, n), w.dtype)

@@ -1,8 +1,9 @@
 """Layers: Dense (in dense.py, with its four regularisation strengths), ReLU and Dropout.
 
-Each layer has `forward(x, *, training)` and `backward(grad_out)`. In training mode a layer
-remembers what its backward pass needs and reuses its output buffers between epochs (full-batch
-training sees the same shapes every epoch); in inference mode it keeps nothing.
+Each layer has `forward(x, *, training, workspace=None)` and `backward(grad_out)`. In training
+mode a layer remembers what its backward pass needs and reuses its output buffers between epochs
+(full-batch training sees the same shapes every epoch); in inference mode it keeps nothing
+itself, and writes into the caller's `workspace` (a dict) if given one.
 """
 
 from __future__ import annotations
@@ -33,10 +34,15 @@ class ReLU:
         self._active: np.ndarray | None = None
         self._bufs: dict[str, np.ndarray] = {}
 
-    def forward(self, x: np.ndarray, *, training: bool) -> np.ndarray:
+    def forward(self, x: np.ndarray, *, training: bool, workspace: dict | None = None
+                ) -> np.ndarray:
         if not training:
             # Against an array of zeros: several times faster than against the scalar 0.
-            zeros = np.zeros_like(x)
+            if workspace is None:
+                zeros = np.zeros_like(x)
+            else:
+                zeros = _buffer(workspace.setdefault(self, {}), "out", x.shape, x.dtype)
+                zeros.fill(0)
             return np.maximum(x, zeros, out=zeros)
         # A 0/1 float mask: multiplying by it is much faster than np.maximum(x, 0) or a
         # masked copy, and the backward pass reuses it.
@@ -86,7 +92,8 @@ class Dropout:
         mask *= self.scale
         return mask
 
-    def forward(self, x: np.ndarray, *, training: bool) -> np.ndarray:
+    def forward(self, x: np.ndarray, *, training: bool, workspace: dict | None = None
+                ) -> np.ndarray:
         if not training or self.threshold == 0:
             self._mask = None
             return x
@@ -117,10 +124,13 @@ class ReLUDropout:
         self._mask: np.ndarray | None = None
         self._bufs: dict[str, np.ndarray] = {}
 
-    def forward(self, x: np.ndarray, *, training: bool) -> np.ndarray:
+    def forward(self, x: np.ndarray, *, training: bool, workspace: dict | None = None
+                ) -> np.ndarray:
         if not training or self.dropout.threshold == 0:
             self._mask = None
-            return self.dropout.forward(self.relu.forward(x, training=training), training=training)
+            return self.dropout.forward(self.relu.forward(x, training=training,
+                                                          workspace=workspace),
+                                        training=training)
         keep = self.dropout.draw_keep(x.shape)
         active = np.greater(x, 0, out=_buffer(self._bufs, "active", x.shape, bool))
         np.logical_and(keep, active, out=keep)

@@ -48,6 +48,7 @@ class _Loop:
         self.loss_fn = SoftmaxCrossEntropy(data.y, data.classes)
         self.val_fn = SoftmaxCrossEntropy(data.y_val, data.classes)
         self._before = np.empty_like(self.model.params.value)  # to undo a diverging update
+        self._val_workspace: dict = {}  # the validation pass's arrays, reused every epoch
 
     def epoch(self, e: int) -> bool:
         """Apply the pending update (if e > 0), record epoch e, and compute the next update
@@ -67,7 +68,8 @@ class _Loop:
         if e < self.config.epochs - 1:  # the last epoch's update would never be applied
             model.backward(self.loss_fn.backward())
         # After the backward pass: inference drops the dropout masks that it needs.
-        val_loss, val_accuracy = self.val_fn.forward(model.forward(self.X_val, training=False))
+        val_logits = model.forward(self.X_val, training=False, workspace=self._val_workspace)
+        val_loss, val_accuracy = self.val_fn.forward(val_logits)
         self.history.record(e, data_loss=data_loss, reg_loss=reg_loss,
                             accuracy=train_accuracy, val_loss=val_loss,
                             val_accuracy=val_accuracy, learning_rate=self.optimizer.current_lr)

@@ -168,3 +168,55 @@ def test_dense_keeps_x_with_ones_only_for_immutable_inputs():
     view = frozen[0][:10]  # read-only but not owning its data: never kept
     assert np.array_equal(layer.forward(view, training=True), plain(view))
     assert all(x is not view for x, _ in layer._ones_below.values())
+
+
+@pytest.mark.parametrize("hidden", [(64,), (3, 40), (16, 16)])
+@pytest.mark.parametrize("dropout", [0.0, 0.3])
+def test_inference_with_a_workspace_reuses_its_arrays_and_gives_the_same_logits(hidden, dropout):
+    """Every inference layout (few inputs: [x, 1] @ [W; b]; few outputs: column-major; wide;
+    ReLU; ReLU + dropout) written into the caller's workspace: the same numbers as a call
+    that allocates, and the same arrays on the next call (the training loop's validation pass
+    makes no new activation arrays after its first epoch)."""
+    from nncore import TrainConfig
+    from nncore.model import build_model
+    config = TrainConfig(hidden=hidden, dropout=dropout, weight_l2=1e-3)
+    model = build_model(config, 2, 3, np.random.default_rng(0), np.random.default_rng(1))
+    rng = np.random.default_rng(2)
+    for p in model.params.params:  # biases away from 0, so that a missing bias add shows
+        p.value[...] += rng.standard_normal(p.value.shape).astype(p.value.dtype)
+    x = np.random.default_rng(4).standard_normal((500, 2)).astype(np.float32)
+    x.flags.writeable = False  # as the loop's validation input (the [x, 1] layout needs it)
+    expected = model.forward(x, training=False)
+    workspace: dict = {}
+    first = model.forward(x, training=False, workspace=workspace)
+    assert np.array_equal(first, expected)
+    arrays = {id(a) for ws in workspace.values() for a in ws.values()}
+    assert len(workspace) == len(model._run)  # every layer's output is in it (dropout: none)
+    second = model.forward(x, training=False, workspace=workspace)
+    assert np.array_equal(second, expected) and np.shares_memory(first, second)
+    assert {id(a) for ws in workspace.values() for a in ws.values()} == arrays
+    # Without a workspace the model keeps nothing for inference (threads may share it).
+    assert not np.shares_memory(model.forward(x, training=False), expected)
+
+
+def test_the_training_loop_validates_into_one_workspace():
+    """The loop's validation pass uses its workspace: its arrays are the same after 5 epochs
+    as after 2 (was: new arrays every epoch, which the allocator faulted in again each time)."""
+    from nncore import TrainConfig
+    from nncore.data import make_dataset
+    from nncore.history import History
+    from nncore.model import build_model
+    from nncore.optim import make_optimizer
+    from nncore.train import _Loop, _streams
+    config = TrainConfig(epochs=5, hidden=(32,), val_samples=300)
+    data_seq, init_rng, drop_rng = _streams(config.seed)
+    data = make_dataset(config, data_seq)
+    model = build_model(config, 2, data.classes, init_rng, drop_rng)
+    history = History(config, data, model, config.epochs)
+    loop = _Loop(config, data, history, make_optimizer(config, model.params))
+    loop.epoch(0), loop.epoch(1)
+    arrays = {id(a) for ws in loop._val_workspace.values() for a in ws.values()}
+    assert arrays
+    for e in range(2, 5):
+        loop.epoch(e)
+    assert {id(a) for ws in loop._val_workspace.values() for a in ws.values()} == arrays
