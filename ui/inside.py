@@ -7,7 +7,8 @@ Memory: a snapshot is the decision cells as one byte each (SNAPSHOT_RESOLUTION**
 a weight histogram (25 counts) and its epoch; a run keeps at most SNAPSHOTS of them (~40 kB),
 NORM_POINTS weight norms per layer, a weight histogram per layer and one activation map of
 UNIT_RESOLUTION**2 bytes per first-layer unit (at most MAX_UNITS, ~50 kB): about 100 kB a
-run beside its curves and final regions (tests/ui/test_inside.py measures it).
+run beside its curves and final regions, 118 kB pickled for the largest network the config
+allows (tests/ui/test_views.py bounds it at 150 kB).
 """
 
 from __future__ import annotations
