@@ -127,7 +127,7 @@ def charts(view: runs.RunView, opts: dict) -> dict[str, dict]:
         return None if ref is None else {"epoch": ref.epoch, **columns}
 
     specs = {
-        "regions": _regions_chart(view, opts, at),
+        "regions": _regions_chart(view, opts, at, narrow=ref is not None),
         "loss": figures.loss_chart(
             view.epoch, s["data_loss"], s["reg_loss"], s["val_loss"],
             log_y=opts.get("log_loss", False), points=n, cursor=cursor,
@@ -145,7 +145,8 @@ def charts(view: runs.RunView, opts: dict) -> dict[str, dict]:
             ref_counts=ref.weight_hist[1] if ref is not None else None),
     }
     if ref is not None:
-        specs["pinned"] = _regions_chart(ref, opts, None, title="Pinned run (reference)")
+        specs["pinned"] = _regions_chart(ref, opts, None, title="Pinned run (reference)",
+                                         narrow=True)
     return specs
 
 
@@ -176,7 +177,7 @@ def draw_charts(slots: Slots, view: runs.RunView, opts: dict, progress: Progress
 
 
 def _regions_chart(view: runs.RunView, opts: dict, at=None,
-                   title: str = "Decision regions") -> dict:
+                   title: str = "Decision regions", narrow: bool = False) -> dict:
     X, y, X_val, y_val = view.points
     probs = view.grid[2] if view.grid is not None else None
     labels = np.r_[np.asarray(y), np.asarray(y_val)]
@@ -186,7 +187,7 @@ def _regions_chart(view: runs.RunView, opts: dict, at=None,
     return regions.decision_chart(bounds, probs, X, y, X_val, y_val, title=title,
                                   codes=at.codes if at is not None else None,
                                   classes=classes, show_train=opts.get("show_train", True),
-                                  show_val=opts.get("show_val", True))
+                                  show_val=opts.get("show_val", True), narrow=narrow)
 
 
 CARDS = (("Train acc", "accuracy", "{:.1%}", "normal"),

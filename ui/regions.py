@@ -58,13 +58,16 @@ def _points(X, y, X_val, y_val, show_train: bool, show_val: bool):
 def decision_chart(bounds, probs, X=None, y=None, X_val=None, y_val=None, *, classes: int,
                    codes: np.ndarray | None = None,
                    show_train: bool = True, show_val: bool = True, height: int = 440,
-                   title: str = "Decision regions", compact: bool = False) -> dict:
+                   title: str = "Decision regions", compact: bool = False,
+                   narrow: bool = False) -> dict:
     """Cells of `probs` (res, res, K: probs[i, j] is cell j along x1, i along x2) tiling
     `bounds` = ((x1 low, x2 low), (x1 high, x2 high)), plus training dots and validation
     diamonds (lighter and smaller: there are often many more of them).
 
     `probs` None (a model that diverged before any finite prediction) draws the points only.
     `compact`: a thumbnail (no axes, no legend, small points), e.g. one of a sweep's grid.
+    `narrow`: one of two charts side by side (a pinned run's beside the current one): the class
+    legend in one column (two beyond 4 classes), so that it fits beside the point-kind legend.
     `codes`: the cells already as cell_codes (a replay snapshot), instead of `probs`.
     """
     (x_lo, y_lo), (x_hi, y_hi) = (map(float, corner) for corner in bounds)  # (plain floats:
@@ -81,6 +84,7 @@ def decision_chart(bounds, probs, X=None, y=None, X_val=None, y_val=None, *, cla
         cells = table(i=ii.ravel(), j=jj.ravel(), c=codes.ravel().astype(np.int16),
                       n=np.full(res * res, res, np.int16))
     points = _points(X, y, X_val, y_val, show_train, show_val)
+    legend_columns = (1 if classes <= 4 else 2) if narrow else min(classes, 3)
     palette = cell_palette(classes)
     x_span, y_span = x_hi - x_lo, y_hi - y_lo
     x_axis = {"type": "quantitative", "title": "x₁", "scale": _equal_aspect(
@@ -111,7 +115,7 @@ def decision_chart(bounds, probs, X=None, y=None, X_val=None, y_val=None, *, cla
                                  "range": [CLASS_COLOURS[k % len(CLASS_COLOURS)]
                                            for k in range(classes)]},
                        "legend": {"labelExpr": "'class ' + datum.label", "orient": "bottom",
-                                  "symbolType": "circle", "columns": min(classes, 3)}},
+                                  "symbolType": "circle", "columns": legend_columns}},
              "shape": {"field": "kind", "type": "nominal", "title": None,
                        "scale": {"domain": ["training", "validation"],
                                  "range": ["circle", "diamond"]},

@@ -230,6 +230,8 @@ def _every_chart(n=300, res=20, seed=0):
                                           classes=3),
         "regions, diverged": regions.decision_chart(grid_bounds(X), None, X, y, X, y,
                                                     classes=3),
+        "regions, narrow (pinned pair)": regions.decision_chart(
+            grid_bounds(X), _probs(res, seed=seed), X, y, X, y, classes=3, narrow=True),
     }
 
 
@@ -296,3 +298,15 @@ def test_a_pinned_run_is_drawn_faintly_under_the_current_curves(curves):
     assert _column(spec, "ref", "val").max() <= top + 1e-6  # cut at the same robust top
     assert (ref["val"] > top).any()                          # (which it needed)
     assert "grey: pinned run" in spec["title"]["subtitle"]
+
+
+@pytest.mark.parametrize(("classes", "narrow", "columns"),
+                         [(3, False, 3), (10, False, 3), (3, True, 1), (4, True, 1),
+                          (10, True, 2)])
+def test_two_regions_side_by_side_stack_their_class_legend(classes, narrow, columns):
+    """Beside a pinned run's regions (half the width) the class legend in one row was cut off
+    at 1280x720 ('class 0 ● cl'): there it takes one column (two beyond 4 classes)."""
+    X, y = _points()
+    spec = regions.decision_chart(grid_bounds(X), _probs(classes=classes), X, y % classes,
+                                  X, y % classes, classes=classes, narrow=narrow)
+    assert spec["layer"][1]["encoding"]["color"]["legend"]["columns"] == columns
