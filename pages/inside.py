@@ -5,6 +5,7 @@ import streamlit as st
 
 from ui import compare, inside_view, panels
 from ui.legacy_pages import leave_legacy_pages_mode
+from ui.runs import NEAR_ZERO
 
 leave_legacy_pages_mode()  # a deep link run in Streamlit's old pages mode: see the module
 
@@ -32,8 +33,8 @@ for column, (name, shown) in zip(st.columns(len(runs)), runs, strict=True):
                  inside_view.units_caption(units), width="stretch")
 
 st.subheader("The weights of each layer")
-st.caption("Symmetric-log axes fixed for every run; the centre bar is |w| < 0.001. L1 piles "
-           "the weights of the layers it regularises up there; the output layer is "
+st.caption(f"Symmetric-log axes fixed for every run; the centre bar is |w| < {NEAR_ZERO:g}. "
+           "L1 piles the weights of the layers it regularises up there; the output layer is "
            "regularised only when the sidebar says so.")
 for name, shown in runs:
     charts = inside_view.layer_histograms(shown.extras)

@@ -13,8 +13,9 @@ ss = st.session_state
 PARAM = "step"
 if "ls_step" not in ss:
     raw = st.query_params.get(PARAM, "1")
-    ss["ls_step"] = lessons.step_number(raw) or 1
-    if lessons.step_number(raw) is None:
+    asked = lessons.step_number(raw)
+    ss["ls_step"] = asked or 1
+    if asked is None:
         st.warning(f"The link's step {literal(raw, 20)} is not one of 1-{len(lessons.STEPS)}; "
                    "starting at step 1.", icon=":material/link:")
 

@@ -174,9 +174,9 @@ if view is not None:
     ss["pg_result"] = {"key": key, "view": view}
     panels.draw_charts(slots, view, opts, previous=previous, earlier=earlier)
     label = ss["cfg_preset"] if ss["cfg_preset"] != session.NO_PRESET else None
-    last = next((row for row in reversed(ss["pg_log"]) if row["key"] != key), None)
     ss["pg_log"] = runs.append_log(ss["pg_log"], runs.log_entry(
-        key, view, last, digest, label, defaults=session.DEFAULTS))
+        key, view, runs.last_other(ss["pg_log"], key), digest, label,
+        defaults=session.DEFAULTS))
     with alert_slot.container():
         panels.divergence(view)
     replay.controls(slots.replay, view)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from nncore.metrics import NEAR_ZERO
+
 from .figures import chart, legend, table, weights_chart, x_epoch
 from .inside import Extras, Units
 from .runs import weight_edges
@@ -59,7 +61,7 @@ def layer_histograms(extras: Extras) -> list[dict]:
     out = []
     for name, (_, counts), _share, regularised in extras.layers:
         kind = "regularised" if regularised else "not regularised"
-        out.append(weights_chart(edges, counts, float("nan"), 1e-3,
+        out.append(weights_chart(edges, counts, float("nan"), NEAR_ZERO,
                                  title=f"{name} ({kind})"))
     return out
 

@@ -195,7 +195,7 @@ CARDS = (("Train acc", "accuracy", "{:.1%}", "normal"),
          ("Reg share", "reg_share", "{:.1%}", "off"),
          ("Train loss", "loss", "{:.3f}", "inverse"),
          ("Val loss", "val_loss", "{:.3f}", "inverse"),
-         (f"|w|<{NEAR_ZERO:.0e}".replace("e-0", "e-"), "near_zero_weights", "{:.0%}", "off"))
+         (runs.NEAR_ZERO_LABEL, "near_zero_weights", "{:.0%}", "off"))
 CARD_HELP = {"accuracy": "Training accuracy, measured on the training pass with dropout on "
                          "(like the notes).",
              "val_accuracy": "Accuracy on the validation points, never trained on.",

@@ -38,9 +38,8 @@ def controls(place, view: RunView) -> None:
         place.empty()
         return
     options = [s.epoch for s in shots] + [END]
-    if st.session_state.get("pg_replay", END) not in options:
+    if st.session_state.get("pg_replay") not in options:  # not set yet, or of another run
         st.session_state["pg_replay"] = END  # (its state is dropped while a run trains)
-    st.session_state.setdefault("pg_replay", END)
     with place.container(horizontal=True, vertical_alignment="bottom", gap="small"):
         st.select_slider(
             "Replay: the run at epoch", options=options, key="pg_replay",

@@ -17,6 +17,7 @@ MAX_LOG_ROWS = 50
 METRICS = ("accuracy", "val_accuracy", "loss", "val_loss", "reg_loss", "near_zero_weights",
            "exact_zero_weights")
 WEIGHT_LIMIT = 4.0  # the weight histogram's fixed range [-4, 4]; larger |w| go in the end bins
+NEAR_ZERO_LABEL = f"|w|<{NEAR_ZERO:.0e}".replace("e-0", "e-")  # '|w|<1e-3': card, table
 WEIGHT_BINS = 12    # bins on each side of the centre bin |w| < NEAR_ZERO
 
 
@@ -167,13 +168,16 @@ def append_log(log: list[dict], row: dict, limit: int = MAX_LOG_ROWS) -> list[di
     return [*log, row][-limit:]
 
 
+def last_other(log: list[dict], key: str) -> dict | None:
+    """The latest logged run with other settings than `key`'s."""
+    return next((row for row in reversed(log) if row["key"] != key), None)
+
+
 def previous_final(log: list[dict], key: str, data: str) -> dict | None:
     """The latest logged run with other settings but the same data (`data_key`), for the
     cards' deltas: a change of data (or seed) makes the numbers incomparable."""
-    for row in reversed(log):
-        if row["key"] != key:
-            return row if row["data"] == data else None
-    return None
+    row = last_other(log, key)
+    return row if row is not None and row["data"] == data else None
 
 
 LOG_COLUMNS = {"accuracy": "train acc", "val_accuracy": "val acc", "loss": "train loss",

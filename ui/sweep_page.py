@@ -10,14 +10,22 @@ from dataclasses import dataclass, field
 import numpy as np
 import streamlit as st
 
-from nncore import SWEEP_PRESET_NOTES, SWEEP_PRESETS, Sweep, SweepSpec, make_spec, start_sweep
+from nncore import (
+    SWEEP_PRESET_NOTES,
+    SWEEP_PRESETS,
+    Sweep,
+    SweepSpec,
+    TrainConfig,
+    make_spec,
+    start_sweep,
+)
 from nncore.grid import grid_bounds
 from nncore.sweep import scheduler_from_env
 from nncore.sweeprun import summarise
 from nncore.sweepspec import MAX_RUNS, Axis, numeric_fields
 
 from . import live, regions, session, sweep_charts
-from .runs import RunView
+from .runs import NEAR_ZERO_LABEL, RunView
 from .slots import training_slots
 from .sweeps import SlotExecutor
 from .text import literal
@@ -49,11 +57,9 @@ def _axis_keys(i: int) -> tuple[str, ...]:
     return tuple(f"sw_{name}{i}" for name in ("field", "lo", "hi", "scale", "n"))
 
 
-def _axis_to_widgets(i: int, axis: Axis | None) -> None:
+def _axis_to_widgets(i: int, axis: Axis) -> None:
     ss = st.session_state
     k_field, k_lo, k_hi, k_scale, k_n = _axis_keys(i)
-    if axis is None:
-        return
     ss[k_field] = axis.field
     values = [float(v) for v in axis.values]
     ss[k_lo], ss[k_hi] = min(values), max(values)
@@ -162,7 +168,7 @@ def start(spec: SweepSpec, data=None) -> Running:
     thumbs: dict = {}
 
     def on_view(run: dict, view: RunView) -> None:
-        live.store(live.run_key(view_config(view)), view)
+        live.store(live.run_key(TrainConfig.from_dict(view.config)), view)
         if run["index"] % spec.seeds == 0 and run["point"] < THUMBS:
             thumbs[run["point"]] = _thumb(view)
 
@@ -175,11 +181,6 @@ def start(spec: SweepSpec, data=None) -> Running:
     executor = SlotExecutor(training_slots(), data=data, on_view=on_view, alive=alive,
                             wrap_thread=lambda thread: add_script_run_ctx(thread, ctx))
     return Running(spec, start_sweep(spec, executor=executor), executor, thumbs)
-
-
-def view_config(view: RunView):
-    from nncore import TrainConfig
-    return TrainConfig.from_dict(view.config)
 
 
 def _thumb(view: RunView) -> tuple:
@@ -251,7 +252,7 @@ def table(running: Running):
                            "status": r["status"], "train loss": r["loss"],
                            "val loss": r["val_loss"], "train acc": r["accuracy"],
                            "val acc": r["val_accuracy"], "reg loss": r["reg_loss"],
-                           "|w|<1e-3": r["near_zero_weights"], "seconds": r["elapsed_s"],
+                           NEAR_ZERO_LABEL: r["near_zero_weights"], "seconds": r["elapsed_s"],
                            "fingerprint": r["fingerprint"],
                            "open": playground_link({k: r[k] for k in running.spec.base.to_dict()})}
                           for r in rows])
