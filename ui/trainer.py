@@ -22,6 +22,7 @@ told (TrainerCrashed). The worker imports nncore and ui.runs only
 from __future__ import annotations
 
 import multiprocessing
+import queue
 import subprocess
 import sys
 import threading
@@ -52,6 +53,20 @@ STARTUP_S = 30.0       # ... after a (re)started worker's imports, which may tak
 
 class TrainerCrashed(RuntimeError):
     """The worker process died or failed outside the engine's own checks."""
+
+
+_GONE = "gone"  # what the reader thread puts in the inbox when the pipe ends
+
+
+def _read_into(conn: Connection, inbox: queue.SimpleQueue) -> None:
+    """A Trainer's reader thread: every whole message from the worker into `inbox`, then
+    (_GONE, exception) once the pipe ends (the worker exited or was killed)."""
+    while True:
+        try:
+            inbox.put(conn.recv())
+        except Exception as exc:  # noqa: BLE001 - EOF, a closed pipe: the session is told
+            inbox.put((_GONE, exc))
+            return
 
 
 @dataclass
@@ -169,22 +184,39 @@ class Trainer:
     def __init__(self):
         self._start()
 
+    @staticmethod
+    def _command(fd: int) -> list[str]:
+        return [sys.executable, "-m", "ui.trainer", str(fd)]
+
     def _start(self) -> None:
         self.conn, child = multiprocessing.Pipe(duplex=True)
         fd = child.fileno()
-        self.process = subprocess.Popen([sys.executable, "-m", "ui.trainer", str(fd)],
-                                        pass_fds=(fd,), cwd=ROOT, stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen(self._command(fd), pass_fds=(fd,), cwd=ROOT,
+                                        stdin=subprocess.DEVNULL)
         self.started = time.monotonic()
         child.close()
+        # Messages are read by a thread of their own, and the session waits on its inbox with
+        # a timeout: Connection.recv() has none, and a worker frozen half-way through sending
+        # (a snapshot of a long run is larger than a pipe holds) left poll() true and recv()
+        # blocked for ever, so the session never noticed the hang.
+        self._inbox: queue.SimpleQueue = queue.SimpleQueue()
+        self._reader = threading.Thread(target=_read_into, args=(self.conn, self._inbox),
+                                        daemon=True, name="trainer-reader")
+        self._reader.start()
 
     def alive(self) -> bool:
         return self.process.poll() is None
+
+    def _end_pipe(self) -> None:
+        """After the worker has exited: its reader sees the pipe end; then close ours."""
+        self._reader.join(timeout=5)
+        self.conn.close()
 
     def _replace(self) -> None:
         """Kill the worker (it may not listen any more) and start a fresh one."""
         self.process.kill()
         self.process.wait(timeout=10)
-        self.conn.close()
+        self._end_pipe()
         self._start()
 
     def restart(self) -> None:
@@ -196,12 +228,12 @@ class Trainer:
             self.conn.send(("quit",))
         except OSError:
             pass
-        self.conn.close()
         try:
             self.process.wait(timeout=2)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=2)
+        self._end_pipe()
 
     def train(self, job: Job, tick: Callable[[], None], outcome: Outcome) -> Iterator[RunView]:
         """Send `job`; yield its snapshots (only the newest, if several arrived meanwhile) and
@@ -216,7 +248,8 @@ class Trainer:
         try:
             while True:
                 tick()
-                if not self.conn.poll(POLL_S):
+                message = self._recv(POLL_S)
+                if message is None:
                     if time.monotonic() - heard > HANG_S:
                         in_flight = False
                         self._replace()
@@ -225,13 +258,14 @@ class Trainer:
                             "replaced by a new one")
                     continue
                 heard = time.monotonic()
-                newest = None  # of the snapshots waiting in the pipe, draw only the newest
-                kind, payload = self._recv()
+                newest = None  # of the snapshots waiting in the inbox, draw only the newest
+                kind, payload = message
                 while kind in ("snapshot", "alive"):
                     newest = payload if kind == "snapshot" else newest
-                    if not self.conn.poll(0):
+                    message = self._recv(None)
+                    if message is None:
                         break
-                    kind, payload = self._recv()
+                    kind, payload = message
                 if kind in ("snapshot", "alive"):
                     if newest is not None:
                         yield newest
@@ -259,12 +293,18 @@ class Trainer:
                     raise TrainerCrashed("the training process cannot be reached") from None
                 self.restart()
 
-    def _recv(self) -> tuple[str, object]:
+    def _recv(self, timeout: float | None) -> tuple[str, object] | None:
+        """The worker's next message, waiting at most `timeout` s (None: only one already
+        here); None if there is none. TrainerCrashed (and a fresh worker) if the pipe ended."""
         try:
-            return self.conn.recv()
-        except (EOFError, OSError) as exc:
+            kind, payload = (self._inbox.get_nowait() if timeout is None else
+                             self._inbox.get(timeout=timeout))
+        except queue.Empty:
+            return None
+        if kind == _GONE:
             self.restart()
-            raise TrainerCrashed("the training process ended unexpectedly") from exc
+            raise TrainerCrashed("the training process ended unexpectedly") from payload
+        return kind, payload
 
     @staticmethod
     def _settle(kind: str, payload) -> RunView | None:
@@ -279,13 +319,15 @@ class Trainer:
         deadline = time.monotonic() + STOP_WAIT_S
         try:
             self.conn.send(("stop",))
-            while self.conn.poll(max(deadline - time.monotonic(), 0)):
-                kind, payload = self.conn.recv()
+            while (left := deadline - time.monotonic()) > 0:
+                kind, payload = self._inbox.get(timeout=left)
                 if kind == "final":
                     return payload
+                if kind == _GONE:
+                    break
                 if kind not in ("snapshot", "alive"):
                     return None  # the job failed as it stopped; the worker serves on
-        except (EOFError, OSError):
+        except (queue.Empty, OSError):
             pass
         self.restart()  # no answer in time (or it died): a fresh worker for the next job
         return None

@@ -187,3 +187,56 @@ def test_a_long_epoch_is_not_taken_for_a_hang(monkeypatch):
         assert final.status == "completed"
     finally:
         worker.close()
+
+
+# A worker that takes its job, then stops half-way through a message: the frame's header
+# says 10 MB, 100 bytes follow, and nothing more (as a worker SIGSTOPped while it sends a
+# snapshot larger than the pipe holds). multiprocessing frames a message as a 4-byte length.
+HALF_SENT = """
+import os, struct, sys, time
+from multiprocessing.connection import Connection
+conn = Connection(int(sys.argv[1]))
+conn.recv()
+os.write(conn.fileno(), struct.pack("!i", 10_000_000) + b"x" * 100)
+time.sleep(600)
+"""
+
+
+def test_a_worker_frozen_half_way_through_a_message_is_still_caught(monkeypatch):
+    """The session used to block in recv() for ever (poll() said data was there): the frozen
+    page showed 'Training: epoch N' until its tab closed. Now a reader thread takes whole
+    messages, and the silence is caught like any other."""
+    import sys
+    import threading
+    import time
+
+    from ui import trainer as trainer_module
+
+    monkeypatch.setattr(trainer_module, "HANG_S", 2.0)
+
+    class HalfSending(Trainer):
+        @staticmethod
+        def _command(fd):
+            return [sys.executable, "-c", HALF_SENT, str(fd)]
+
+    worker = HalfSending()
+    try:
+        worker.started -= trainer_module.STARTUP_S
+        frozen = worker.process
+        started, raised = time.monotonic(), []
+
+        def consume():  # in a thread: without the fix this blocks for ever
+            try:
+                list(worker.train(job(SMALL), lambda: None, Outcome()))
+            except TrainerCrashed as exc:
+                raised.append(exc)
+
+        thread = threading.Thread(target=consume, daemon=True)
+        thread.start()
+        thread.join(timeout=20)
+        assert not thread.is_alive(), "the session is still blocked reading the half message"
+        assert raised and "did not answer for 2 s" in str(raised[0])
+        assert 2.0 <= time.monotonic() - started < 10
+        assert frozen.poll() is not None and worker.process is not frozen  # killed, replaced
+    finally:
+        worker.close()
