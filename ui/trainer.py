@@ -184,15 +184,11 @@ class Trainer:
     def __init__(self):
         self._start()
 
-    @staticmethod
-    def _command(fd: int) -> list[str]:
-        return [sys.executable, "-m", "ui.trainer", str(fd)]
-
     def _start(self) -> None:
         self.conn, child = multiprocessing.Pipe(duplex=True)
         fd = child.fileno()
-        self.process = subprocess.Popen(self._command(fd), pass_fds=(fd,), cwd=ROOT,
-                                        stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen([sys.executable, "-m", "ui.trainer", str(fd)],
+                                        pass_fds=(fd,), cwd=ROOT, stdin=subprocess.DEVNULL)
         self.started = time.monotonic()
         child.close()
         # Messages are read by a thread of their own, and the session waits on its inbox with

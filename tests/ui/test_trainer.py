@@ -214,12 +214,13 @@ def test_a_worker_frozen_half_way_through_a_message_is_still_caught(monkeypatch)
 
     monkeypatch.setattr(trainer_module, "HANG_S", 2.0)
 
-    class HalfSending(Trainer):
-        @staticmethod
-        def _command(fd):
-            return [sys.executable, "-c", HALF_SENT, str(fd)]
+    popen = trainer_module.subprocess.Popen
 
-    worker = HalfSending()
+    def half_sending(argv, **kwargs):  # the worker's command, with the fake's code instead
+        return popen([sys.executable, "-c", HALF_SENT, argv[-1]], **kwargs)
+
+    monkeypatch.setattr(trainer_module.subprocess, "Popen", half_sending)
+    worker = Trainer()
     try:
         worker.started -= trainer_module.STARTUP_S
         frozen = worker.process
