@@ -46,6 +46,9 @@ class Dense:
         self.weights = Param(f"{name}.weights", w, weight_l1, weight_l2)
         self.biases = Param(f"{name}.biases", np.zeros((1, n_out), dtype=dtype), bias_l1, bias_l2)
         self.need_input_grad = True  # the first layer can skip dL/dx
+        # Set by the model when the training input is an activation's work buffer that nothing
+        # reads after this layer's backward pass: dL/dx is then written over it.
+        self.grad_into_input = False
         self._x: np.ndarray | None = None
         self._x1_t: np.ndarray | None = None  # [x, 1]^T of the last training input
         self._wb: np.ndarray | None = None  # [W; b] as one array, see bind()
@@ -141,5 +144,8 @@ class Dense:
         # OpenBLAS took up to 2x longer for a few outputs (64 -> 3: 32 vs 21 us here).
         w_t = buffer(self._bufs, "w_t", (n_out, n_in), g.dtype)
         np.copyto(w_t, self.weights.value.T)
-        dx = buffer(self._bufs, "dx", x.shape, g.dtype)
+        if self.grad_into_input and x.flags.c_contiguous:  # x was read for the last time
+            dx = x  # (C order only: dx's layout decides how the layer below sums, to the bit)
+        else:
+            dx = buffer(self._bufs, "dx", x.shape, g.dtype)
         return np.matmul(g, w_t, out=dx)

@@ -21,6 +21,12 @@ class Model:
             # layer: an activation may overwrite it.
             if isinstance(before, Dense) and isinstance(layer, (ReLU, ReLUDropout)):
                 layer.overwrite_input = True
+        for before, layer in zip(self._run[:-1], self._run[1:], strict=True):
+            # ... and the Dense after such an activation reads that buffer (its training input)
+            # last of all, in its own backward pass: dL/dx can go into it (one activation-sized
+            # array fewer in cache; the same numbers).
+            if isinstance(layer, Dense) and getattr(before, "overwrite_input", False):
+                layer.grad_into_input = True
         self.dtype = np.dtype(dtype)
         self.params = ParamSet([p for layer in layers for p in layer.params], self.dtype)
         dense = [layer for layer in layers if isinstance(layer, Dense)]

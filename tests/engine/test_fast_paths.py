@@ -220,3 +220,55 @@ def test_the_training_loop_validates_into_one_workspace():
     for e in range(2, 5):
         loop.epoch(e)
     assert {id(a) for ws in loop._val_workspace.values() for a in ws.values()} == arrays
+
+
+@pytest.mark.parametrize("hidden", [(64,), (32, 16, 8), (3, 40), (16, 16)])
+@pytest.mark.parametrize("dropout", [0.0, 0.2])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_gradients_written_over_the_activations_are_the_same_numbers(hidden, dropout, dtype):
+    """A Dense after an activation writes dL/dx over that activation's buffer (the training
+    input it has just read for the last time): every gradient is the one computed into a
+    separate array, to the bit, for C-order inputs and for a narrow layer's column-major one
+    (8 outputs in (32, 16, 8): that one keeps its own buffer), over two epochs of buffers."""
+    from nncore import TrainConfig
+    from nncore.dense import Dense
+    from nncore.losses import SoftmaxCrossEntropy
+    from nncore.model import build_model
+    cfg = TrainConfig(hidden=hidden, dropout=dropout, dtype=dtype, classes=5)
+    models = [build_model(cfg, 2, 5, np.random.default_rng(0), np.random.default_rng(1))
+              for _ in range(2)]
+    flagged = [layer for layer in models[1]._run
+               if isinstance(layer, Dense) and layer.grad_into_input]
+    assert len(flagged) == len(hidden)  # every Dense after a hidden activation
+    for layer in models[0]._run:
+        if isinstance(layer, Dense):
+            layer.grad_into_input = False
+    x = np.random.default_rng(2).standard_normal((300, 2)).astype(dtype)
+    x.flags.writeable = False
+    loss = SoftmaxCrossEntropy(np.random.default_rng(3).integers(0, 5, 300), 5)
+    for _ in range(2):
+        grads = []
+        for m in models:
+            loss.forward(m.forward(x, training=True))
+            m.backward(loss.backward())
+            grads.append(m.params.grad.copy())
+        assert np.array_equal(grads[0], grads[1])
+    # The flagged layers with a C-order input made no dL/dx array of their own.
+    for layer in flagged:
+        assert ("dx" in layer._bufs) == (not layer._x.flags.c_contiguous)
+    assert any("dx" not in layer._bufs for layer in flagged)
+
+
+def test_the_fused_dropout_lends_its_spent_random_words_and_takes_them_back():
+    """ReLU's comparison goes into the memory of the random words the keep-mask came from;
+    the layer drops that reference afterwards, so the next draw can reuse the memory."""
+    fused = ReLUDropout(ReLU(), Dropout(0.5, np.random.default_rng(0)))
+    x = np.random.default_rng(1).standard_normal((40, 7))
+    out = fused.forward(x.copy(), training=True)
+    assert fused.dropout.spent is None
+    expected = ReLUDropout(ReLU(), Dropout(0.5, np.random.default_rng(0))).forward(
+        x.copy(), training=True)
+    assert np.array_equal(out, expected)
+    plain = Dropout(0.5, np.random.default_rng(0)).forward(ReLU().forward(x, training=True),
+                                                           training=True)
+    assert np.array_equal(out, plain)
