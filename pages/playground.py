@@ -64,7 +64,7 @@ def _data(config):
 def _pin_buttons(slot, pin, *, finished: bool) -> None:
     """Pin (a finished run on screen), or Unpin and Swap while one is pinned."""
     suffix = "" if finished else "_wait"
-    with slot.container(horizontal=True, gap="small"):
+    with slot.container(horizontal=True, gap="small", width="content"):
         if pin is None:
             st.button("Pin", icon=":material/push_pin:", key="pg_pin_button" + suffix,
                       on_click=compare.pin_now, disabled=not finished, width="content",
@@ -134,11 +134,14 @@ bar.toggle("Val points", key="pg_show_val", persist_state=session.PERSIST,
 bar.toggle("Log loss", key="pg_log_loss", persist_state=session.PERSIST,
            help="A log y-axis for the loss chart.", width="content")
 pin = compare.pinned()
-pin_slot = bar.empty()
+if pin is None:
+    pin_slot = bar.empty()
+else:  # Unpin and Swap beside the line that says what is pinned: the bar keeps to one row
+    pin_row = st.container(horizontal=True, wrap=False, vertical_alignment="center", gap="small")
+    pin_slot = pin_row.empty()
+    pin_row.caption(f":material/push_pin: Pinned run (grey curves, regions on the right) "
+                    f"against these settings, here → pinned: {compare.differences(pin, config)}")
 _pin_buttons(pin_slot, pin, finished=view is not None)
-if pin is not None:
-    st.caption(f":material/push_pin: Pinned run (grey curves, regions on the right) against "
-               f"these settings, here → pinned: {compare.differences(pin, config)}")
 opts = {"show_train": ss["pg_show_train"], "show_val": ss["pg_show_val"],
         "log_loss": ss["pg_log_loss"], "ref": pin, "at": replay.chosen(view, key)}
 

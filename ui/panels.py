@@ -127,7 +127,9 @@ def charts(view: runs.RunView, opts: dict) -> dict[str, dict]:
         return None if ref is None else {"epoch": ref.epoch, **columns}
 
     specs = {
-        "regions": _regions_chart(view, opts, at, narrow=ref is not None),
+        # Side by side, each chart is too narrow for "Decision regions" (it was cut short).
+        "regions": (_regions_chart(view, opts, at) if ref is None else
+                    _regions_chart(view, opts, at, title="This run", narrow=True)),
         "loss": figures.loss_chart(
             view.epoch, s["data_loss"], s["reg_loss"], s["val_loss"],
             log_y=opts.get("log_loss", False), points=n, cursor=cursor,
@@ -145,7 +147,7 @@ def charts(view: runs.RunView, opts: dict) -> dict[str, dict]:
             ref_counts=ref.weight_hist[1] if ref is not None else None),
     }
     if ref is not None:
-        specs["pinned"] = _regions_chart(ref, opts, None, title="Pinned run (reference)",
+        specs["pinned"] = _regions_chart(ref, opts, None, title="Pinned run",
                                          narrow=True)
     return specs
 

@@ -1,6 +1,7 @@
 """AppTest of the views beside the live run: Pin (compare), Replay, Inside the network, and the
 Lesson page."""
 
+import json
 import urllib.parse
 
 import pytest
@@ -47,6 +48,9 @@ def test_pin_keeps_the_run_as_a_faint_reference_with_its_regions_beside(pinned_a
     with_ref = [c for c in charts if "ref" in _datasets(c)]
     assert len(with_ref) == 4  # loss, reg loss, accuracy, weights
     assert any("here → pinned: dropout 0.5 → 0" in c.value for c in at.caption)
+    # Side by side, short titles (at 1280x720 "Decision regions" was cut to "Decision regi…")
+    titles = {json.loads(c.proto.spec).get("title", {}).get("text") for c in charts}
+    assert {"This run", "Pinned run"} <= titles and "Decision regions" not in titles
     # the cards' deltas are against the pinned run
     val_acc = next(m for m in at.metric if m.label == "Val acc")
     expected = (current.final["val_accuracy"] - pin.final["val_accuracy"]) * 100
