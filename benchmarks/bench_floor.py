@@ -51,6 +51,20 @@ CLIP = 1e-7
 F = np.float32
 
 
+def _softmax_loss(logits, true, top, tot, cor, at_max) -> tuple[float, int]:
+    """Summed cross-entropy and correct count of (k, n) `logits`, which become the softmax
+    probabilities in place; `true` holds each sample's flat index of its class's logit."""
+    np.maximum.reduce(logits, axis=0, out=top)
+    np.subtract(logits, top, out=logits)
+    np.equal(logits, 0, out=at_max)
+    np.exp(logits, out=logits)
+    np.divide(logits, np.add.reduce(logits, axis=0, out=tot), out=logits)
+    c = logits.take(true, out=cor)
+    np.maximum(c, CLIP, out=c)
+    np.minimum(c, 1 - CLIP, out=c)
+    return -float(np.add.reduce(np.log(c, out=c))), int(np.count_nonzero(at_max.take(true)))
+
+
 class FloorCh15:
     """The chapter-15 run (book-ch15's data, initial weights and hyper-parameters), one epoch
     per call of `epoch`, in blocks of `block` samples."""
@@ -167,16 +181,10 @@ class FloorCh15:
             np.multiply(z, mask, out=z)
             np.matmul(z, self.w2s, out=self.xw)
             np.add(self.xw.T, self.b2[:, None], out=lt)
-            np.maximum.reduce(lt, axis=0, out=self.top)
-            np.subtract(lt, self.top, out=lt)
-            np.equal(lt, 0, out=self.at_max)
-            np.exp(lt, out=lt)
-            np.divide(lt, np.add.reduce(lt, axis=0, out=self.tot), out=lt)
-            c = lt.take(self.true[i], out=self.cor)
-            np.maximum(c, CLIP, out=c)
-            np.minimum(c, 1 - CLIP, out=c)
-            loss -= float(np.add.reduce(np.log(c, out=c)))
-            hits += int(np.count_nonzero(self.at_max.take(self.true[i])))
+            block_loss, block_hits = _softmax_loss(lt, self.true[i], self.top, self.tot,
+                                                   self.cor, self.at_max)
+            loss += block_loss
+            hits += block_hits
             if not backward:
                 continue
             np.subtract(lt, self.onehot[i], out=lt)
@@ -198,17 +206,10 @@ class FloorCh15:
         np.maximum(zv, 0, out=zv)
         np.matmul(zv, self.w2, out=self.xwv)
         np.add(self.xwv.T, self.b2[:, None], out=lv)
-        np.maximum.reduce(lv, axis=0, out=self.topv)
-        np.subtract(lv, self.topv, out=lv)
-        np.equal(lv, 0, out=self.at_v)
-        np.exp(lv, out=lv)
-        np.divide(lv, np.add.reduce(lv, axis=0, out=self.totv), out=lv)
-        cv = lv.take(self.true_v, out=self.corv)
-        np.maximum(cv, CLIP, out=cv)
-        np.minimum(cv, 1 - CLIP, out=cv)
-        val_loss = -float(np.add.reduce(np.log(cv, out=cv))) / len(self.yv)
-        val_hits = int(np.count_nonzero(self.at_v.take(self.true_v)))
-        self.records[e] = (loss / self.n, reg, hits / self.n, val_loss, val_hits / len(self.yv))
+        val_loss, val_hits = _softmax_loss(lv, self.true_v, self.topv, self.totv, self.corv,
+                                           self.at_v)
+        nv = len(self.yv)
+        self.records[e] = (loss / self.n, reg, hits / self.n, val_loss / nv, val_hits / nv)
 
     def run(self, epochs: int) -> np.ndarray:
         with np.errstate(all="ignore"):
