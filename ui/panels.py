@@ -233,13 +233,23 @@ def metric_cards(view: runs.RunView, previous: dict | None, places: list, at=Non
     handles = []
     for place, (label, name, fmt, colour) in zip(places, CARDS, strict=True):
         value = now.get(name, math.nan)
-        delta = None
+        delta, arrow = None, "auto"
         if name in before and math.isfinite(value) and math.isfinite(before[name]):
-            change = value - before[name]
-            delta = f"{change * 100:+.1f} pts" if "%" in fmt else f"{change:+.3g}"
+            delta = card_delta(value - before[name], fmt)
+            if delta.startswith("±"):  # no change: no arrow, no green or red
+                colour, arrow = "off", "off"
         handles.append(place.metric(label, _show(value, fmt), delta, delta_color=colour,
-                                    help=CARD_HELP.get(name), border=True))
+                                    delta_arrow=arrow, help=CARD_HELP.get(name), border=True))
     return handles
+
+
+def card_delta(change: float, fmt: str) -> str:
+    """A card's change as shown: percentage points for shares, 3 significant digits else;
+    "±0" when it rounds to nothing (a "+0.0 pts" beside a green arrow read as a gain)."""
+    text = f"{change * 100:+.1f}" if "%" in fmt else f"{change:+.3g}"
+    if float(text) == 0:
+        text = "±0"
+    return f"{text} pts" if "%" in fmt else text
 
 
 def divergence(view: runs.RunView) -> None:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from nncore import CsvError, TrainConfig, decision_grid, train
-from ui import formulas, runs, upload
+from ui import formulas, panels, runs, upload
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +78,13 @@ def test_card_deltas_compare_only_runs_on_the_same_data(view):
         other = dict(view.config, **{field: value})
         assert runs.previous_final(log, "b", runs.data_key(other)) is None, field
     assert runs.previous_final(log, "b", runs.data_key(view.config, "a-file")) is None
+
+
+def test_a_card_delta_that_rounds_to_nothing_says_so():
+    assert panels.card_delta(0.0123, "{:.1%}") == "+1.2 pts"
+    assert panels.card_delta(-0.0004, "{:.1%}") == "±0 pts"  # not "-0.0 pts"
+    assert panels.card_delta(0.0, "{:.3f}") == "±0"
+    assert panels.card_delta(-0.00123, "{:.3f}") == "-0.00123"
 
 
 def test_view_counts_sparsity_on_the_regularised_layers_only(view):
