@@ -79,21 +79,39 @@ def _pin_buttons(slot, pin, *, finished: bool) -> None:
                   help="Load the pinned run's settings; this run becomes the pinned one.")
 
 
-def _pinned_from_link(data, digest: str) -> None:
-    """A link that pins a run (?pin=...): take it from the cache, or train it first."""
+def _pinned_from_link(config, data, digest: str) -> None:
+    """A link that pins a run (?pin=...): take it from the cache, or train it first. A pinned
+    run that cannot be trained (a CSV it does not have, a setting the engine rejects, a
+    training process that failed) is said so in a warning and forgotten: nothing is pinned,
+    the page goes on with its own run (and write_url drops the `pin` from the link)."""
     wanted = ss["pg_pin_wanted"]
     if wanted is None or ss["pg_pin"] is not None:
         return
+    if wanted.dataset != "csv":  # built-in data: not the page's upload (if it has one)
+        data, digest = None, ""
     pin_key = live.run_key(wanted, digest)
     view = live.cached(pin_key)
+    failed = None
     if view is None:
         line = st.progress(0.0, text="Training the link's pinned run first…")
-        view = live.train_live(
-            wanted, data, pin_key,
-            lambda v, p: line.progress(p.text(len(v.epoch), v.status)[0],
-                                       text="Pinned run: " + p.text(len(v.epoch), v.status)[1]))
-        line.empty()
-    if view is not None:
+        try:
+            view = live.train_live(
+                wanted, data, pin_key,
+                lambda v, p: line.progress(p.text(len(v.epoch), v.status)[0],
+                                           text="Pinned run: " + p.text(len(v.epoch),
+                                                                        v.status)[1]))
+        except ValueError as exc:  # e.g. ?pin=dataset:csv on a page without an upload
+            failed = f"cannot be trained on this data ({literal(exc, 200)})"
+        except TrainerCrashed as exc:
+            failed = f"failed to train on the server ({literal(exc, 200)})"
+        finally:
+            line.empty()
+    if failed is not None:
+        ss["pg_pin_wanted"] = None
+        named = literal(compare.encode(wanted.to_dict(), config), 80)
+        st.warning(f"The link's pinned run {named} {failed}: nothing pinned.",
+                   icon=":material/link:")
+    elif view is not None:
         ss["pg_pin"], ss["pg_pin_wanted"] = {"key": pin_key, "view": view}, None
 
 
@@ -117,7 +135,7 @@ for warning in compare.from_link(config):
     st.warning(warning, icon=":material/link:")
 data, digest = _data(config)
 key = live.run_key(config, digest)
-_pinned_from_link(data, digest)
+_pinned_from_link(config, data, digest)
 view = _ready_view(key)
 # A finished run this session did not just show: from the server's cache (trained earlier here,
 # by another session, or by a sweep): the progress line says so.
@@ -171,7 +189,10 @@ elif view is None:
         alert_slot.error(f"Training failed on the server: {literal(exc, 300)} Press Train "
                          "again to retry.")
     _buttons(stop_slot, again_slot, key, training=False)
-    _pin_buttons(pin_slot, pin, finished=view is not None)
+    if view is None:  # failed (or ended without a result): its message only, no live line
+        progress_slot.empty()
+    else:  # (Pin drawn above, disabled, stays so: a key may be drawn once per script run)
+        _pin_buttons(pin_slot, pin, finished=True)
 
 if view is not None:
     ss["pg_result"] = {"key": key, "view": view}
