@@ -114,8 +114,17 @@ def run_job(job: Job, should_stop: Callable[[], bool],
                              recorder.finish(history))
 
 
+class _ParentGone(Exception):
+    """The worker's pipe ended (the server stopped or died): the worker exits, quietly."""
+
+
+_PIPE_ENDED = (EOFError, OSError)  # BrokenPipeError, ConnectionResetError: both OSErrors
+
+
 def serve(conn) -> None:
-    """The worker process's loop: one job at a time until "quit" or the pipe closes."""
+    """The worker process's loop: one job at a time until "quit" or the pipe closes. A pipe
+    that ends at any point (waiting, training, sending a snapshot or the result: the server
+    stopped meanwhile) ends the worker without a word: nobody is left to tell."""
     from threadpoolctl import threadpool_limits
 
     threadpool_limits(limits=1)
@@ -123,33 +132,54 @@ def serve(conn) -> None:
 
     def send(message) -> None:
         with lock:
-            conn.send(message)
-
-    while True:
-        try:
-            message = conn.recv()
-        except (EOFError, OSError):
-            return
-        if message[0] == "quit":
-            return
-        if message[0] != "train":
-            continue  # a stop for a job that already ended
-        stopped = False
-
-        def should_stop() -> bool:
-            nonlocal stopped
-            while not stopped and conn.poll():
-                stopped = conn.recv()[0] in ("stop", "quit")
-            return stopped
-
-        with _heartbeat(send):
             try:
-                final = run_job(message[1], should_stop, lambda v: send(("snapshot", v)))
-                send(("final", final))
-            except ValueError as exc:  # the engine's own checks, e.g. a CSV too big for the net
-                send(("error", str(exc)))
-            except Exception as exc:  # noqa: BLE001 - reported to the session, the worker lives
-                send(("crash", f"{type(exc).__name__}: {exc}"))
+                conn.send(message)
+            except _PIPE_ENDED as exc:
+                raise _ParentGone from exc
+
+    def receive():
+        try:
+            return conn.recv()
+        except _PIPE_ENDED as exc:
+            raise _ParentGone from exc
+
+    try:
+        while True:
+            message = receive()
+            if message[0] == "quit":
+                return
+            if message[0] != "train":
+                continue  # a stop for a job that already ended
+            _serve_job(message[1], conn, send, receive)
+    except _ParentGone:
+        return
+
+
+def _serve_job(job: Job, conn, send: Callable[[tuple], None],
+               receive: Callable[[], tuple]) -> None:
+    """Run one job, sending its snapshots and then its final view, error or crash; raises
+    _ParentGone if the pipe ended."""
+    stopped = False
+
+    def should_stop() -> bool:
+        nonlocal stopped
+        try:
+            while not stopped and conn.poll():
+                stopped = receive()[0] in ("stop", "quit")
+        except _PIPE_ENDED as exc:  # (poll on a closed pipe)
+            raise _ParentGone from exc
+        return stopped
+
+    with _heartbeat(send):
+        try:
+            final = run_job(job, should_stop, lambda v: send(("snapshot", v)))
+            send(("final", final))
+        except _ParentGone:
+            raise
+        except ValueError as exc:  # the engine's own checks, e.g. a CSV too big for the net
+            send(("error", str(exc)))
+        except Exception as exc:  # noqa: BLE001 - reported to the session, the worker lives
+            send(("crash", f"{type(exc).__name__}: {exc}"))
 
 
 @contextmanager
@@ -161,7 +191,7 @@ def _heartbeat(send: Callable[[tuple], None]) -> Iterator[None]:
         while not done.wait(HEARTBEAT_S):
             try:
                 send(("alive", None))
-            except OSError:  # the parent is gone: the main loop ends on its own
+            except _ParentGone:  # the main loop ends on its own
                 return
 
     thread = threading.Thread(target=beat, daemon=True)
@@ -330,6 +360,11 @@ class Trainer:
 
 
 if __name__ == "__main__":  # a worker: `python -m ui.trainer <fd of its end of the pipe>`
+    import signal
+
     from ui.trainer import serve as _serve  # the module's own copy, so pickles name ui.trainer
 
+    # Ctrl+C in the server's terminal reaches its whole process group: the server decides
+    # when its workers end (their pipe closes), so a worker does not print a KeyboardInterrupt.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _serve(Connection(int(sys.argv[1])))
