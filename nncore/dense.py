@@ -49,6 +49,9 @@ class Dense:
         # Set by the model when the training input is an activation's work buffer that nothing
         # reads after this layer's backward pass: dL/dx is then written over it.
         self.grad_into_input = False
+        # Set by the model when the layer below is a ReLU (or ReLU + dropout), whose backward
+        # pass zeroes dL/dx wherever its output, this layer's input, was 0: see _drop_dead_inputs.
+        self.input_zero_stops_grad = False
         self._x: np.ndarray | None = None
         self._x1_t: np.ndarray | None = None  # [x, 1]^T of the last training input
         self._wb: np.ndarray | None = None  # [W; b] as one array, see bind()
@@ -121,6 +124,36 @@ class Dense:
         out += b
         return out
 
+    def _drop_dead_inputs(self, x: np.ndarray, w_t: np.ndarray) -> None:
+        """Zero the columns of w_t (rows of W) of the inputs that were 0 for every sample.
+
+        Why: subnormal floats (below np.finfo(dtype).tiny, 1.2e-38 in float32) are 10-100x
+        slower than normal ones on many CPUs. An input unit that no training sample activates
+        (a dead ReLU) gets no data gradient, so L2 shrinks its row of W geometrically towards 0
+        (nncore/optim.py flushes it only once it is subnormal): for hundreds of epochs its
+        products with dL/dout fall below tiny, and dL/dx = g W^T filled ~745,000 of its entries
+        with subnormals per run (issue 17: spiral 90 points, 128-128, Adam, L2 1e-6, float32;
+        the loss gradient itself held 298), making this product 4x slower and the run 2x slower
+        than without L2. Those entries are exactly the ones the ReLU below multiplies by 0, so
+        zeroing the rows first leaves every number the same (up to the sign of a zero) and the
+        product never makes them. Only with `input_zero_stops_grad`, which the model sets: a
+        ReLU's output is 0 exactly where its mask is (so is ReLU + dropout's, scale >= 1).
+
+        Costs a matrix-vector product and a pass over W^T: inputs are >= 0 there, so a column
+        sum is 0 exactly when the column is (a NaN or inf sum keeps the row)."""
+        ones = self._ones(x.shape[0], x.dtype)
+        alive = np.matmul(ones, x, out=buffer(self._bufs, "alive", (1, x.shape[1]), x.dtype))
+        np.not_equal(alive, 0, out=alive, casting="unsafe")  # as 1.0 / 0.0
+        w_t *= alive
+
+    def _ones(self, n: int, dtype) -> np.ndarray:
+        """A (1, n) row of ones (kept): column sums as ones @ a, which BLAS does several
+        times faster than np.sum(axis=0) here."""
+        ones = self._bufs.get("ones")
+        if ones is None or ones.shape[1] != n or ones.dtype != dtype:
+            ones = self._bufs["ones"] = np.ones((1, n), dtype=dtype)
+        return ones
+
     def backward(self, grad_out: np.ndarray) -> np.ndarray | None:
         """dW = x^T g, db = sum_rows g, dx = g W^T (regularisation is added by the ParamSet)."""
         x, g = self._x, grad_out
@@ -133,17 +166,15 @@ class Dense:
             np.add.reduce(g, axis=0, out=self.biases.grad[0])
         else:
             np.matmul(x.T, g, out=self.weights.grad)
-            # Column sums as ones @ g: BLAS is several times faster than np.sum(axis=0) here.
-            ones = self._bufs.get("ones")
-            if ones is None or ones.shape[1] != g.shape[0] or ones.dtype != g.dtype:
-                ones = self._bufs["ones"] = np.ones((1, g.shape[0]), dtype=g.dtype)
-            np.matmul(ones, g, out=self.biases.grad)
+            np.matmul(self._ones(g.shape[0], g.dtype), g, out=self.biases.grad)
         if not self.need_input_grad:
             return None
         # W^T copied C-contiguous first (a few hundred numbers): against the transposed view
         # OpenBLAS took up to 2x longer for a few outputs (64 -> 3: 32 vs 21 us here).
         w_t = buffer(self._bufs, "w_t", (n_out, n_in), g.dtype)
         np.copyto(w_t, self.weights.value.T)
+        if self.input_zero_stops_grad:
+            self._drop_dead_inputs(x, w_t)
         if self.grad_into_input and x.flags.c_contiguous:  # x was read for the last time
             dx = x  # (C order only: dx's layout decides how the layer below sums, to the bit)
         else:

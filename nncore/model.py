@@ -27,6 +27,8 @@ class Model:
             # array fewer in cache; the same numbers).
             if isinstance(layer, Dense) and getattr(before, "overwrite_input", False):
                 layer.grad_into_input = True
+            if isinstance(layer, Dense) and isinstance(before, (ReLU, ReLUDropout)):
+                layer.input_zero_stops_grad = True  # see Dense._drop_dead_inputs
         self.dtype = np.dtype(dtype)
         self.params = ParamSet([p for layer in layers for p in layer.params], self.dtype)
         dense = [layer for layer in layers if isinstance(layer, Dense)]
