@@ -9,7 +9,7 @@ import sys
 
 from .config import FIELD_SPECS, TrainConfig
 from .presets import PRESETS
-from .sweep_cli import add_sweep_parser, run_sweep_command
+from .sweep_cli import add_sweep_parser, require_builtin_dataset, run_sweep_command
 from .train import train_stream
 
 PRINT_EVERY = 100
@@ -37,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
     base = PRESETS[args.preset] if args.preset else TrainConfig()
     given = {k: getattr(args, k) for k in FIELD_SPECS if getattr(args, k) is not None}
-    return TrainConfig.from_dict(given, base=base)
+    config = TrainConfig.from_dict(given, base=base)
+    require_builtin_dataset(config)
+    return config
 
 
 def _progress_line(history, i: int) -> str:

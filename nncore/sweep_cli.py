@@ -11,9 +11,9 @@ import math
 import sys
 import time
 
-from .config import FIELD_SPECS, TrainConfig
+from .config import DATASETS, FIELD_SPECS, TrainConfig
 from .presets import PRESETS
-from .sweep import SCHEDULER_ENV, Sweep, run_sweep, scheduler_from_env
+from .sweep import SCHEDULER_ENV, Sweep, local_jobs, run_sweep, scheduler_from_env, usable_cores
 from .sweep_presets import SWEEP_PRESETS
 from .sweeprun import best_point
 from .sweepspec import MAX_RUNS, make_spec
@@ -33,7 +33,8 @@ def add_sweep_parser(sub) -> None:
                         "or FIELD=V1,V2,...")
     p.add_argument("--seeds", metavar="K", help="runs per grid point, seeds seed..seed+K-1")
     p.add_argument("--jobs", type=int, metavar="N",
-                   help="local worker processes (default: one per usable core)")
+                   help="local worker processes (default: one per usable core; never more "
+                        "than the runs or the usable cores)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help=f"a Dask scheduler, tcp://HOST:8786 (default: ${SCHEDULER_ENV}; "
                         "'local' runs locally even when it is set)")
@@ -42,6 +43,14 @@ def add_sweep_parser(sub) -> None:
     for spec in FIELD_SPECS.values():
         p.add_argument(f"--{spec.name}", f"--{spec.name.replace('_', '-')}", dest=spec.name,
                        metavar="VALUE", help=f"{spec.help} ({spec.allowed()})")
+
+
+def require_builtin_dataset(config: TrainConfig) -> None:
+    """ValueError for dataset csv: its points come from a file the CLI has no flag for."""
+    if config.dataset == "csv":
+        builtin = ", ".join(d for d in DATASETS if d != "csv")
+        raise ValueError(f"dataset csv needs a file of points, which the CLI does not take: it "
+                         f"trains the built-in datasets ({builtin}); load a CSV on the dashboard")
 
 
 def spec_from_args(args: argparse.Namespace):
@@ -53,6 +62,7 @@ def spec_from_args(args: argparse.Namespace):
         base = preset.base if preset else TrainConfig()
     given = {k: getattr(args, k) for k in FIELD_SPECS if getattr(args, k) is not None}
     base = TrainConfig.from_dict(given, base=base)
+    require_builtin_dataset(base)
     axes = args.vary or (list(preset.axes) if preset else [])
     if not axes:
         raise ValueError("give a varied field: --vary FIELD=LO:HI:log:N (or --sweep-preset NAME; "
@@ -118,11 +128,21 @@ def run_sweep_command(args: argparse.Namespace) -> int:
             raise ValueError(f"--jobs must be in [1, {MAX_RUNS}]; got {args.jobs}")
         out = open(args.out, "w", newline="") if args.out else None  # a bad path fails first
         with out or contextlib.nullcontext():
+            if scheduler is None and args.jobs is not None:
+                jobs = local_jobs(spec.n_runs, args.jobs)
+                if jobs < args.jobs:  # one line, before the progress
+                    print(f"--jobs {args.jobs}: starting {jobs} worker processes "
+                          f"({spec.n_runs} runs, {usable_cores()} usable cores)", file=sys.stderr)
             result = run_sweep(spec, jobs=args.jobs, scheduler=scheduler,
                                on_row=_progress(sys.stderr, time.perf_counter()))
             if out:
                 write_csv(out, result.runs)
-    except (ValueError, ImportError, ConnectionError, OSError) as e:
+    except ConnectionError as e:
+        where = "" if args.scheduler is not None else (f" (the address is ${SCHEDULER_ENV}'s; "
+                                                        "--scheduler local runs here)")
+        print(f"error: {e}{where}", file=sys.stderr)
+        return 2
+    except (ValueError, ImportError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # the sweep's exit cancelled the runs not started
