@@ -14,13 +14,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import numtext
 from .config import FIELD_SPECS, TrainConfig, parse_field
 
-# At most this many runs (grid points x seeds) in one sweep: ~10 minutes of the `overfit`
-# preset's runs on 2 cores; a bigger grid is almost always a typo (N=1000 for N=10).
+# The limits of a sweep, for the CLI, a link and the Sweep page's widgets alike (the page's
+# sliders take their ends from here, so whatever parses can be shown). At most this many runs
+# (grid points x seeds): ~10 minutes of the `overfit` preset's runs on 2 cores; a bigger grid
+# is almost always a typo (N=1000 for N=10).
 MAX_RUNS = 500
+MAX_VALUES = 15  # values on one axis
+MAX_SEEDS = 10   # seeds per grid point
 MAX_AXES = 2
-KINDS = ("log", "lin", "list")
 SIGNIFICANT = 12  # range values rounded to 12 significant digits: 0.001, not 0.0009999999999
 
 
@@ -30,13 +34,23 @@ def numeric_fields() -> tuple[str, ...]:
 
 
 def _number(text: str, what: str) -> float:
+    """A number as links write them (nncore.numtext: ASCII digits; no 1_0, inf or nan)."""
+    text = text.strip()
     try:
-        x = float(text)
+        return numtext.number(text)
+    except ValueError as e:
+        if "finite" in str(e):
+            raise ValueError(f"{what} must be a finite number; got {text!r}") from None
+        raise ValueError(f"{what} must be a number ({numtext.NUMBER_HELP}); "
+                         f"got {text!r}") from None
+
+
+def _whole(text: str, what: str) -> int:
+    try:
+        return numtext.whole(text.strip())
     except ValueError:
-        raise ValueError(f"{what} must be a number; got {text!r}") from None
-    if not math.isfinite(x):
-        raise ValueError(f"{what} must be a finite number; got {text!r}")
-    return x
+        raise ValueError(f"{what} must be a whole number ({numtext.WHOLE_HELP}); "
+                         f"got {text!r}") from None
 
 
 def fmt(x: float | int) -> str:
@@ -79,14 +93,11 @@ def _range_values(field: str, parts: list[str]) -> tuple[str, float, float, int,
     kind = parts[2].strip().lower()
     if kind not in ("log", "lin"):
         raise ValueError(f"{field}: range kind must be log or lin; got {parts[2]!r}")
-    try:
-        n = int(parts[3])
-    except ValueError:
-        raise ValueError(f"{field}: N must be a whole number; got {parts[3]!r}") from None
+    n = _whole(parts[3], f"{field}: N")
     if n < 2:
         raise ValueError(f"{field}: a range needs N >= 2 values; got N={n}")
-    if n > MAX_RUNS:
-        raise ValueError(f"{field}: N must be at most {MAX_RUNS}; got N={n}")
+    if n > MAX_VALUES:
+        raise ValueError(f"{field}: N must be at most {MAX_VALUES} values; got N={n}")
     if lo == hi:
         raise ValueError(f"{field}: a range needs two different ends; got {fmt(lo)} twice")
     if kind == "log":
@@ -135,8 +146,8 @@ def parse_axis(text: str) -> Axis:
     raw = [_number(p, f"{field}: list value") for p in spec.split(",") if p.strip()]
     if len(raw) < 2:
         raise ValueError(f"{field}: a list needs at least 2 values; got {spec!r}")
-    if len(raw) > MAX_RUNS:
-        raise ValueError(f"{field}: a list may hold at most {MAX_RUNS} values; got {len(raw)}")
+    if len(raw) > MAX_VALUES:
+        raise ValueError(f"{field}: a list may hold at most {MAX_VALUES} values; got {len(raw)}")
     return Axis(field, "list", _coerce(field, raw))
 
 
@@ -189,11 +200,13 @@ class SweepSpec:
 
 def _seed_count(text: str | int) -> int:
     try:
-        k = int(text)
+        k = text if isinstance(text, int) else numtext.whole(str(text).strip())
     except ValueError:
         raise ValueError(f"seeds must be a whole number >= 1; got {text!r}") from None
     if k < 1:
         raise ValueError(f"seeds must be a whole number >= 1; got {k}")
+    if k > MAX_SEEDS:
+        raise ValueError(f"seeds must be at most {MAX_SEEDS}; got {k}")
     return k
 
 

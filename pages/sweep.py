@@ -1,6 +1,8 @@
 """Sweep: train the sidebar's config over a range of one or two fields and several seeds, and
 draw the U-curve (or the heatmap) with the spread over seeds, live as runs finish."""
 
+import time
+
 import streamlit as st
 
 from ui import panels, session, sweep_page
@@ -30,7 +32,7 @@ sweep_page.axis_controls(1)
 st.toggle("Vary a second field (a heatmap)", key="sw_two", persist_state=session.PERSIST)
 if ss["sw_two"]:
     sweep_page.axis_controls(2)
-st.slider("Seeds per point", 1, 10, key="sw_seeds", persist_state=session.PERSIST,
+st.slider("Seeds per point", 1, sweep_page.MAX_SEEDS, key="sw_seeds", persist_state=session.PERSIST,
           help="Repeats with seeds seed, seed+1, ...: the band shows their spread.")
 
 spec, error = sweep_page.current_spec(base)
@@ -40,11 +42,11 @@ if error:
     st.error(f"This sweep cannot run: {literal(error, 300)}")
 else:
     sweep_page.write_url(spec)
-    seconds = sweep_page.estimate_s(spec)
-    bar.caption(f"{spec.n_runs} runs · about {seconds:.{0 if seconds >= 10 else 1}f} s on "
-                f"this server with nobody else training (at most {sweep_page.MAX_RUNS} runs)")
-def _run_clicked() -> None:  # callbacks, not return values: they survive a rerun
-    ss["sw_start"] = True
+    bar.caption(sweep_page.estimate_text(spec))
+
+
+def _run_clicked(local: bool = False) -> None:  # callbacks, not return values: they survive
+    ss["sw_start"] = "local" if local else "here"  # a rerun
 
 
 def _stop_clicked() -> None:
@@ -52,11 +54,12 @@ def _stop_clicked() -> None:
         sweep_page.stop(ss["sw_run"])
 
 
-if ss.pop("sw_start", False) and spec is not None:  # (Run's callback ran before this run)
-    if running is not None and not running.sweep.finished:
+start = ss.pop("sw_start", None)  # (Run's callback ran before this run)
+if start and spec is not None:
+    if running is not None and not running.finished:
         sweep_page.stop(running)
-    running = ss["sw_run"] = sweep_page.start(spec)
-busy = running is not None and not running.sweep.finished
+    running = ss["sw_run"] = sweep_page.start(spec, local=start == "local")
+busy = running is not None and not running.finished
 bar.button("Run sweep", icon=":material/play_arrow:", type="primary", disabled=spec is None,
            key="sw_go", on_click=_run_clicked)
 bar.button("Stop", icon=":material/stop_circle:", disabled=not busy, key="sw_stop",
@@ -67,6 +70,22 @@ if running is None:
     st.stop()
 
 progress = st.progress(0.0, text="Starting…")
+while running.connecting is not None and not running.finished:  # a cluster: never blocks
+    progress.progress(*sweep_page.progress(running))
+    time.sleep(sweep_page.POLL_S)
+    _ = "sw_run" in ss  # a session-state access: Streamlit may interrupt here (a click)
+if running.failed is not None:
+    progress.empty()
+    local_ok = sweep_page.cpu_s(running.spec) <= sweep_page.MAX_CPU_S
+    st.error(f"The sweep could not start on the Dask cluster at "
+             f"{literal(running.address, 120)}: {literal(running.failed, 300)}. That address "
+             f"is the server's {sweep_page.SCHEDULER_ENV} setting; without it sweeps run on "
+             "this server's own training workers" + (", and the button below runs this one "
+             "there now." if local_ok else "."), icon=":material/cloud_off:")
+    if local_ok:
+        st.button("Run on this server's workers", icon=":material/play_arrow:", key="sw_local",
+                  on_click=_run_clicked, args=(True,))
+    st.stop()
 left, right = st.columns(2)
 specs = sweep_page.charts(running)
 handles = {name: where.vega_lite_chart({**specs[name], "usermeta": panels.CANVAS},
@@ -94,6 +113,7 @@ while not running.sweep.finished:
     if running.sweep.poll(sweep_page.POLL_S):
         draw()
     _ = "sw_run" in ss  # a session-state access: Streamlit may interrupt here (a click)
+sweep_page.release(running)
 draw()
 
 st.subheader("Runs")

@@ -9,6 +9,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from nncore import PRESETS, TrainConfig
+from nncore.numtext import whole
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,8 @@ STEPS: tuple[Step, ...] = (
 
 def step_number(raw) -> int | None:
     """The step a link asks for (1-based), or None if it is not one."""
-    text = str(raw).strip()
-    if not text.isascii() or not text.isdigit():
+    try:
+        number = whole(str(raw).strip())  # the one reader of a link's numbers
+    except ValueError:
         return None
-    number = int(text)
     return number if 1 <= number <= len(STEPS) else None

@@ -19,7 +19,9 @@ TRAIN = "#1f77b4"
 
 def _field_axis(spec: SweepSpec, i: int = 0) -> dict:
     axis = spec.axes[i]
-    log = axis.kind == "log"
+    lo, hi = min(axis.values), max(axis.values)
+    # a list like 1e-5, 1e-3, 0.1 reads as a log range does; one with 0 cannot be on a log axis
+    log = axis.kind == "log" or (axis.kind == "list" and lo > 0 and hi / lo >= 100)
     return {"field": "x", "type": "quantitative", "title": axis.field,
             "scale": {"type": "log" if log else "linear", "nice": False, "zero": False,
                       "domain": [min(axis.values), max(axis.values)]},

@@ -3,6 +3,7 @@ server's training workers (or a Dask cluster), and its live results."""
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import math
 import time
 from dataclasses import dataclass, field
@@ -20,9 +21,14 @@ from nncore import (
     start_sweep,
 )
 from nncore.grid import grid_bounds
-from nncore.sweep import scheduler_from_env
+from nncore.sweep import (
+    CONNECT_TIMEOUT_S,
+    SCHEDULER_ENV,
+    scheduler_from_env,
+    start_sweep_in_background,
+)
 from nncore.sweeprun import summarise
-from nncore.sweepspec import MAX_RUNS, Axis, numeric_fields
+from nncore.sweepspec import MAX_RUNS, MAX_SEEDS, MAX_VALUES, Axis, fmt, numeric_fields
 
 from . import live, regions, session, sweep_charts
 from .runs import NEAR_ZERO_LABEL, RunView
@@ -36,6 +42,11 @@ NO_PRESET = "—"
 DEFAULT = "weight_l2=1e-05:0.1:log:5;seeds=3"
 THUMBS = 25                # decision regions drawn for at most this many grid points
 POLL_S = 0.3
+# A sweep on this server's training workers may ask for at most this much work (its
+# estimated CPU time, the sum of its runs'), besides MAX_RUNS: 500 long runs would hold every
+# core for hours. 20 minutes is about 500 runs of the `overfit` preset. Bigger sweeps are for
+# the CLI (`python -m nncore sweep`) or a Dask cluster (NNCORE_SCHEDULER), which it does not cap.
+MAX_CPU_S = 20 * 60
 FIELD_HELP = "Any numeric field of the config; the others come from the sidebar."
 
 
@@ -43,28 +54,63 @@ FIELD_HELP = "Any numeric field of the config; the others come from the sidebar.
 class Running:
     """A started sweep: its definition, the nncore Sweep, the executor it owns (None on a
     Dask cluster, which the Sweep itself releases), and the first seed's run view per point
-    (for the small multiples; only for runs trained on this server)."""
+    (for the small multiples; only for runs trained on this server).
+
+    On a cluster the sweep starts on a background thread (`connecting`, a Future of the
+    Sweep): the page polls it and never waits on the cluster in its script thread, so a
+    cluster that does not answer stalls neither this page nor the session's others.
+    `failed` then says, in words, why it could not start."""
 
     spec: SweepSpec
-    sweep: Sweep
+    sweep: Sweep | None
     executor: object | None
     thumbs: dict = field(default_factory=dict)
     where: str = "this server's training workers"
     started: float = field(default_factory=time.perf_counter)
+    address: str | None = None       # the cluster's, if it runs on one
+    connecting: cf.Future | None = None
+    failed: str | None = None
+    stopped: bool = False
+
+    def settle(self) -> None:
+        """Take the cluster's answer, if it has come: the Sweep, or why it failed."""
+        if self.connecting is None or not self.connecting.done():
+            return
+        future, self.connecting = self.connecting, None
+        try:
+            self.sweep = future.result()
+        except (ConnectionError, ImportError, OSError) as exc:
+            self.failed = str(exc)
+            return
+        if self.stopped:  # Stop was pressed while it connected
+            stop(self)
+
+    @property
+    def finished(self) -> bool:
+        self.settle()
+        if self.connecting is not None:
+            return False
+        return self.sweep is None or self.sweep.finished
+
+
+SCALES = ("log", "lin", "list")  # the axis kinds of nncore.sweepspec, one radio option each
 
 
 def _axis_keys(i: int) -> tuple[str, ...]:
-    return tuple(f"sw_{name}{i}" for name in ("field", "lo", "hi", "scale", "n"))
+    return tuple(f"sw_{name}{i}" for name in ("field", "lo", "hi", "scale", "n", "list"))
 
 
 def _axis_to_widgets(i: int, axis: Axis) -> None:
+    """The widgets show exactly the axis: a list stays a list, in the order given."""
     ss = st.session_state
-    k_field, k_lo, k_hi, k_scale, k_n = _axis_keys(i)
+    k_field, k_lo, k_hi, k_scale, k_n, k_list = _axis_keys(i)
     ss[k_field] = axis.field
     values = [float(v) for v in axis.values]
-    ss[k_lo], ss[k_hi] = min(values), max(values)
-    ss[k_scale] = "log" if axis.kind == "log" else "lin"
-    ss[k_n] = len(values)
+    ss[k_lo], ss[k_hi] = (axis.lo, axis.hi) if axis.kind != "list" else (min(values),
+                                                                          max(values))
+    ss[k_scale] = axis.kind
+    ss[k_n] = len(values)  # (nncore.sweepspec caps an axis at MAX_VALUES: the slider's end)
+    ss[k_list] = ", ".join(fmt(v) for v in axis.values)
 
 
 def spec_to_widgets(spec: SweepSpec) -> None:
@@ -83,7 +129,8 @@ def init() -> None:
         return
     ss["sw_warning"] = None
     # (what the second axis shows before it is switched on)
-    first, second = ("weight_l2", 1e-5, 0.1, "log", 5), ("dropout", 0.0, 0.5, "lin", 3)
+    first = ("weight_l2", 1e-5, 0.1, "log", 5, "1e-05, 0.001, 0.1")
+    second = ("dropout", 0.0, 0.5, "lin", 3, "0, 0.25, 0.5")
     for i, values in ((1, first), (2, second)):
         for key, value in zip(_axis_keys(i), values, strict=True):
             ss[key] = value
@@ -111,18 +158,28 @@ def load_preset() -> None:
 
 def _axis_text(i: int) -> str:
     ss = st.session_state
-    k_field, k_lo, k_hi, k_scale, k_n = _axis_keys(i)
+    k_field, k_lo, k_hi, k_scale, k_n, k_list = _axis_keys(i)
+    if ss[k_scale] == "list":
+        return f"{ss[k_field]}={ss[k_list]}"
     return f"{ss[k_field]}={ss[k_lo]!r}:{ss[k_hi]!r}:{ss[k_scale]}:{int(ss[k_n])}"
 
 
 def current_spec(base) -> tuple[SweepSpec | None, str | None]:
-    """(spec, None) from the widgets over `base` (the sidebar's config), or (None, why not)."""
+    """(spec, None) from the widgets over `base` (the sidebar's config), or (None, why not):
+    a sweep for this server's workers must also fit in MAX_CPU_S of estimated work."""
     ss = st.session_state
     axes = [_axis_text(1)] + ([_axis_text(2)] if ss["sw_two"] else [])
     try:
-        return make_spec(base, axes, int(ss["sw_seeds"])), None
+        spec = make_spec(base, axes, int(ss["sw_seeds"]))
     except ValueError as exc:
         return None, str(exc)
+    cpu = cpu_s(spec)
+    if scheduler_from_env() is None and cpu > MAX_CPU_S:
+        return None, (f"its {spec.n_runs} runs would take about {cpu / 60:.0f} minutes of CPU "
+                      f"time; a sweep on this server is capped at {MAX_CPU_S / 60:.0f} minutes. "
+                      "Use fewer values, seeds or epochs, or run it from a terminal "
+                      "(python -m nncore sweep) or on a Dask cluster.")
+    return spec, None
 
 
 def write_url(spec: SweepSpec) -> None:
@@ -132,32 +189,45 @@ def write_url(spec: SweepSpec) -> None:
 
 
 def axis_controls(i: int) -> None:
-    k_field, k_lo, k_hi, k_scale, k_n = _axis_keys(i)
-    cols = st.columns([1.6, 1, 1, 0.9, 1.1])
+    """Field, steps (log, lin or a list), then from/to/how many or the list's values."""
+    k_field, k_lo, k_hi, k_scale, k_n, k_list = _axis_keys(i)
+    listed = st.session_state[k_scale] == "list"
+    cols = st.columns([1.6, 2.1, 1.3] if listed else [1.6, 1, 1, 1.3, 1.1])
     cols[0].selectbox(f"Field {i}", numeric_fields(), key=k_field, help=FIELD_HELP,
                       persist_state=session.PERSIST)
+    cols[-2 if not listed else -1].radio(
+        "steps", SCALES, key=k_scale, horizontal=True, persist_state=session.PERSIST,
+        help="log: evenly spaced powers (for the lambdas and the learning rate); lin: evenly "
+             f"spaced values; list: the values you type, in that order (at most {MAX_VALUES}).")
+    if listed:
+        cols[1].text_input("values", key=k_list, persist_state=session.PERSIST,
+                           max_chars=400, help="Numbers separated by commas, e.g. 0, 0.1, 0.5")
+        return
     cols[1].number_input("from", key=k_lo, format="%g", persist_state=session.PERSIST)
     cols[2].number_input("to", key=k_hi, format="%g", persist_state=session.PERSIST)
-    cols[3].radio("steps", ("log", "lin"), key=k_scale, horizontal=True,
-                  persist_state=session.PERSIST, help="log: evenly spaced powers (for the "
-                  "lambdas and the learning rate); lin: evenly spaced values.")
-    cols[4].slider("values", 2, 15, key=k_n, persist_state=session.PERSIST)
+    cols[4].slider("values", 2, MAX_VALUES, key=k_n, persist_state=session.PERSIST)
+
+
+def cpu_s(spec: SweepSpec) -> float:
+    """Estimated CPU seconds of all the sweep's runs (ui.live's run cost estimate)."""
+    return sum(live.run_seconds(c, *live.run_sizes(c, None), pace_s=math.inf)
+               for _, c in spec.configs())
 
 
 def estimate_s(spec: SweepSpec) -> float:
     """Seconds the sweep should take on this server's workers, all to itself."""
-    total = sum(live.run_seconds(c, *live.run_sizes(c, None), pace_s=math.inf)
-                for _, c in spec.configs())
-    return total / training_slots().slots
+    return cpu_s(spec) / training_slots().slots
 
 
-def start(spec: SweepSpec, data=None) -> Running:
-    """Start `spec`: on the Dask cluster in NNCORE_SCHEDULER if set, else on the server's
-    training workers (as background runs, their views stored for the Playground)."""
-    address = scheduler_from_env()
+def start(spec: SweepSpec, data=None, *, local: bool = False) -> Running:
+    """Start `spec`: on the Dask cluster in NNCORE_SCHEDULER if set (and not `local`), else
+    on the server's training workers (as background runs, their views stored for the
+    Playground)."""
+    address = None if local else scheduler_from_env()
     if address:
-        return Running(spec, start_sweep(spec, scheduler=address), None,
-                       where=f"the Dask cluster at {address}")
+        return Running(spec, None, None, where=f"the Dask cluster at {address}",
+                       address=address,
+                       connecting=start_sweep_in_background(spec, scheduler=address))
     from streamlit.runtime import Runtime
     from streamlit.runtime.scriptrunner_utils.script_run_context import (
         add_script_run_ctx,
@@ -191,26 +261,58 @@ def _thumb(view: RunView) -> tuple:
 
 
 def stop(running: Running) -> None:
+    running.stopped = True
+    if running.sweep is None:  # still connecting (settle() stops it once it has) or failed
+        return
     running.sweep.cancel()
     if not running.sweep.finished and running.executor is None:
         running.sweep.close()  # a cluster drops its running runs too
+    release(running)
+
+
+def release(running: Running) -> None:
+    """Let the executor's threads go once nothing is queued (they also go by themselves)."""
+    if running.executor is not None:
+        running.executor.shutdown(wait=False)
 
 
 def progress(running: Running) -> tuple[float, str]:
     sweep = running.sweep
+    if sweep is None:
+        return 0.0, (f"Connecting to {running.where}… (at most {CONNECT_TIMEOUT_S} s)"
+                     if running.failed is None else f"Not started: {running.failed}")
     done, total = sweep.done, sweep.total
     elapsed = time.perf_counter() - running.started
     if sweep.finished:
         state = "Stopped" if sweep.cancelled else "Done"
     else:
         state = "Sweeping"
-    extra = f" · {sweep.cancelled} cancelled" if sweep.cancelled else ""
+    failed = sum(row["status"] == "error" for row in sweep.rows)
+    extra = (f" · {failed} failed" if failed else "") + (
+        f" · {sweep.cancelled} cancelled" if sweep.cancelled else "")
     return (min(done / max(total - sweep.cancelled, 1), 1.0),
-            f"{state}: {done} of {total} runs{extra} · {elapsed:.0f} s · on {running.where}")
+            f"{state}: {done - failed} of {total} runs{extra} · {elapsed:.0f} s · "
+            f"on {running.where}")
+
+
+def rows_of(running: Running) -> list[dict]:
+    """The rows finished so far (none while a cluster connects, or if it never did)."""
+    return running.sweep.rows if running.sweep is not None else []
+
+
+def estimate_text(spec: SweepSpec) -> str:
+    """What the sweep will cost, said before it starts."""
+    if scheduler_from_env():
+        return (f"{spec.n_runs} runs · on the Dask cluster at {scheduler_from_env()} "
+                f"(at most {MAX_RUNS} runs)")
+    seconds, cpu = estimate_s(spec), cpu_s(spec)
+    return (f"{spec.n_runs} runs · about {seconds:.{0 if seconds >= 10 else 1}f} s on this "
+            f"server with nobody else training, {cpu / 60:.1f} of at most "
+            f"{MAX_CPU_S / 60:.0f} CPU-minutes (at most {MAX_RUNS} runs)")
 
 
 def charts(running: Running) -> dict[str, dict]:
-    spec, rows = running.spec, running.sweep.rows
+    spec, rows = running.spec, rows_of(running)
     summary = summarise(spec, rows)
     classes = spec.base.classes
     if len(spec.axes) == 1:
@@ -246,7 +348,7 @@ def table(running: Running):
     """The runs as a table (by run index), with a link to open each in the Playground."""
     import pandas as pd
 
-    rows = sorted(running.sweep.rows, key=lambda r: r["index"])
+    rows = sorted(rows_of(running), key=lambda r: r["index"])
     varied = [a.field for a in running.spec.axes]
     frame = pd.DataFrame([{**{f: r[f] for f in varied}, "seed": r["seed"],
                            "status": r["status"], "train loss": r["loss"],
@@ -262,8 +364,9 @@ def table(running: Running):
 def runs_csv(running: Running) -> bytes:
     import pandas as pd
 
-    rows = sorted(running.sweep.rows, key=lambda r: r["index"])
+    rows = sorted(rows_of(running), key=lambda r: r["index"])
     return pd.DataFrame(rows).to_csv(index=False).encode()
 
 
-__all__ = ["MAX_RUNS", "NO_PRESET", "SWEEP_PRESETS", "SWEEP_PRESET_NOTES", "Running"]
+__all__ = ["MAX_RUNS", "MAX_SEEDS", "NO_PRESET", "SCHEDULER_ENV", "SWEEP_PRESETS",
+           "SWEEP_PRESET_NOTES", "Running"]

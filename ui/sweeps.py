@@ -44,58 +44,82 @@ class SlotExecutor(cf.Executor):
     `on_view(run, view)` is called with each finished run's view (from a dispatch thread);
     `data` is the uploaded Dataset for runs on dataset "csv"; `alive()` is asked before each
     run: once it says False (the session that started the sweep has gone) the runs not yet
-    started are cancelled."""
+    started are cancelled.
+
+    Dispatch threads (at most one per slot) start on submit and end as soon as the queue is
+    empty, so a finished, stopped or abandoned sweep holds no thread, and through none of them
+    its session's script-run context or views, whether or not anybody calls shutdown() (a
+    page whose tab was closed never does). The standard ThreadPoolExecutor's idle threads
+    wait for work until shutdown, which is why this keeps its own few threads."""
 
     def __init__(self, slots, *, data: Dataset | None = None,
                  on_view: Callable[[dict, RunView], None] | None = None,
                  alive: Callable[[], bool] = lambda: True,
                  wrap_thread: Callable[[threading.Thread], None] = lambda thread: None):
         self._slots, self._data = slots, data
-        self._on_view, self._alive = on_view, alive
+        self._on_view, self._alive, self._wrap = on_view, alive, wrap_thread
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._closed = threading.Event()
-        self._threads = [threading.Thread(target=self._dispatch, daemon=True,
-                                          name=f"sweep-dispatch-{i}")
-                         for i in range(slots.slots)]
-        for thread in self._threads:
-            wrap_thread(thread)  # e.g. Streamlit's script-run context, for its cache
-            thread.start()
+        self._closed = False
+        self._lock = threading.Lock()  # the queue's emptiness and the live threads agree
+        self._threads: set[threading.Thread] = set()
+        self._started = 0
+
+    @property
+    def threads(self) -> int:
+        """Dispatch threads alive now (0 once every submitted run is done or cancelled)."""
+        with self._lock:
+            return len(self._threads)
 
     def submit(self, fn, /, *args, **kwargs) -> cf.Future:
         if fn is not run_one or len(args) != 1 or kwargs:
             raise TypeError("SlotExecutor runs nncore.sweeprun.run_one(run) only")
-        if self._closed.is_set():
-            raise RuntimeError("cannot submit to an executor that was shut down")
         future: cf.Future = cf.Future()
-        self._queue.put((future, args[0]))
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("cannot submit to an executor that was shut down")
+            self._queue.put((future, args[0]))
+            if len(self._threads) < self._slots.slots:
+                self._start_thread()
         return future
 
+    def _start_thread(self) -> None:
+        thread = threading.Thread(target=self._dispatch, daemon=True,
+                                  name=f"sweep-dispatch-{self._started}")
+        self._started += 1
+        self._threads.add(thread)
+        self._wrap(thread)  # e.g. Streamlit's script-run context, for its cache
+        thread.start()
+
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        self._closed.set()
+        with self._lock:
+            self._closed = True
+            threads = list(self._threads)
         if cancel_futures:
             self._cancel_queued()
-        for _ in self._threads:
-            self._queue.put(None)
         if wait:
-            for thread in self._threads:
-                thread.join()
+            for thread in threads:
+                if thread is not threading.current_thread():
+                    thread.join()
 
     def _cancel_queued(self) -> None:
-        items = []
         while True:
             try:
-                items.append(self._queue.get_nowait())
+                future, _ = self._queue.get_nowait()
             except queue.Empty:
-                break
-        for item in items:
-            if item is not None:
-                item[0].cancel()
+                return
+            future.cancel()
+
+    def _next(self):
+        """The next queued run, or None after this thread has left the live set."""
+        with self._lock:
+            try:
+                return self._queue.get_nowait()
+            except queue.Empty:
+                self._threads.discard(threading.current_thread())
+                return None
 
     def _dispatch(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
+        while (item := self._next()) is not None:
             future, run = item
             if not self._alive():
                 future.cancel()
@@ -104,6 +128,7 @@ class SlotExecutor(cf.Executor):
             try:
                 self._run(future, run)
             except _Cancelled:
+                future.cancel()  # (a gone session's run: cancelled, not left pending)
                 continue
             except Exception as exc:  # noqa: BLE001 - the sweep's row says what went wrong
                 if not future.done():

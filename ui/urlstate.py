@@ -8,19 +8,14 @@ means the default, so the whole config round-trips. A link may also name a prese
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Mapping
 from typing import Any
+
+from nncore.numtext import WHOLE, number
 
 from .text import literal
 
 MAX_PARAM_CHARS = 64  # longer values are garbage, not configs
-# What a link's number may look like: ASCII digits, an optional sign, point and exponent.
-# (Python's float() also takes "1_000", "٣" and other scripts' digits, "inf" and "nan".)
-NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
-WHOLE = re.compile(r"\d+", re.ASCII)
-NUMBER_HELP = "write it with the digits 0-9, e.g. 100, 0.5 or 5e-4"
 
 
 def _text(value: Any, kind: type) -> str:
@@ -51,16 +46,13 @@ def encode(values: Mapping[str, Any], specs: Mapping[str, Any],
 
 
 def _parse_number(text: str, kind: type) -> float | int:
-    if not NUMBER.fullmatch(text):
-        raise ValueError(f"not a number: {NUMBER_HELP}")
-    number = float(text)
-    if not math.isfinite(number):
-        raise ValueError("not a finite number")
+    """A link's number: nncore.numtext's strict reader (the sweep's links use it too)."""
+    number_ = number(text)
     if kind is int:
-        if number != int(number):
+        if number_ != int(number_):
             raise ValueError("not a whole number")
-        return int(number)
-    return number
+        return int(number_)
+    return number_
 
 
 def _clamp(name: str, number, spec, warnings: list[str], limits=None):

@@ -5,7 +5,15 @@ import json
 import pytest
 
 from nncore import TrainConfig
-from nncore.sweepspec import MAX_RUNS, SweepSpec, fmt, make_spec, numeric_fields, parse_axis
+from nncore.sweepspec import (
+    MAX_SEEDS,
+    MAX_VALUES,
+    SweepSpec,
+    fmt,
+    make_spec,
+    numeric_fields,
+    parse_axis,
+)
 
 BASE = TrainConfig(epochs=20, hidden=(8,))
 
@@ -75,14 +83,22 @@ def test_string_example_and_default_seeds():
     ("weight_l2=1e-5:1e-1:log:1", "N >= 2"),
     ("weight_l2=1e-5:1e-1:lin:0", "N >= 2"),
     ("weight_l2=1e-5:1e-1:log:many", "N must be a whole number"),
-    ("weight_l2=1e-5:1e-1:log:100000", f"N must be at most {MAX_RUNS}"),
+    ("weight_l2=1e-5:1e-1:log:1_0", "N must be a whole number"),
+    ("weight_l2=1e-5:1e-1:log:\u0661\u0660", "N must be a whole number"),
+    ("weight_l2=1e-5:1e-1:log:16", f"N must be at most {MAX_VALUES}"),
+    ("dropout=0,0.1,0.2,0.3,0.4,0.5,0.55,0.6,0.65,0.7,0.75,0.8,0.85,0.9,0.91,0.92",
+     f"at most {MAX_VALUES} values"),
+    ("dropout=0,\u0660.5", "list value must be a number"),
+    ("weight_l2=1_0e-5:1e-1:log:5", "range end must be a number"),
+    ("weight_l2=1e-5:1e-1:log:100000", f"N must be at most {MAX_VALUES}"),
     ("weight_l2=0:1e-1:log:5", "log range needs both ends above 0"),
     ("weight_l2=-1e-3:1e-1:log:5", "log range needs both ends above 0"),
     ("learning_rate=-0.1:0.1:log:3", "log range needs both ends above 0"),
     ("weight_l2=1e-5:1e-1:cube:5", "range kind must be log or lin"),
     ("weight_l2=1e-5:1e-1:log", "a range is LO:HI:log:N"),
     ("weight_l2=a:1e-1:log:5", "range end must be a number"),
-    ("weight_l2=nan:1e-1:log:5", "finite number"),
+    ("weight_l2=nan:1e-1:log:5", "range end must be a number"),
+    ("weight_l2=1e999:1e-1:log:5", "finite number"),
     ("weight_l2=1e-3:1e-3:lin:3", "two different ends"),
     ("weight_l2=0.1", "at least 2 values"),
     ("weight_l2=0.1,x", "list value must be a number"),
@@ -103,8 +119,9 @@ def test_axis_errors_name_what_is_wrong(text, message):
     ([], 1, "varies 1 or 2 fields; got 0"),
     (["dropout=0,0.1", "decay=0,1e-3", "noise=0,0.1"], 1, "varies 1 or 2 fields; got 3"),
     (["dropout=0,0.1", "dropout=0.2,0.3"], 1, "dropout is varied twice"),
-    (["dropout=0:0.9:lin:30", "weight_l2=1e-5:1e-1:log:20"], 1, "too many runs: 30 x 20"),
-    (["dropout=0,0.1"], MAX_RUNS, "too many runs: 2 values x"),
+    (["dropout=0:0.9:lin:15", "weight_l2=1e-5:1e-1:log:15"], 3, "too many runs: 15 x 15"),
+    (["dropout=0,0.1"], MAX_SEEDS + 1, f"seeds must be at most {MAX_SEEDS}"),
+    (["dropout=0,0.1"], "1_0", "seeds must be a whole number >= 1"),
     (["dropout=0,0.1"], 0, "seeds must be a whole number >= 1"),
     (["dropout=0,0.1"], "two", "seeds must be a whole number >= 1"),
     (["epochs=100,100000"], 1, "at epochs=100000: epochs must be at most"),
