@@ -3,7 +3,6 @@ server's training workers (or a Dask cluster), and its live results."""
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import math
 import time
 from dataclasses import dataclass, field
@@ -68,7 +67,7 @@ class Running:
     where: str = "this server's training workers"
     started: float = field(default_factory=time.perf_counter)
     address: str | None = None       # the cluster's, if it runs on one
-    connecting: cf.Future | None = None
+    connecting: object | None = None  # a concurrent.futures.Future of the Sweep
     failed: str | None = None
     stopped: bool = False
 

@@ -79,7 +79,9 @@ def test_the_lesson_walks_its_steps_and_applies_one(page, server):
         page.get_by_role("button", name="Next").click()
         page.get_by_role("heading", name=STEPS[number - 1].title).wait_for()
         page.wait_for_url(re.compile(rf"step={number}"))
-        assert page.get_by_text(STEPS[number - 1].question).count() == 1
+        question = page.get_by_text(STEPS[number - 1].question)
+        question.wait_for()  # (the heading can paint a moment before the rest of the step)
+        assert question.count() == 1
     page.goto(f"{server}/lesson?step=3")  # a step's own link
     page.get_by_role("heading", name=STEPS[2].title).wait_for()
     page.get_by_role("button", name=re.compile("Apply in the Playground")).click()
