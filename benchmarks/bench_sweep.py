@@ -20,10 +20,7 @@ import dataclasses
 import os
 import time
 
-from nncore.sweep import run_sweep, usable_cores
-from nncore.sweep_presets import SWEEP_PRESETS
-from nncore.sweeprun import run_one
-from nncore.sweepspec import make_spec
+from nncore.sweep import SWEEP_PRESETS, make_spec, run_one, run_sweep, usable_cores
 
 
 def build_spec(epochs: int):

@@ -110,7 +110,7 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[int(rank) - 1]
 
 
-HEAVY = {"epochs": 100_000}  # a long run (ui.live.is_long): ~11 s alone here
+HEAVY = {"epochs": 100_000}  # a long run (workers.cost.is_long): ~11 s alone here
 
 
 def plan(n: int, seeds: str, heavy: int = 0) -> list[Session]:

@@ -7,10 +7,18 @@ from .grid import decision_grid
 from .history import History
 from .model import Model
 from .presets import PRESET_NOTES, PRESETS
-from .sweep import Sweep, SweepResult, run_sweep, start_sweep
-from .sweep_presets import SWEEP_PRESET_NOTES, SWEEP_PRESETS
-from .sweeprun import run_one, summarise
-from .sweepspec import SweepSpec, make_spec
+from .sweep import (
+    SWEEP_PRESET_NOTES,
+    SWEEP_PRESETS,
+    Sweep,
+    SweepResult,
+    SweepSpec,
+    make_spec,
+    run_one,
+    run_sweep,
+    start_sweep,
+    summarise,
+)
 from .train import train, train_stream
 
 __all__ = [

@@ -1,5 +1,5 @@
 """`python -m nncore train`: train a preset or any config from the terminal, book-style
-(`python -m nncore sweep`: see sweep_cli)."""
+(`python -m nncore sweep`: see nncore/sweep/cli.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import argparse
 import json
 import sys
 
-from .config import FIELD_SPECS, TrainConfig
-from .presets import PRESETS
-from .sweep_cli import add_sweep_parser, require_builtin_dataset, run_sweep_command
+from .cliflags import add_config_flags, add_preset_flag, config_from_args
+from .config import TrainConfig
+from .sweep.cli import add_sweep_parser, run_sweep_command
 from .train import train_stream
 
 PRINT_EVERY = 100
@@ -25,21 +25,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m nncore", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = sub.add_parser("train", help="train one configuration")
-    run.add_argument("--preset", choices=sorted(PRESETS), help="start from a named preset")
+    add_preset_flag(run, "start from a named preset")
     run.add_argument("--json", action="store_true", help="print one JSON object at the end")
-    for spec in FIELD_SPECS.values():
-        run.add_argument(f"--{spec.name}", f"--{spec.name.replace('_', '-')}", dest=spec.name,
-                         metavar="VALUE", help=f"{spec.help} ({spec.allowed()})")
+    add_config_flags(run)
     add_sweep_parser(sub)
     return parser
-
-
-def config_from_args(args: argparse.Namespace) -> TrainConfig:
-    base = PRESETS[args.preset] if args.preset else TrainConfig()
-    given = {k: getattr(args, k) for k in FIELD_SPECS if getattr(args, k) is not None}
-    config = TrainConfig.from_dict(given, base=base)
-    require_builtin_dataset(config)
-    return config
 
 
 def _progress_line(history, i: int) -> str:

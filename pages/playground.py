@@ -5,7 +5,6 @@ import streamlit as st
 from ui import compare, live, panels, replay, runs, session, sidebar, upload
 from ui.legacy_pages import leave_legacy_pages_mode
 from ui.text import literal
-from ui.trainer import TrainerCrashed
 
 leave_legacy_pages_mode()  # a deep link run in Streamlit's old pages mode: see the module
 
@@ -102,7 +101,7 @@ def _pinned_from_link(config, data, digest: str) -> None:
                                                                         v.status)[1]))
         except ValueError as exc:  # e.g. ?pin=dataset:csv on a page without an upload
             failed = f"cannot be trained on this data ({literal(exc, 200)})"
-        except TrainerCrashed as exc:
+        except live.TrainerCrashed as exc:
             failed = f"failed to train on the server ({literal(exc, 200)})"
         finally:
             line.empty()
@@ -185,7 +184,7 @@ elif view is None:
                 0.0, text=live.waiting_text(ahead, long)), reuse=not forced)
     except ValueError as exc:  # e.g. an uploaded CSV too large for this network
         alert_slot.error(f"These settings cannot be trained on this data: {literal(exc, 300)}")
-    except TrainerCrashed as exc:
+    except live.TrainerCrashed as exc:
         alert_slot.error(f"Training failed on the server: {literal(exc, 300)} Press Train "
                          "again to retry.")
     _buttons(stop_slot, again_slot, key, training=False)

@@ -1,4 +1,5 @@
 """Dashboard helpers: widgets <-> TrainConfig, URL state, Plotly figure builders, run records.
 
-Layering: pages -> ui -> nncore. Figure builders (figures, regions) never import Streamlit.
+Layering: pages -> ui -> {workers, nncore}. Figure builders (figures, regions) never import
+Streamlit.
 """

@@ -9,10 +9,11 @@ import dataclasses
 import streamlit as st
 
 from nncore import FIELD_SPECS, TrainConfig
+from workers.views import RunView
 
 from . import session, urlstate
 from .fields import LIMITS
-from .runs import RunView, config_changes
+from .runs import config_changes
 from .text import literal
 
 PARAM = "pin"

@@ -7,10 +7,10 @@ from __future__ import annotations
 import numpy as np
 
 from nncore.metrics import NEAR_ZERO
+from workers.recorder import Extras, Units
+from workers.views import weight_edges
 
 from .figures import chart, legend, table, weights_chart, x_epoch
-from .inside import Extras, Units
-from .runs import weight_edges
 
 TILE = 3          # screen pixels per activation cell
 GAP = 6           # pixels between tiles

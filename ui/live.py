@@ -1,4 +1,4 @@
-"""Live training: a worker process trains (ui.trainer) and its snapshots are drawn into
+"""Live training: a worker process trains (workers.worker) and its snapshots are drawn into
 placeholders, throttled; partial results are kept; completed runs are cached per (config, data)
 so that coming back to a config does not retrain."""
 
@@ -9,32 +9,30 @@ import json
 import time
 from collections.abc import Callable
 
-import numpy as np
 import streamlit as st
 
 from nncore import Dataset, TrainConfig
-from nncore.config import n_weights
+from workers.cost import (
+    FINAL_RESOLUTION,
+    LIVE_RESOLUTION,
+    LONG_RUN_S,
+    REDRAW_S,
+    chunk_for,
+    is_long,
+    run_sizes,
+)
+from workers.views import RunView
+from workers.worker import Job, Outcome
+from workers.worker import TrainerCrashed as TrainerCrashed  # train_live raises it (pages)
 
-from .inside import SNAPSHOTS
-from .runs import RunView
 from .slots import training_slots
-from .trainer import Job, Outcome
 
-REDRAW_S = 0.25         # at most one redraw per quarter second
 # A browser's first run in a session: its widgets are lazily loaded components, and React
 # renders a loaded one only when no newer update interrupts it. On a loaded 2-core machine
 # (browser and server sharing 0.9 of a core, a worker training beside them) the sidebar stayed
 # grey skeletons for the whole of a 70,001-epoch run with a redraw every second; with one every
 # 2 s they appeared after 5 s. So the session's first run redraws every 2 s.
 WARMUP_REDRAW_S = 2.0
-LIVE_RESOLUTION = 60    # decision-grid resolution while training (final: FINAL_RESOLUTION)
-FINAL_RESOLUTION = 100
-CHUNK_TARGET_MS = 8.0   # epochs per yield sized so a yield comes about this often
-# Runs estimated longer than this (run_seconds: the default config 0.3 s, book-ch15 6.9 s,
-# 100,000 epochs of the default 17 s, 2 points x 10 classes with 5,000 validation points per
-# class and 20,001 epochs 79 s, measured alone ~73 s) leave one training slot to the short
-# runs (ui.slots); a run that outlives the threshold becomes long then.
-LONG_RUN_S = 10.0
 
 
 def run_key(config: TrainConfig, data_digest: str = "") -> str:
@@ -62,61 +60,6 @@ def cached(key: str) -> RunView | None:
 def store(key: str, view: RunView) -> None:
     if view.status in ("completed", "diverged"):
         _stored(key, view)
-
-
-# Milliseconds of one epoch, fitted to 17 configs timed on this 2-core machine (one BLAS
-# thread; the default config, chapter 15, 50,000 validation points, 3 x 256 neurons, ...:
-# each within a factor 1.5 of the fit): a constant, the weights' multiply-adds (a training
-# point costs 3: forward, backward; a validation point 1), the units' activations, and the
-# validation pass's softmax and loss per point and class.
-MS_CONSTANT, MS_PER_MAC, MS_PER_UNIT, MS_PER_VAL_CLASS = 0.056, 1.5e-8, 5.7e-7, 4.5e-6
-SAFETY = 1.5  # the estimate errs on the long side
-
-
-def point_ms(config: TrainConfig, classes: int) -> float:
-    """Milliseconds of one forward pass of one point (the validation pass's unit of work)."""
-    units = sum(config.hidden) + classes
-    return (n_weights(config.hidden, classes) * MS_PER_MAC + units * MS_PER_UNIT
-            + classes * MS_PER_VAL_CLASS)
-
-
-def epoch_ms(config: TrainConfig, n_train: int, n_val: int, classes: int) -> float:
-    """A (generous: SAFETY times the fit) estimate of one epoch's milliseconds: the training
-    pass over n_train points and the validation pass over n_val."""
-    units = sum(config.hidden) + classes
-    per_train = 3 * n_weights(config.hidden, classes) * MS_PER_MAC + 3 * units * MS_PER_UNIT
-    return SAFETY * (MS_CONSTANT + n_train * per_train + n_val * point_ms(config, classes))
-
-
-def run_seconds(config: TrainConfig, n_train: int, n_val: int, classes: int,
-                pace_s: float = REDRAW_S) -> float:
-    """Estimated seconds of a live run: its epochs, plus a decision grid of
-    LIVE_RESOLUTION**2 points every `pace_s` seconds and the final one."""
-    train_s = config.epochs * epoch_ms(config, n_train, n_val, classes) / 1000
-    grid_s = SAFETY * point_ms(config, classes) / 1000
-    live_share = LIVE_RESOLUTION**2 * grid_s / pace_s  # grid seconds per second of training
-    return train_s * (1 + live_share) + FINAL_RESOLUTION**2 * grid_s
-
-
-def run_sizes(config: TrainConfig, data: Dataset | None) -> tuple[int, int, int]:
-    """(training points, validation points, classes) of a run."""
-    if data is None:
-        k = config.classes  # (2 for moons and XOR: TrainConfig checks)
-        return config.samples * k, config.val_samples * k, k
-    return len(data.y), len(data.y_val), data.classes
-
-
-def chunk_for(config: TrainConfig, n_train: int, n_val: int, classes: int) -> int:
-    """Epochs between yields: cheap models yield every ~CHUNK_TARGET_MS, big ones every epoch,
-    and every run at least SNAPSHOTS times (each yield may take a replay snapshot)."""
-    per_epoch = epoch_ms(config, n_train, n_val, classes)
-    chunk = int(np.clip(round(CHUNK_TARGET_MS / per_epoch), 1, 200))
-    return max(1, min(chunk, config.epochs // SNAPSHOTS))
-
-
-def is_long(config: TrainConfig, data: Dataset | None = None) -> bool:
-    """A long run (estimated over LONG_RUN_S): it may not take the last free training slot."""
-    return run_seconds(config, *run_sizes(config, data)) > LONG_RUN_S
 
 
 class Progress:
@@ -159,7 +102,7 @@ def train_live(config: TrainConfig, data: Dataset | None, key: str,
     """Train while drawing snapshots at most every REDRAW_S seconds; return the final view.
 
     The run first takes one of the server's training slots (ui.slots), a worker process that
-    trains and sends snapshots back (ui.trainer); while it waits, `on_wait(ahead, long)` is
+    trains and sends snapshots back (workers.worker); while it waits, `on_wait(ahead, long)` is
     called whenever its place in the queue changes (`long`: see is_long). If Streamlit
     interrupts the script (a widget changed: RerunException at the next st.* call; or Stop),
     the place in the queue is given up, or the worker's job is stopped and its partial result

@@ -11,6 +11,7 @@ import streamlit as st
 
 from nncore.grid import grid_bounds
 from nncore.metrics import NEAR_ZERO
+from workers.views import RunView
 
 from . import figures, formulas, regions, runs
 from .live import Progress
@@ -18,8 +19,7 @@ from .live import Progress
 # Sessions are threads: a module one thread imports lazily (pandas, for the run log's table
 # and the downloads) is seen half-initialised by another thread starting the same import
 # ("partially initialized module 'pandas'", seen with 30 sessions at once). So the page code
-# imports it up front. (ui.runs imports pandas only where needed: the training workers import
-# ui.runs and need no pandas.)
+# imports it up front (ui.runs does too; the training workers, workers/, need no pandas).
 DOWNLOAD = ":material/download:"
 
 
@@ -53,7 +53,7 @@ class Slots:
     pinned: object = None   # the pinned run's regions, if a run is pinned
 
 
-def place(shown: runs.RunView, opts: dict, previous: dict | None) -> Slots:
+def place(shown: RunView, opts: dict, previous: dict | None) -> Slots:
     """Lay out the progress line, the cards and the charts, drawing `shown` (the run on screen
     before this script run, or a blank one) into them at once, and return their handles.
 
@@ -96,7 +96,7 @@ def _draw(where, name: str, spec: dict):
 EARLIER = " · trained earlier with these settings (same seed, same numbers)"
 
 
-def progress_text(view: runs.RunView, progress: Progress | None,
+def progress_text(view: RunView, progress: Progress | None,
                   earlier: bool = False) -> tuple[float, str]:
     """The progress line: live, or of a finished run (`earlier`: one this page did not train
     now, from the server's cache: this session's, another session's or a sweep's run)."""
@@ -110,10 +110,10 @@ def progress_text(view: runs.RunView, progress: Progress | None,
             + (EARLIER if earlier else ""))
 
 
-def charts(view: runs.RunView, opts: dict) -> dict[str, dict]:
+def charts(view: RunView, opts: dict) -> dict[str, dict]:
     """The Vega-Lite spec of every chart of `view` (pure: what the page draws). `opts` may
     hold "ref", a pinned RunView drawn faintly under the curves (and its regions as a chart
-    of their own, "pinned"), and "at", a replay Snapshot (ui.inside) the regions, weights
+    of their own, "pinned"), and "at", a replay Snapshot (workers.recorder) the regions, weights
     and a cursor on the curves show instead of the end."""
     s, config = view.series, view.config
     ref, at = opts.get("ref"), opts.get("at")
@@ -152,7 +152,7 @@ def charts(view: runs.RunView, opts: dict) -> dict[str, dict]:
     return specs
 
 
-def metrics_at(view: runs.RunView, at) -> dict:
+def metrics_at(view: RunView, at) -> dict:
     """The cards' numbers at a replay snapshot `at` (the end's if None)."""
     if at is None:
         return view.final
@@ -164,7 +164,7 @@ def metrics_at(view: runs.RunView, at) -> dict:
     return values
 
 
-def draw_charts(slots: Slots, view: runs.RunView, opts: dict, progress: Progress | None = None,
+def draw_charts(slots: Slots, view: RunView, opts: dict, progress: Progress | None = None,
                 previous: dict | None = None, earlier: bool = False) -> None:
     """Redraw the progress line, the cards and every chart of `view` into their placeholders
     (used live and for the final result; `earlier`: see progress_text)."""
@@ -178,7 +178,7 @@ def draw_charts(slots: Slots, view: runs.RunView, opts: dict, progress: Progress
             _draw(getattr(slots, name), name, spec)
 
 
-def _regions_chart(view: runs.RunView, opts: dict, at=None,
+def _regions_chart(view: RunView, opts: dict, at=None,
                    title: str = "Decision regions", narrow: bool = False) -> dict:
     X, y, X_val, y_val = view.points
     probs = view.grid[2] if view.grid is not None else None
@@ -224,7 +224,7 @@ def _show(value: float, fmt: str) -> str:
     return fmt.format(value)
 
 
-def metric_cards(view: runs.RunView, previous: dict | None, places: list, at=None) -> list:
+def metric_cards(view: RunView, previous: dict | None, places: list, at=None) -> list:
     """The run's last metrics (or at replay snapshot `at`), with the change against the
     previous comparable run (or the pinned one), one card in each of `places` (columns, or the
     cards drawn before: redrawn in place); returns the cards' handles."""
@@ -252,7 +252,7 @@ def card_delta(change: float, fmt: str) -> str:
     return f"{text} pts" if "%" in fmt else text
 
 
-def divergence(view: runs.RunView) -> None:
+def divergence(view: RunView) -> None:
     if view.status == "diverged":
         lr = view.config["learning_rate"]
         st.error(f"**Training diverged at epoch {view.diverged_at:,}**: the loss became "
@@ -270,7 +270,7 @@ def run_log(log: list[dict]) -> None:
                  height=min(38 + 35 * len(log), 300))
 
 
-def downloads(view: runs.RunView, log: list[dict]) -> None:
+def downloads(view: RunView, log: list[dict]) -> None:
     """The files are made when a button is clicked (Streamlit's deferred downloads), not on
     every run: the history CSV was a sixth of the server's time per page under class load."""
     log = list(log)  # this run's log, whatever the session's list becomes later
@@ -286,7 +286,7 @@ def downloads(view: runs.RunView, log: list[dict]) -> None:
                             width="stretch", disabled=not log)
 
 
-def formulas_expander(view: runs.RunView | None, config: dict) -> None:
+def formulas_expander(view: RunView | None, config: dict) -> None:
     with st.expander("The formulas, with this run's numbers"):
         for title, general, numbers in formulas.formula_rows(config,
                                                             view.final if view else None):

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import inside
+from workers import recorder as inside
+
 from .figures import chart, table
 
 CLASS_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",

@@ -1,5 +1,5 @@
-"""Replay a finished run: an epoch slider over its snapshots (ui.inside) scrubs the regions,
-the weights and the cards, and marks the epoch on the curves; Play steps through them."""
+"""Replay a finished run: an epoch slider over its snapshots (workers.recorder) scrubs the
+regions, the weights and the cards, and marks the epoch on the curves; Play steps through them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import time
 
 import streamlit as st
 
-from .runs import RunView
+from workers.views import RunView
 
 END = "end"
 STEP_S = 0.45   # seconds per snapshot while playing

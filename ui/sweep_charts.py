@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from nncore.sweepspec import SweepSpec
+from nncore.sweep import SweepSpec
 
 from .figures import VAL_COLOUR, chart, legend, table
 

@@ -22,17 +22,24 @@ from nncore import (
 from nncore.grid import grid_bounds
 from nncore.sweep import (
     CONNECT_TIMEOUT_S,
+    MAX_RUNS,
+    MAX_SEEDS,
+    MAX_VALUES,
     SCHEDULER_ENV,
+    Axis,
+    fmt,
+    numeric_fields,
     scheduler_from_env,
     start_sweep_in_background,
+    summarise,
 )
-from nncore.sweeprun import summarise
-from nncore.sweepspec import MAX_RUNS, MAX_SEEDS, MAX_VALUES, Axis, fmt, numeric_fields
+from workers import cost
+from workers.executor import SlotExecutor
+from workers.views import RunView
 
 from . import live, regions, session, sweep_charts
-from .runs import NEAR_ZERO_LABEL, RunView
+from .runs import NEAR_ZERO_LABEL
 from .slots import training_slots
-from .sweeps import SlotExecutor
 from .text import literal
 from .urlstate import encode
 
@@ -92,7 +99,7 @@ class Running:
         return self.sweep is None or self.sweep.finished
 
 
-SCALES = ("log", "lin", "list")  # the axis kinds of nncore.sweepspec, one radio option each
+SCALES = ("log", "lin", "list")  # the axis kinds of nncore.sweep, one radio option each
 
 
 def _axis_keys(i: int) -> tuple[str, ...]:
@@ -108,7 +115,7 @@ def _axis_to_widgets(i: int, axis: Axis) -> None:
     ss[k_lo], ss[k_hi] = (axis.lo, axis.hi) if axis.kind != "list" else (min(values),
                                                                           max(values))
     ss[k_scale] = axis.kind
-    ss[k_n] = len(values)  # (nncore.sweepspec caps an axis at MAX_VALUES: the slider's end)
+    ss[k_n] = len(values)  # (nncore.sweep caps an axis at MAX_VALUES: the slider's end)
     ss[k_list] = ", ".join(fmt(v) for v in axis.values)
 
 
@@ -208,8 +215,8 @@ def axis_controls(i: int) -> None:
 
 
 def cpu_s(spec: SweepSpec) -> float:
-    """Estimated CPU seconds of all the sweep's runs (ui.live's run cost estimate)."""
-    return sum(live.run_seconds(c, *live.run_sizes(c, None), pace_s=math.inf)
+    """Estimated CPU seconds of all the sweep's runs (workers.cost's run cost estimate)."""
+    return sum(cost.run_seconds(c, *cost.run_sizes(c, None), pace_s=math.inf)
                for _, c in spec.configs())
 
 

@@ -134,7 +134,7 @@ def test_long_runs_leave_a_slot_to_short_ones_and_stop_while_waiting_leaves_the_
     """Long runs hold every slot they may (all but one): another long run waits and says why,
     while a short run still trains at once. Stop takes the waiting run out of the queue for
     good; Train again queues it again."""
-    slots = len(os.sched_getaffinity(0))  # the server's training slots (ui.slots.usable_cores)
+    slots = len(os.sched_getaffinity(0))  # the server's training slots (nncore.sweep.usable_cores)
     holders_n = max(1, slots - 1)         # ... of which long runs may hold this many
     contexts = [browser.new_context(viewport={"width": 1400, "height": 1100})
                 for _ in range(holders_n + 2)]

@@ -21,7 +21,7 @@ TRAINING = "(sel) => /Training: epoch/.test(document.querySelector(sel)?.innerTe
 def _training_worker(server_pid: int) -> int:
     """The pid of the server's training worker that is using the CPU now."""
     workers = [p for p in serving.children(server_pid)
-               if b"ui.trainer" in Path(f"/proc/{p}/cmdline").read_bytes()]
+               if b"workers.worker" in Path(f"/proc/{p}/cmdline").read_bytes()]
     before = {p: serving.cpu_seconds(p) for p in workers}
     time.sleep(1.0)
     return max(workers, key=lambda p: serving.cpu_seconds(p) - before[p])

@@ -1,4 +1,5 @@
-"""Architecture rules: nncore imports no UI packages and never touches the global RNG."""
+"""Architecture rules: dependencies point one way (pages -> ui -> {workers, nncore}; workers ->
+nncore), and nothing touches the global RNG."""
 
 import re
 import subprocess
@@ -6,7 +7,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = [ROOT / "nncore", ROOT / "ui", ROOT / "pages", ROOT / "dashboard.py"]
+PRODUCT = [ROOT / "nncore", ROOT / "workers", ROOT / "ui", ROOT / "pages", ROOT / "dashboard.py"]
 GLOBAL_RNG = re.compile(r"np\.random\.(seed|rand|randn|random|binomial|normal|uniform|choice|"
                         r"shuffle|permutation|randint|standard_normal)\(|nnfs\.init\(")
 
@@ -22,7 +23,7 @@ def _sources(paths):
 def test_nncore_does_not_import_ui_packages():
     code = ("import sys, nncore, nncore.cli, nncore.gradcheck; "
             "bad = [m for m in sys.modules if m.split('.')[0] in "
-            "('streamlit', 'plotly', 'pandas', 'ui')]; print(bad)")
+            "('streamlit', 'plotly', 'pandas', 'ui', 'pages', 'workers')]; print(bad)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
@@ -52,9 +53,44 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
+# The project's packages each may import (beside itself; relative imports stay inside it).
+PROJECT = {"nncore", "workers", "ui", "pages"}
+MAY_IMPORT = {"nncore": set(), "workers": {"nncore"}, "ui": {"workers", "nncore"},
+              "pages": {"ui"}}
+# workers/ is the server's training processes: the engine, numpy and the standard library
+# (threadpoolctl limits BLAS threads); never streamlit, plotly, pandas or a UI package.
+WORKERS_THIRD_PARTY = {"numpy", "threadpoolctl"}
+
+
+def test_each_package_imports_only_the_packages_below_it():
+    found = []
+    for package, allowed in MAY_IMPORT.items():
+        for path in (ROOT / package).rglob("*.py"):
+            bad = (_imports(path) & PROJECT) - allowed - {package}
+            found += [f"{path.relative_to(ROOT)}: {name}" for name in sorted(bad)]
+    bad = (_imports(ROOT / "dashboard.py") & PROJECT) - {"ui"}
+    found += [f"dashboard.py: {name}" for name in sorted(bad)]
+    assert not found, found
+
+
+def test_workers_import_the_engine_numpy_and_the_standard_library_only():
+    allowed = set(sys.stdlib_module_names) | WORKERS_THIRD_PARTY | {"nncore", "workers"}
+    found = [f"{path.relative_to(ROOT)}: {name}" for path in (ROOT / "workers").rglob("*.py")
+             for name in sorted(_imports(path) - allowed)]
+    assert not found, found
+    modules = ", ".join(f"workers.{p.stem}" for p in (ROOT / "workers").glob("*.py")
+                        if p.stem != "__init__")
+    code = (f"import sys, {modules}; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in "
+            "('streamlit', 'plotly', 'pandas', 'ui', 'pages')]; print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+
+
 def test_pages_use_ui_not_the_engine_and_figures_do_not_use_streamlit():
     for page in [*(ROOT / "pages").glob("*.py"), ROOT / "dashboard.py"]:
-        assert "nncore" not in _imports(page), page.name
+        assert not {"nncore", "workers"} & _imports(page), page.name
     for builder in ("figures.py", "regions.py"):
         assert "streamlit" not in _imports(ROOT / "ui" / builder), builder
 

@@ -12,10 +12,16 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-import nncore.sweep as sweep_mod
+import nncore.sweep.cluster as cluster_mod
 from nncore import TrainConfig
-from nncore.sweep import CONNECT_TIMEOUT_S, dask_client, start_sweep, usable_cores
-from nncore.sweepspec import make_spec
+from nncore.sweep import (
+    CONNECT_TIMEOUT_S,
+    make_spec,
+    start_sweep,
+    start_sweep_in_background,
+    usable_cores,
+)
+from nncore.sweep.cluster import dask_client
 
 MARGIN_S = 4  # beyond CONNECT_TIMEOUT_S: the promised bound, with room for a loaded machine
 BASE = TrainConfig(epochs=20, hidden=(8,), samples=30, val_samples=20)
@@ -130,22 +136,22 @@ def test_a_client_that_connects_after_the_deadline_is_closed(monkeypatch):
 
     class Late:
         def __init__(self, address, timeout, set_as_default):
-            time.sleep(timeout + sweep_mod.CONNECT_GRACE_S + 0.5)  # past the caller's deadline
+            time.sleep(timeout + cluster_mod.CONNECT_GRACE_S + 0.5)  # past the caller's deadline
 
         def close(self, timeout=None):
             closed.set()
-    monkeypatch.setattr(sweep_mod, "_client_class", lambda: Late)
+    monkeypatch.setattr(cluster_mod, "_client_class", lambda: Late)
     start = time.monotonic()
     with pytest.raises(ConnectionError, match="within 0.2 s: nothing answered"):
         dask_client("tcp://127.0.0.1:8786", timeout=0.2)
-    assert time.monotonic() - start < 0.2 + sweep_mod.CONNECT_GRACE_S + 0.4
+    assert time.monotonic() - start < 0.2 + cluster_mod.CONNECT_GRACE_S + 0.4
     assert closed.wait(5)
 
 
 def test_start_in_background_never_blocks_and_reports_why(silent_listener):
     spec = make_spec(BASE, ["dropout=0,0.2"])
     start = time.monotonic()
-    future = sweep_mod.start_sweep_in_background(spec, scheduler=silent_listener)
+    future = start_sweep_in_background(spec, scheduler=silent_listener)
     assert time.monotonic() - start < 0.5 and not future.done()
     error = future.exception(timeout=CONNECT_TIMEOUT_S + MARGIN_S)
     assert isinstance(error, ConnectionError) and f"'{silent_listener}'" in str(error)
@@ -155,9 +161,9 @@ def test_start_in_background_never_blocks_and_reports_why(silent_listener):
 def test_start_in_background_gives_a_running_sweep_and_can_be_cancelled(silent_listener):
     spec = make_spec(BASE, ["dropout=0,0.2"], seeds=2)
     with ThreadPoolExecutor(2) as pool:
-        sweep = sweep_mod.start_sweep_in_background(spec, executor=pool).result(timeout=10)
+        sweep = start_sweep_in_background(spec, executor=pool).result(timeout=10)
         assert len(sweep.result().runs) == 4
-    waiting = sweep_mod.start_sweep_in_background(spec, scheduler=silent_listener)
+    waiting = start_sweep_in_background(spec, scheduler=silent_listener)
     assert waiting.cancel() and waiting.cancelled()
 
 

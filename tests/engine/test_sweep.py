@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
-import nncore.sweep as sweep_mod
+import nncore.sweep.executor as executor_mod
 from nncore import TrainConfig, train
 from nncore.metrics import sparsity
-from nncore.sweep import local_executor, run_sweep, start_sweep
-from nncore.sweeprun import METRICS, best_point, row_from_history, run_one, summarise
-from nncore.sweepspec import make_spec
+from nncore.sweep import run_sweep, start_sweep
+from nncore.sweep.local import local_executor
+from nncore.sweep.run import METRICS, best_point, row_from_history, run_one, summarise
+from nncore.sweep.spec import make_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = TrainConfig(epochs=40, hidden=(16,), samples=40, val_samples=30)
@@ -130,7 +131,7 @@ def test_a_failed_run_gives_an_error_row(monkeypatch):
         if run["index"] == 1:
             raise RuntimeError("worker lost")
         return run_one(run)
-    monkeypatch.setattr(sweep_mod, "run_one", flaky)
+    monkeypatch.setattr(executor_mod, "run_one", flaky)
     result = run_sweep(make_spec(BASE, ["dropout=0,0.2"], seeds=1), executor=ThreadPoolExecutor(1))
     assert [r["status"] for r in result.runs] == ["completed", "error"]
     assert result.runs[1]["error"] == "RuntimeError: worker lost"
@@ -160,8 +161,7 @@ def test_default_pool_does_not_rerun_the_callers_main_script(tmp_path):
         with open({str(marker)!r}, "a") as f:
             f.write("ran\\n")
         from nncore import TrainConfig
-        from nncore.sweep import run_sweep
-        from nncore.sweepspec import make_spec
+        from nncore.sweep import make_spec, run_sweep
         spec = make_spec(TrainConfig(epochs=5, hidden=(4,)), ["dropout=0,0.1,0.2"], seeds=2)
         result = run_sweep(spec, jobs=2)
         print(len(result.runs))
@@ -174,7 +174,7 @@ def test_default_pool_does_not_rerun_the_callers_main_script(tmp_path):
 
 
 def test_sweep_modules_import_no_pool_cluster_or_ui_package():
-    code = ("import sys, nncore, nncore.sweep, nncore.sweep_cli, nncore.sweep_presets; "
+    code = ("import sys, nncore, nncore.sweep, nncore.sweep.cli, nncore.cliflags; "
             "print(sorted({m.split('.')[0] for m in sys.modules} & "
             "{'loky', 'distributed', 'dask', 'pandas', 'streamlit', 'plotly', 'threadpoolctl'}))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)

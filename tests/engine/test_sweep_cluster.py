@@ -5,8 +5,7 @@ import pytest
 from distributed import LocalCluster
 
 from nncore import TrainConfig, train
-from nncore.sweep import run_sweep, start_sweep
-from nncore.sweepspec import make_spec
+from nncore.sweep import make_spec, run_sweep, start_sweep
 
 BASE = TrainConfig(epochs=40, hidden=(16,), samples=40, val_samples=30)
 

@@ -7,8 +7,7 @@ import math
 import pytest
 
 from nncore import SWEEP_PRESET_NOTES, SWEEP_PRESETS, SweepSpec
-from nncore.sweep import run_sweep
-from nncore.sweepspec import make_spec
+from nncore.sweep import make_spec, run_sweep
 
 
 def test_every_sweep_preset_has_a_note_and_a_string_that_reads_back():

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from nncore import TrainConfig
-from nncore.sweepspec import (
+from nncore.sweep.spec import (
     MAX_SEEDS,
     MAX_VALUES,
     SweepSpec,

@@ -9,7 +9,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))  # apphelper
 from apphelpers import make_app, no_errors  # noqa: E402
 
 from ui.fields import widget_key  # noqa: E402
-from ui.runs import MAX_LOG_ROWS, RunView  # noqa: E402
+from ui.runs import MAX_LOG_ROWS  # noqa: E402
+from workers.views import RunView  # noqa: E402
 
 
 def _views(value, seen=None) -> int:

@@ -1,5 +1,6 @@
 """What a user sends can neither read nor write server files nor run code: no file access in
-the UI layer, uploads parsed only as numbers by nncore.load_csv, and a hardened server config."""
+the UI layer or the server's training processes (workers/), which start one fixed command,
+uploads parsed only as numbers by nncore.load_csv, and a hardened server config."""
 
 import ast
 import re
@@ -14,8 +15,10 @@ tomllib = pytest.importorskip("tomllib")  # Python 3.11+
 ROOT = Path(__file__).resolve().parents[2]
 UI_FILES = [*sorted((ROOT / "ui").glob("*.py")), *sorted((ROOT / "pages").glob("*.py")),
             ROOT / "dashboard.py"]
+WORKER_FILES = sorted((ROOT / "workers").glob("*.py"))  # the server's training processes
+SERVED_FILES = [*UI_FILES, *WORKER_FILES]
 
-# Calls that open, read, write or execute something; none belongs in the UI layer.
+# Calls that open, read, write or execute something; none belongs in the served code.
 FORBIDDEN_NAMES = {"open", "eval", "exec", "compile", "__import__", "input", "breakpoint"}
 FORBIDDEN_ATTRS = {"read_text", "read_bytes", "write_text", "write_bytes", "open", "unlink",
                    "rmdir", "mkdir", "system", "popen", "load",
@@ -39,50 +42,50 @@ def _owner(func: ast.Attribute) -> str:
     return value.id if isinstance(value, ast.Name) else type(value).__name__
 
 
-def test_the_ui_layer_never_opens_reads_writes_or_executes():
+def test_the_served_code_never_opens_reads_writes_or_executes():
     found = []
-    for path in UI_FILES:
+    for path in SERVED_FILES:
+        name = path.relative_to(ROOT)
         for call in _calls(path):
             func = call.func
             if isinstance(func, ast.Name) and func.id in FORBIDDEN_NAMES:
-                found.append(f"{path.name}:{call.lineno} {func.id}()")
+                found.append(f"{name}:{call.lineno} {func.id}()")
             elif (isinstance(func, ast.Attribute) and func.attr in FORBIDDEN_ATTRS
                   and (_owner(func), func.attr) not in ALLOWED_ATTR_CALLS):
-                found.append(f"{path.name}:{call.lineno} .{func.attr}()")
-    assert not found, found
+                found.append(f"{name}:{call.lineno} .{func.attr}()")
+    assert WORKER_FILES and not found, found
 
 
-def test_the_ui_layer_imports_no_file_process_or_serialisation_modules():
+def test_the_served_code_imports_no_file_process_or_serialisation_modules():
     found = []
-    for path in UI_FILES:
+    for path in SERVED_FILES:
         for node in ast.walk(ast.parse(path.read_text())):
             names = []
             if isinstance(node, ast.Import):
                 names = [a.name.split(".")[0] for a in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module.split(".")[0]]
-            found += [f"{path.name}: {n}" for n in names if n in FORBIDDEN_MODULES]
-    # ui/slots.py only counts cores (os.sched_getaffinity, os.cpu_count); ui/trainer.py starts
-    # the training workers (both checked below); ui/sweeps.py subclasses concurrent.futures'
-    # Executor and makes Futures (it starts no process: its runs go to the training workers)
+            found += [f"{path.relative_to(ROOT)}: {n}" for n in names if n in FORBIDDEN_MODULES]
+    # The UI layer imports none of them. workers/worker.py starts the training workers
+    # (checked below); workers/executor.py subclasses concurrent.futures' Executor and makes
+    # Futures (it starts no process: its runs go to the training workers).
     found = [f for f in found
-             if f not in ("slots.py: os", "trainer.py: multiprocessing", "trainer.py: subprocess",
-                          "sweeps.py: concurrent")]
+             if f not in ("workers/worker.py: multiprocessing", "workers/worker.py: subprocess",
+                          "workers/executor.py: concurrent")]
     assert not found, found
-    slots = (ROOT / "ui" / "slots.py").read_text()
-    assert set(re.findall(r"\bos\.(\w+)", slots)) == {"cpu_count", "sched_getaffinity"}
-    sweeps = (ROOT / "ui" / "sweeps.py").read_text()
-    assert set(re.findall(r"\bcf\.(\w+)", sweeps)) == {"Executor", "Future"}
+    executor = (ROOT / "workers" / "executor.py").read_text()
+    assert set(re.findall(r"\bcf\.(\w+)", executor)) == {"Executor", "Future"}
 
 
 def test_the_training_workers_run_only_this_projects_code_and_hear_only_from_the_server():
-    """ui/trainer.py starts one fixed command, `python -m ui.trainer <fd>` (no shell, nothing
-    from the user in it), and talks to it over an anonymous pipe made by the server: the only
-    pickles in the app, both ends this project's own processes (uploads were parsed into
-    numbers before); no listening address anyone else could connect to."""
-    source = (ROOT / "ui" / "trainer.py").read_text()
+    """workers/worker.py starts one fixed command, `python -m workers.worker <fd>` (no shell,
+    nothing from the user in it), and talks to it over an anonymous pipe made by the server:
+    the only pickles in the app, both ends this project's own processes (uploads were parsed
+    into numbers before); no listening address anyone else could connect to."""
+    source = (ROOT / "workers" / "worker.py").read_text()
     starts = re.findall(r"subprocess\.Popen\((\[[^\]]*\])", source)
-    assert starts == ['[sys.executable, "-m", "ui.trainer", str(fd)]'], starts
+    assert starts == ['[sys.executable, "-m", "workers.worker", str(fd)]'], starts
+    assert 'if __name__ == "__main__":' in source  # the command runs this very module
     assert "shell=" not in source and "os.system" not in source
     assert re.findall(r"multiprocessing\.Pipe\(", source) and "Listener" not in source
     assert "Client(" not in source and "address" not in source

@@ -297,7 +297,7 @@ def test_a_run_completed_by_another_session_meanwhile_ends_the_wait():
     from contextlib import ExitStack
 
     from ui import live, slots
-    from ui.trainer import Job, run_job
+    from workers.worker import Job, run_job
 
     config = TrainConfig(epochs=21, seed=4242)
     key = live.run_key(config)

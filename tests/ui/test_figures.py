@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from nncore.grid import grid_axes, grid_bounds
-from ui import figures, regions, runs
+from ui import figures, regions
+from workers import views
 
 
 @pytest.fixture
@@ -105,12 +106,12 @@ def test_long_runs_are_thinned_but_keep_the_last_epoch():
 
 def test_weight_histogram_has_fixed_edges_and_counts_the_centre_exactly():
     w = np.array([0.0, 1e-4, -9e-4, 1e-3, 0.5, -2.0, 100.0, np.nan])
-    edges, counts = runs.weight_histogram(w)
-    np.testing.assert_array_equal(edges, runs.weight_edges())  # the same for every run
+    edges, counts = views.weight_histogram(w)
+    np.testing.assert_array_equal(edges, views.weight_edges())  # the same for every run
     centre = len(counts) // 2
     assert counts[centre] == 3           # |w| < 1e-3: the card's number
     assert counts.sum() == 7             # NaN left out; 100 goes in the last bin
-    assert counts[-1] == 1 and edges[-1] == runs.WEIGHT_LIMIT
+    assert counts[-1] == 1 and edges[-1] == views.WEIGHT_LIMIT
     spec = figures.weights_chart(edges, counts, 1 / 7, 1e-3)
     assert _column(spec, "bars", "share").sum() == pytest.approx(1.0)
     assert "43% of the weights have |w| < 0.001 (14% exactly 0)" in _column(
@@ -207,7 +208,7 @@ def _every_chart(n=300, res=20, seed=0):
     epoch = np.arange(n)
     curve = np.linspace(1.0, 0.1, n) + 0.01 * rng.random(n)
     X, y = _points()
-    edges, counts = runs.weight_histogram(rng.normal(size=500))
+    edges, counts = views.weight_histogram(rng.normal(size=500))
     return {
         "loss": figures.loss_chart(epoch, curve, curve / 10, curve * 1.2),
         "loss log": figures.loss_chart(epoch, curve, curve / 10, curve * 1.2, log_y=True),

@@ -21,5 +21,5 @@ def test_page_code_imports_pandas_before_any_session_needs_it():
 
 
 def test_training_workers_import_neither_streamlit_nor_pandas_nor_plotly():
-    loaded = _modules_after("import ui.trainer")
+    loaded = _modules_after("import workers.worker")
     assert not {"streamlit", "pandas", "plotly"} & loaded

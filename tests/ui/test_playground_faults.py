@@ -7,7 +7,7 @@ from apphelpers import make_app
 
 from nncore import TrainConfig
 from ui import live, upload
-from ui.trainer import TrainerCrashed
+from workers.worker import TrainerCrashed
 
 REAL_TRAIN_LIVE = live.train_live
 

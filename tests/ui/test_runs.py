@@ -10,18 +10,19 @@ import pytest
 
 from nncore import CsvError, TrainConfig, decision_grid, train
 from ui import formulas, panels, runs, upload
+from workers import views
 
 
 @pytest.fixture(scope="module")
 def view():
     history = train(TrainConfig(epochs=30))
-    return runs.view_from_history(history, decision_grid(history.model, history.data.X,
+    return views.view_from_history(history, decision_grid(history.model, history.data.X,
                                                          resolution=20))
 
 
 def test_view_copies_the_history(view):
     assert view.status == "completed" and len(view.epoch) == 30
-    assert set(view.series) == set(runs.SERIES)
+    assert set(view.series) == set(views.SERIES)
     assert view.grid[2].shape == (20, 20, 3)
     assert len(view.fingerprint) == 12
     assert 0.0 <= view.final["near_zero_weights"] <= 1.0
@@ -90,7 +91,7 @@ def test_a_card_delta_that_rounds_to_nothing_says_so():
 def test_view_counts_sparsity_on_the_regularised_layers_only(view):
     from nncore.metrics import sparsity
     history = train(TrainConfig(epochs=30, hidden=(8, 8)))
-    shown = runs.view_from_history(history, None)
+    shown = views.view_from_history(history, None)
     shares = sparsity(history.model, regularise_output=False)
     assert shown.final["near_zero_weights"] == shares["near_zero"]
     assert shown.final["exact_zero_weights"] == shares["exact_zero"]

@@ -10,12 +10,11 @@ import pytest
 from apphelpers import make_app, no_errors
 
 from nncore import SweepSpec, TrainConfig, make_spec, start_sweep
-from nncore.sweep import CONNECT_TIMEOUT_S
-from nncore.sweepspec import MAX_SEEDS, MAX_VALUES
+from nncore.sweep import CONNECT_TIMEOUT_S, MAX_SEEDS, MAX_VALUES
 from ui import sweep_page
-from ui.slots import TrainingSlots
-from ui.sweeps import SlotExecutor
-from ui.trainer import Trainer
+from workers.executor import SlotExecutor
+from workers.slots import TrainingSlots
+from workers.worker import Trainer
 
 SMALL = {"samples": "30", "epochs": "201", "hidden": "16"}
 

@@ -8,8 +8,9 @@ import pytest
 from apphelpers import make_app, no_errors
 
 from nncore import PRESETS, TrainConfig
-from ui import compare, inside
+from ui import compare
 from ui.lessons import STEPS
+from workers import recorder
 
 SMALL = {"samples": "30", "epochs": "301", "hidden": "16"}
 
@@ -110,7 +111,7 @@ def test_replay_scrubs_regions_weights_and_cards_to_a_snapshot():
     at.run()
     view = at.session_state["pg_result"]["view"]
     shots = view.extras.snapshots
-    assert len(shots) == inside.SNAPSHOTS
+    assert len(shots) == recorder.SNAPSHOTS
     assert shots[0].epoch < shots[-1].epoch <= 300
     slider = at.select_slider(key="pg_replay")
     assert slider.value == "end"
@@ -173,24 +174,3 @@ def test_a_bad_step_in_a_link_starts_at_step_one():
     assert not at.exception
     assert at.session_state["ls_step"] == 1
     assert any("is not one of 1-6" in w.value for w in at.warning)
-
-
-def test_a_runs_extras_stay_within_the_stated_budget():
-    """ui/inside.py states ~100 kB a run beyond its curves and final regions; the largest
-    network the config allows (every hidden layer, more units than MAX_UNITS) stays within
-    150 kB, pickled as a view is kept and sent."""
-    import pickle
-
-    from nncore import train_stream
-    from nncore.config import MAX_HIDDEN_LAYERS
-
-    config = TrainConfig(hidden=(80,) * MAX_HIDDEN_LAYERS, samples=30, epochs=2000)
-    recorder = inside.Recorder(config.epochs)
-    for history in train_stream(config, chunk=5):  # far more yields than snapshots or norms
-        recorder.seen(history)
-    extras = recorder.finish(history)
-    assert len(extras.snapshots) == inside.SNAPSHOTS
-    assert extras.units.maps.shape[0] == inside.MAX_UNITS < 80
-    assert all(len(e) <= inside.NORM_POINTS for e, _ in extras.norms.values())
-    size = len(pickle.dumps(extras, protocol=pickle.HIGHEST_PROTOCOL))
-    assert 60_000 < size < 150_000, size

@@ -3,7 +3,7 @@
 Streamlit serves every session as a thread of one process, and threads share one interpreter
 lock: two runs as threads took 1.78x as long as the same two one after the other, two runs as
 processes 0.53x (`python -m benchmarks.bench_threads`, 2 cores). So the server keeps one
-`Trainer` process per core (ui.slots hands them out) and a session's script thread only sends
+`Trainer` process per core (workers.slots hands them out) and a session's script thread only sends
 the job and draws the snapshots that come back.
 
 The protocol over one duplex pipe, in order:
@@ -14,7 +14,7 @@ The protocol over one duplex pipe, in order:
 A "stop" makes the running job end at its next chunk and send its final (status "stopped");
 a stop that arrives after the job ended is skipped. A worker the parent hears nothing from for
 HANG_S during a job (stopped, stuck, swapped out) is killed and replaced, and the session is
-told (TrainerCrashed). The worker imports nncore and ui.runs only
+told (TrainerCrashed). The worker imports nncore and workers only
 (no Streamlit), limits BLAS to one thread, and exits when the parent's end of the pipe closes
 (so also when the server dies).
 """
@@ -37,10 +37,10 @@ import numpy as np
 
 from nncore import Dataset, TrainConfig, decision_grid, train_stream
 
-from .inside import Recorder
-from .runs import RunView, view_from_history
+from .recorder import Recorder
+from .views import RunView, view_from_history
 
-ROOT = Path(__file__).resolve().parents[1]  # where `python -m ui.trainer` finds the ui package
+ROOT = Path(__file__).resolve().parents[1]  # where `python -m workers.worker` finds workers/
 POLL_S = 0.02          # the session's thread checks the pipe (and for interruption) this often
 STOP_WAIT_S = 5.0      # how long a stopped job may take to send its final view
 HEARTBEAT_S = 1.0      # a worker with a job says it is alive this often (even mid-epoch)
@@ -80,7 +80,7 @@ class Outcome:
 class Job:
     config: TrainConfig
     data: Dataset | None
-    chunk: int                 # epochs between the engine's yields (ui.live.chunk_for)
+    chunk: int                 # epochs between the engine's yields (workers.cost.chunk_for)
     pace_s: float              # seconds between snapshots (the first after pace_s too)
     live_resolution: int       # decision-grid resolution of snapshots
     final_resolution: int      # ... and of the final view
@@ -206,7 +206,7 @@ def _heartbeat(send: Callable[[tuple], None]) -> Iterator[None]:
 class Trainer:
     """The parent's handle on one worker process (restarted if it died).
 
-    The worker is `python -m ui.trainer <fd>`, not a multiprocessing child: multiprocessing's
+    The worker is `python -m workers.worker <fd>`, not a multiprocessing child: multiprocessing's
     spawn re-runs the parent's `__main__` in every child, and in a Streamlit server that is the
     page script (dashboard.py). The pipe is multiprocessing's (pickles between this project's
     own two processes; nothing a user sends is unpickled: uploads were parsed into numbers)."""
@@ -217,7 +217,7 @@ class Trainer:
     def _start(self) -> None:
         self.conn, child = multiprocessing.Pipe(duplex=True)
         fd = child.fileno()
-        self.process = subprocess.Popen([sys.executable, "-m", "ui.trainer", str(fd)],
+        self.process = subprocess.Popen([sys.executable, "-m", "workers.worker", str(fd)],
                                         pass_fds=(fd,), cwd=ROOT, stdin=subprocess.DEVNULL)
         self.started = time.monotonic()
         child.close()
@@ -359,10 +359,10 @@ class Trainer:
         return None
 
 
-if __name__ == "__main__":  # a worker: `python -m ui.trainer <fd of its end of the pipe>`
+if __name__ == "__main__":  # a worker: `python -m workers.worker <fd of its pipe's end>`
     import signal
 
-    from ui.trainer import serve as _serve  # the module's own copy, so pickles name ui.trainer
+    from workers.worker import serve as _serve  # the module's copy: pickles name workers.worker
 
     # Ctrl+C in the server's terminal reaches its whole process group: the server decides
     # when its workers end (their pipe closes), so a worker does not print a KeyboardInterrupt.

@@ -11,19 +11,19 @@ import time
 import pytest
 
 from nncore import TrainConfig
-from ui import trainer as trainer_module
-from ui.trainer import Job
+from workers import worker as worker_module
+from workers.worker import Job
 
 LONG = TrainConfig(epochs=100_000, samples=50)  # still training when its parent goes
 
 
 def _start_worker() -> tuple[object, subprocess.Popen]:
-    """A worker started as Trainer._start starts one (`python -m ui.trainer <fd>` on one end
+    """A worker started as Trainer._start starts one (`python -m workers.worker <fd>` on one end
     of a duplex multiprocessing pipe), with its stderr kept for the test."""
     parent, child = multiprocessing.Pipe(duplex=True)
     fd = child.fileno()
-    process = subprocess.Popen([sys.executable, "-m", "ui.trainer", str(fd)], pass_fds=(fd,),
-                               cwd=trainer_module.ROOT, stdin=subprocess.DEVNULL,
+    process = subprocess.Popen([sys.executable, "-m", "workers.worker", str(fd)], pass_fds=(fd,),
+                               cwd=worker_module.ROOT, stdin=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True)
     child.close()
     return parent, process

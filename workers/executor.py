@@ -1,11 +1,11 @@
 """Sweeps in the dashboard: a concurrent.futures Executor over the server's training workers.
 
-A sweep's runs share the workers with every session's own runs (ui.slots): each run waits as
-a *background* holder, which takes a slot only while no session's run waits, so a student's
-slider run waits for at most one sweep run. The work of a run is nncore.sweeprun.run_one's,
-`train(config)`, done by a worker as for the Playground (ui.trainer); its final view goes into
-the Playground's cache (opening the run there shows it at once) and its row has the same keys
-and the same fingerprint as run_one's (tests/ui/test_sweeps.py).
+A sweep's runs share the workers with every session's own runs (workers.slots): each run waits
+as a *background* holder, which takes a slot only while no session's run waits, so a student's
+slider run waits for at most one sweep run. The work of a run is nncore.sweep.run_one's,
+`train(config)`, done by a worker as for the Playground (workers.worker); its final view goes
+into the Playground's cache (opening the run there shows it at once) and its row has the same
+keys and the same fingerprint as run_one's (tests/workers/test_executor.py).
 
 Why an Executor of our own rather than loky's: the server already keeps one worker process
 per core for the Playground, and two pools would make the cores' owners fight; this one only
@@ -21,11 +21,11 @@ import threading
 from collections.abc import Callable
 
 from nncore import Dataset, TrainConfig
-from nncore.sweeprun import row_from_final, run_one
+from nncore.sweep import row_from_final, run_one
 
-from . import live
-from .runs import RunView
-from .trainer import Job, Outcome
+from . import cost
+from .views import RunView
+from .worker import Job, Outcome
 
 
 class _Cancelled(Exception):
@@ -72,7 +72,7 @@ class SlotExecutor(cf.Executor):
 
     def submit(self, fn, /, *args, **kwargs) -> cf.Future:
         if fn is not run_one or len(args) != 1 or kwargs:
-            raise TypeError("SlotExecutor runs nncore.sweeprun.run_one(run) only")
+            raise TypeError("SlotExecutor runs nncore.sweep.run_one(run) only")
         future: cf.Future = cf.Future()
         with self._lock:
             if self._closed:
@@ -142,14 +142,14 @@ class SlotExecutor(cf.Executor):
             if future.cancelled() or not self._alive():
                 raise _Cancelled
 
-        sizes = live.run_sizes(config, data)
-        with self._slots.slot(waiting, long=live.is_long(config, data),
+        sizes = cost.run_sizes(config, data)
+        with self._slots.slot(waiting, long=cost.is_long(config, data),
                               background=True) as held:
             if not future.set_running_or_notify_cancel():
                 return
-            job = Job(config, data, chunk=live.chunk_for(config, *sizes), pace_s=math.inf,
-                      live_resolution=live.LIVE_RESOLUTION,
-                      final_resolution=live.FINAL_RESOLUTION)
+            job = Job(config, data, chunk=cost.chunk_for(config, *sizes), pace_s=math.inf,
+                      live_resolution=cost.LIVE_RESOLUTION,
+                      final_resolution=cost.FINAL_RESOLUTION)
             outcome = Outcome()
             for _ in held.resource.train(job, lambda: None, outcome):
                 pass

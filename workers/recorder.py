@@ -1,14 +1,14 @@
 """What a run keeps beyond its curves, for replay and for a look inside the network: a bounded
 set of snapshots spread over its epochs, the weight norm of each layer over training, and at
 the end each first-layer unit's activation over the input plane. Pure NumPy (the training
-workers compute it, ui.trainer); the pages draw it.
+workers compute it, workers.worker); the pages draw it.
 
 Memory: a snapshot is the decision cells as one byte each (SNAPSHOT_RESOLUTION**2 = 1,600 B),
 a weight histogram (25 counts) and its epoch; a run keeps at most SNAPSHOTS of them (~40 kB),
 NORM_POINTS weight norms per layer, a weight histogram per layer and one activation map of
 UNIT_RESOLUTION**2 bytes per first-layer unit (at most MAX_UNITS, ~50 kB): about 100 kB a
 run beside its curves and final regions, 118 kB pickled for the largest network the config
-allows (tests/ui/test_views.py bounds it at 150 kB).
+allows (tests/workers/test_recorder.py bounds it at 150 kB).
 """
 
 from __future__ import annotations
@@ -17,8 +17,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from nncore import decision_grid
 from nncore.grid import grid_axes
 from nncore.metrics import NEAR_ZERO, regularised_weights
+
+from .views import weight_histogram
 
 SNAPSHOTS = 24            # snapshots kept per run, spread over its epochs
 SNAPSHOT_RESOLUTION = 40  # decision cells per axis in a snapshot
@@ -32,7 +35,7 @@ LEVELS = 8                # confidence steps per class in a cell code (ui.region
 class Snapshot:
     epoch: int
     codes: np.ndarray           # (res, res) uint8: winner * LEVELS + confidence level
-    weight_counts: np.ndarray   # counts over ui.runs.weight_edges()
+    weight_counts: np.ndarray   # counts over workers.views.weight_edges()
 
 
 @dataclass(frozen=True)
@@ -119,10 +122,6 @@ def _thin(epochs: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
 
 def _snapshot(history, epoch: int) -> Snapshot:
-    from nncore import decision_grid
-
-    from .runs import weight_histogram  # (ui.runs imports this module's caller, not this)
-
     _, _, probs = decision_grid(history.model, history.data.X, resolution=SNAPSHOT_RESOLUTION)
     cells = codes(probs) if np.all(np.isfinite(probs)) else np.zeros(probs.shape[:2], np.uint8)
     weights = regularised_weights(history.model, history.config.regularise_output)
@@ -151,8 +150,6 @@ def first_layer_units(model, X: np.ndarray, resolution: int = UNIT_RESOLUTION) -
 
 def layer_summaries(model, regularise_output: bool) -> tuple:
     """(name, (edges, counts), share of |w| < NEAR_ZERO, regularised?) of every Dense layer."""
-    from .runs import weight_histogram
-
     layers = dense_weights(model)
     out = []
     for i, (name, w) in enumerate(layers):

@@ -1,4 +1,4 @@
-"""Training worker processes (ui.trainer): the same numbers as a run alone, snapshots while
+"""Training worker processes (workers.worker): the same numbers as a run alone, snapshots while
 training, stop keeps the partial run, the engine's errors come back as ValueError, and a dead
 worker is reported and replaced."""
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from nncore import Dataset, TrainConfig, train
-from ui.trainer import Job, Outcome, Trainer, TrainerCrashed, run_job
+from workers.worker import Job, Outcome, Trainer, TrainerCrashed, run_job
 
 SMALL = TrainConfig(epochs=301, samples=50)
 
@@ -121,7 +121,7 @@ def test_workers_end_when_the_server_dies_without_cleaning_up():
     import time
     from pathlib import Path
 
-    code = ("import os, signal; from ui.trainer import Trainer; t = Trainer(); "
+    code = ("import os, signal; from workers.worker import Trainer; t = Trainer(); "
             "print(t.process.pid, flush=True); os.kill(os.getpid(), signal.SIGKILL)")
     root = Path(__file__).resolve().parents[2]
     server = subprocess.Popen([sys.executable, "-c", code], cwd=root, stdout=subprocess.PIPE,
@@ -149,12 +149,12 @@ def test_a_frozen_worker_is_killed_replaced_and_reported(monkeypatch):
     TrainerCrashed in words, the frozen process is killed and a fresh one trains the next job."""
     import time
 
-    from ui import trainer as trainer_module
+    from workers import worker as worker_module
 
-    monkeypatch.setattr(trainer_module, "HANG_S", 2.0)
+    monkeypatch.setattr(worker_module, "HANG_S", 2.0)
     worker = Trainer()
     try:
-        worker.started -= trainer_module.STARTUP_S  # (no start-up grace for this test)
+        worker.started -= worker_module.STARTUP_S  # (no start-up grace for this test)
         frozen = worker.process
         stream = worker.train(job(TrainConfig(epochs=100_000), pace_s=0.1), lambda: None,
                               Outcome())
@@ -176,12 +176,12 @@ def test_a_long_epoch_is_not_taken_for_a_hang(monkeypatch):
     """The heartbeat comes from a thread of the worker: snapshots may be seconds apart (one
     every 5 s here, so none before the run ends) while the session hears from the worker every
     HEARTBEAT_S."""
-    from ui import trainer as trainer_module
+    from workers import worker as worker_module
 
-    monkeypatch.setattr(trainer_module, "HANG_S", 2.5)
+    monkeypatch.setattr(worker_module, "HANG_S", 2.5)
     worker = Trainer()
     try:
-        worker.started -= trainer_module.STARTUP_S
+        worker.started -= worker_module.STARTUP_S
         config = TrainConfig(epochs=20001, samples=200)  # ~4 s: no snapshot before the end
         final = list(worker.train(job(config, pace_s=5.0), lambda: None, Outcome()))[-1]
         assert final.status == "completed"
@@ -210,19 +210,19 @@ def test_a_worker_frozen_half_way_through_a_message_is_still_caught(monkeypatch)
     import threading
     import time
 
-    from ui import trainer as trainer_module
+    from workers import worker as worker_module
 
-    monkeypatch.setattr(trainer_module, "HANG_S", 2.0)
+    monkeypatch.setattr(worker_module, "HANG_S", 2.0)
 
-    popen = trainer_module.subprocess.Popen
+    popen = worker_module.subprocess.Popen
 
     def half_sending(argv, **kwargs):  # the worker's command, with the fake's code instead
         return popen([sys.executable, "-c", HALF_SENT, argv[-1]], **kwargs)
 
-    monkeypatch.setattr(trainer_module.subprocess, "Popen", half_sending)
+    monkeypatch.setattr(worker_module.subprocess, "Popen", half_sending)
     worker = Trainer()
     try:
-        worker.started -= trainer_module.STARTUP_S
+        worker.started -= worker_module.STARTUP_S
         frozen = worker.process
         started, raised = time.monotonic(), []
 

@@ -12,9 +12,9 @@ import time
 
 import numpy as np
 
-from .config import TrainConfig
-from .metrics import sparsity
-from .train import train
+from ..config import TrainConfig
+from ..metrics import sparsity
+from ..train import train
 
 # Final values in every row (History.final's names, plus the dashboard's sparsity shares).
 METRICS = ("data_loss", "reg_loss", "loss", "accuracy", "val_loss", "val_accuracy",

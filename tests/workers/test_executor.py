@@ -1,4 +1,4 @@
-"""Sweeps on the server's training workers (ui.sweeps.SlotExecutor): the rows of nncore's
+"""Sweeps on the server's training workers (workers.executor.SlotExecutor): the rows of nncore's
 sweep, with each run's numbers those of train(config) alone; views handed over; cancel."""
 
 import threading
@@ -6,10 +6,10 @@ import threading
 import pytest
 
 from nncore import TrainConfig, make_spec, start_sweep, train
-from nncore.sweeprun import run_one
-from ui.slots import TrainingSlots
-from ui.sweeps import SlotExecutor
-from ui.trainer import Trainer
+from nncore.sweep import run_one
+from workers.executor import SlotExecutor
+from workers.slots import TrainingSlots
+from workers.worker import Trainer
 
 BASE = TrainConfig(samples=30, hidden=(16,), epochs=201)
 

@@ -11,12 +11,13 @@ import math
 import sys
 import time
 
-from .config import DATASETS, FIELD_SPECS, TrainConfig
-from .presets import PRESETS
-from .sweep import SCHEDULER_ENV, Sweep, local_jobs, run_sweep, scheduler_from_env, usable_cores
-from .sweep_presets import SWEEP_PRESETS
-from .sweeprun import best_point
-from .sweepspec import MAX_RUNS, make_spec
+from ..cliflags import add_config_flags, add_preset_flag, config_from_args
+from .cluster import SCHEDULER_ENV, scheduler_from_env
+from .executor import Sweep, run_sweep
+from .local import local_jobs, usable_cores
+from .presets import SWEEP_PRESETS
+from .run import best_point
+from .spec import MAX_RUNS, make_spec
 
 BAR = 30
 
@@ -25,7 +26,7 @@ def add_sweep_parser(sub) -> None:
     """The `sweep` subcommand on the `python -m nncore` subparsers `sub`."""
     p = sub.add_parser("sweep", help="train a grid of configurations over several seeds",
                        description=__doc__)
-    p.add_argument("--preset", choices=sorted(PRESETS), help="base config: a named preset")
+    add_preset_flag(p, "base config: a named preset")
     p.add_argument("--sweep-preset", choices=sorted(SWEEP_PRESETS),
                    help="a named sweep (base, varied field, seeds); flags below override it")
     p.add_argument("--vary", action="append", metavar="FIELD=SPEC", default=[],
@@ -40,29 +41,13 @@ def add_sweep_parser(sub) -> None:
                         "'local' runs locally even when it is set)")
     p.add_argument("--json", action="store_true", help="print one JSON document at the end")
     p.add_argument("--out", metavar="FILE.csv", help="also write every run's row to a CSV file")
-    for spec in FIELD_SPECS.values():
-        p.add_argument(f"--{spec.name}", f"--{spec.name.replace('_', '-')}", dest=spec.name,
-                       metavar="VALUE", help=f"{spec.help} ({spec.allowed()})")
-
-
-def require_builtin_dataset(config: TrainConfig) -> None:
-    """ValueError for dataset csv: its points come from a file the CLI has no flag for."""
-    if config.dataset == "csv":
-        builtin = ", ".join(d for d in DATASETS if d != "csv")
-        raise ValueError(f"dataset csv needs a file of points, which the CLI does not take: it "
-                         f"trains the built-in datasets ({builtin}); load a CSV on the dashboard")
+    add_config_flags(p)
 
 
 def spec_from_args(args: argparse.Namespace):
     """The SweepSpec the flags describe (ValueError naming what is wrong)."""
     preset = SWEEP_PRESETS.get(args.sweep_preset) if args.sweep_preset else None
-    if args.preset:
-        base = PRESETS[args.preset]
-    else:
-        base = preset.base if preset else TrainConfig()
-    given = {k: getattr(args, k) for k in FIELD_SPECS if getattr(args, k) is not None}
-    base = TrainConfig.from_dict(given, base=base)
-    require_builtin_dataset(base)
+    base = config_from_args(args, preset.base if preset else None)
     axes = args.vary or (list(preset.axes) if preset else [])
     if not axes:
         raise ValueError("give a varied field: --vary FIELD=LO:HI:log:N (or --sweep-preset NAME; "

@@ -1,5 +1,5 @@
-"""Training slots: bounded concurrent runs, FIFO places, release on every exit, a resource (worker)
-per slot; one BLAS thread."""
+"""Training slots (workers.slots): bounded concurrent runs, FIFO places, release on every exit, a
+resource (worker) per slot; one BLAS thread."""
 
 import os
 import threading
@@ -8,11 +8,12 @@ import time
 import pytest
 from threadpoolctl import threadpool_info
 
-from ui import slots
-from ui.slots import TrainingSlots, slot_count
+from workers import slots
+from workers.slots import TrainingSlots
 
 
-def test_blas_pools_are_limited_to_one_thread_at_import():
+def test_one_blas_thread_limits_every_blas_pool():
+    slots.one_blas_thread()
     info = threadpool_info()
     assert info, "numpy's BLAS was not found by threadpoolctl"
     assert all(pool["num_threads"] == 1 for pool in info), info
@@ -76,11 +77,6 @@ def test_one_slot_per_usable_core():
     assert 1 <= slots.usable_cores() <= (os.cpu_count() or 1)
 
 
-def test_the_server_has_one_shared_set_of_slots():
-    assert slots.training_slots() is slots.training_slots()
-    assert slots.training_slots().slots == slot_count()
-
-
 def test_each_holder_gets_a_resource_of_its_own_and_gives_it_back():
     made = []
     pool = TrainingSlots(2, make=lambda: made.append(object()) or made[-1])
@@ -135,33 +131,6 @@ def _until(condition, timeout: float = 10.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.01)
-
-
-def test_which_runs_count_as_long():
-    from nncore import PRESETS, TrainConfig
-    from ui import live
-
-    assert not live.is_long(TrainConfig())
-    assert not any(live.is_long(p) for p in PRESETS.values())  # a preset is never held back
-    assert live.is_long(TrainConfig(epochs=100_000))
-    # issue 8 item 6: 20 training points but 50,000 validation points of 10 classes (~73 s
-    # alone, measured): the validation pass is counted, so it is long
-    assert live.is_long(TrainConfig(hidden=(1,), classes=10, samples=2, val_samples=5000,
-                                    epochs=20001))
-    assert "long run" in live.waiting_text(3, long=True)
-    assert "3 ahead" in live.waiting_text(3) and "next in line" in live.waiting_text(0)
-
-
-def test_the_estimate_counts_validation_and_the_live_grids():
-    from nncore import TrainConfig
-    from ui import live
-
-    config = TrainConfig(hidden=(32,), epochs=1000)
-    base = live.epoch_ms(config, 300, 0, 3)
-    assert live.epoch_ms(config, 300, 30_000, 3) > 5 * base           # validation points
-    assert live.epoch_ms(config, 300, 300, 10) > live.epoch_ms(config, 300, 300, 3)
-    slow_redraws = live.run_seconds(config, 300, 300, 3, pace_s=10.0)
-    assert live.run_seconds(config, 300, 300, 3, pace_s=0.25) > slow_redraws  # the grids
 
 
 def test_a_run_that_becomes_long_leaves_a_short_run_a_worker():

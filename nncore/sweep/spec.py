@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import numtext
-from .config import FIELD_SPECS, TrainConfig, parse_field
+from .. import numtext
+from ..config import FIELD_SPECS, TrainConfig, parse_field
 
 # The limits of a sweep, for the CLI, a link and the Sweep page's widgets alike (the page's
 # sliders take their ends from here, so whatever parses can be shown). At most this many runs
@@ -177,7 +177,7 @@ class SweepSpec:
                 for p, point in enumerate(self.points) for s in range(self.seeds)]
 
     def runs(self) -> list[dict]:
-        """One plain description per run (JSON-able; what `nncore.sweep.run_one` takes):
+        """One plain description per run (JSON-able; what `run.run_one` takes):
         {"index": i, "point": p, "config": {field: value, ...}}."""
         return [{"index": i, "point": p, "config": c.to_dict()}
                 for i, (p, c) in enumerate(self.configs())]

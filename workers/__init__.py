@@ -1,0 +1,1 @@
+"""The server's training processes: worker, slots, cost estimate, sweep executor, run views."""
