@@ -1,6 +1,16 @@
 """nncore: a small NumPy neural-network engine for seeing what regularisation does."""
 
-from .config import DATASETS, FIELD_SPECS, OPTIMIZERS, FieldSpec, TrainConfig
+from .config import (
+    DATASETS,
+    DTYPES,
+    FIELD_SPECS,
+    MAX_HIDDEN_LAYERS,
+    OPTIMIZERS,
+    TWO_CLASS_DATASETS,
+    ConfigError,
+    FieldSpec,
+    TrainConfig,
+)
 from .csvdata import CsvError, load_csv
 from .data import Dataset, make_dataset, split_dataset
 from .grid import decision_grid
@@ -22,8 +32,9 @@ from .sweep import (
 from .train import train, train_stream
 
 __all__ = [
-    "DATASETS", "FIELD_SPECS", "OPTIMIZERS", "PRESETS", "PRESET_NOTES", "SWEEP_PRESETS",
-    "SWEEP_PRESET_NOTES", "CsvError", "Dataset", "FieldSpec", "History", "Model", "Sweep",
+    "DATASETS", "DTYPES", "FIELD_SPECS", "MAX_HIDDEN_LAYERS", "OPTIMIZERS", "PRESETS",
+    "PRESET_NOTES", "SWEEP_PRESETS", "SWEEP_PRESET_NOTES", "TWO_CLASS_DATASETS", "ConfigError",
+    "CsvError", "Dataset", "FieldSpec", "History", "Model", "Sweep",
     "SweepResult", "SweepSpec", "TrainConfig", "decision_grid", "load_csv", "make_dataset",
     "make_spec", "run_one", "run_sweep", "split_dataset", "start_sweep", "summarise", "train",
     "train_stream",

@@ -7,6 +7,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from . import numtext
+
 DATASETS = ("spiral", "vertical", "moons", "circles", "xor", "blobs", "csv")
 TWO_CLASS_DATASETS = ("moons", "xor")
 OPTIMIZERS = ("sgd", "adagrad", "rmsprop", "adam")
@@ -82,8 +84,20 @@ FIELD_SPECS: dict[str, FieldSpec] = {
 }
 
 
-def _bad(spec: FieldSpec, value: Any) -> ValueError:
-    return ValueError(f"{spec.name} must be {spec.allowed()}; got {value!r}")
+class ConfigError(ValueError):
+    """A value the config does not allow; `field` names the field at fault (the message
+    starts with it)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+
+    def __reduce__(self):  # a sweep process's error arrives with its field too
+        return type(self), (self.field, str(self))
+
+
+def _bad(spec: FieldSpec, value: Any) -> ConfigError:
+    return ConfigError(spec.name, f"{spec.name} must be {spec.allowed()}; got {value!r}")
 
 
 def _in_range(spec: FieldSpec, x: float) -> bool:
@@ -95,26 +109,30 @@ def _in_range(spec: FieldSpec, x: float) -> bool:
 def _parse_bool(spec: FieldSpec, value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "1", "yes", "on"):
-        return True
-    if isinstance(value, str) and value.strip().lower() in ("false", "0", "no", "off"):
-        return False
-    raise _bad(spec, value)
+    if not isinstance(value, str):
+        raise _bad(spec, value)
+    try:
+        return numtext.boolean(value)
+    except ValueError:
+        raise _bad(spec, value) from None
 
 
 def _parse_number(spec: FieldSpec, value: Any) -> float | int:
+    """A number in the field's range: a Python number, or text as numtext reads it."""
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise _bad(spec, value)
     try:
-        x = float(value) if not isinstance(value, int) else value
+        x = numtext.number(value.strip()) if isinstance(value, str) else value
     except ValueError:
         raise _bad(spec, value) from None
     if isinstance(x, float) and not math.isfinite(x):
         raise _bad(spec, value)
     if spec.type is int:
-        if isinstance(x, float) and not x.is_integer():
-            raise ValueError(f"{spec.name} must be a whole number {spec.allowed()}; got {value!r}")
-        x = int(x)
+        try:
+            x = numtext.integral(x)
+        except ValueError:
+            raise ConfigError(spec.name, f"{spec.name} must be a whole number "
+                              f"{spec.allowed()}; got {value!r}") from None
     else:
         x = float(x)
     if not _in_range(spec, x):
@@ -123,8 +141,13 @@ def _parse_number(spec: FieldSpec, value: Any) -> float | int:
 
 
 def _parse_hidden(spec: FieldSpec, value: Any) -> tuple[int, ...]:
+    """1 to MAX_HIDDEN_LAYERS sizes in range: a list, or text as numtext.sizes reads it
+    ("32, 16": spaces are ignored)."""
     if isinstance(value, str):
-        parts = [p for p in value.replace(" ", "").split(",") if p]
+        try:
+            parts: list = list(numtext.sizes(value.replace(" ", "")))
+        except ValueError:
+            raise _bad(spec, value) from None
     elif isinstance(value, (list, tuple)):
         parts = list(value)
     else:
@@ -139,7 +162,7 @@ def _parse_hidden(spec: FieldSpec, value: Any) -> tuple[int, ...]:
 
 
 def parse_field(name: str, value: Any) -> Any:
-    """Coerce and validate one field value (strings allowed); ValueError names the field."""
+    """Coerce and validate one field value (strings allowed); ConfigError names the field."""
     spec = FIELD_SPECS[name]
     if spec.choices is not None:
         if not isinstance(value, str) or value.strip().lower() not in spec.choices:
@@ -159,56 +182,64 @@ def n_weights(hidden: tuple[int, ...], classes: int, n_inputs: int = 2) -> int:
 
 
 def check_work(config, n_train: int, n_val: int, n_classes: int | None = None) -> None:
-    """ValueError naming `epochs` if the run would cost more than MAX_WORK multiply-adds."""
+    """ConfigError naming `hidden` or `epochs` if the run would cost more than MAX_WORK
+    multiply-adds."""
     weights = n_weights(config.hidden, n_classes or config.classes)
     per_epoch = 3 * n_train * weights + n_val * weights  # forward + backward, validation
     most = int(MAX_WORK // per_epoch)
     if most < 1:
-        raise ValueError(
-            f"hidden layers {list(config.hidden)} are too large for {n_train} training points "
-            f"(a run is capped at {MAX_WORK:.1e} multiply-adds); use fewer neurons or samples")
+        raise ConfigError(
+            "hidden", f"hidden layers {list(config.hidden)} are too large for {n_train} "
+            f"training points (a run is capped at {MAX_WORK:.1e} multiply-adds); use fewer "
+            "neurons or samples")
     if config.epochs > most:
-        raise ValueError(
-            f"epochs must be at most {most} for {n_train} training points and hidden layers "
-            f"{list(config.hidden)} (a run is capped at {MAX_WORK:.1e} multiply-adds); "
+        raise ConfigError(
+            "epochs", f"epochs must be at most {most} for {n_train} training points and hidden "
+            f"layers {list(config.hidden)} (a run is capped at {MAX_WORK:.1e} multiply-adds); "
             f"got {config.epochs}")
+
+
+def _default(name: str) -> Any:
+    return FIELD_SPECS[name].default
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Everything that determines a run; same config (and data) -> same numbers."""
+    """Everything that determines a run; same config (and data) -> same numbers. Each
+    field's default is its FIELD_SPECS row's; each value is checked by parse_field (a
+    ConfigError naming the field)."""
 
-    dataset: str = "spiral"
-    samples: int = 100
-    classes: int = 3
-    noise: float = 0.0
-    val_samples: int = 100
-    val_fraction: float = 0.25
-    hidden: tuple[int, ...] = (64,)
-    weight_l1: float = 0.0
-    weight_l2: float = 5e-4
-    bias_l1: float = 0.0
-    bias_l2: float = 5e-4
-    regularise_output: bool = False
-    dropout: float = 0.0
-    optimizer: str = "adam"
-    learning_rate: float = 0.02
-    decay: float = 5e-7
-    momentum: float = 0.0
-    beta1: float = 0.9
-    beta2: float = 0.999
-    rho: float = 0.9
-    eps: float = 1e-7
-    epochs: int = 2001
-    seed: int = 0
-    dtype: str = "float32"
+    dataset: str = _default("dataset")
+    samples: int = _default("samples")
+    classes: int = _default("classes")
+    noise: float = _default("noise")
+    val_samples: int = _default("val_samples")
+    val_fraction: float = _default("val_fraction")
+    hidden: tuple[int, ...] = _default("hidden")
+    weight_l1: float = _default("weight_l1")
+    weight_l2: float = _default("weight_l2")
+    bias_l1: float = _default("bias_l1")
+    bias_l2: float = _default("bias_l2")
+    regularise_output: bool = _default("regularise_output")
+    dropout: float = _default("dropout")
+    optimizer: str = _default("optimizer")
+    learning_rate: float = _default("learning_rate")
+    decay: float = _default("decay")
+    momentum: float = _default("momentum")
+    beta1: float = _default("beta1")
+    beta2: float = _default("beta2")
+    rho: float = _default("rho")
+    eps: float = _default("eps")
+    epochs: int = _default("epochs")
+    seed: int = _default("seed")
+    dtype: str = _default("dtype")
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             object.__setattr__(self, f.name, parse_field(f.name, getattr(self, f.name)))
         if self.dataset in TWO_CLASS_DATASETS and self.classes != 2:
-            raise ValueError(
-                f"classes must be 2 for the {self.dataset} dataset; got {self.classes}")
+            raise ConfigError(
+                "classes", f"classes must be 2 for the {self.dataset} dataset; got {self.classes}")
 
         check_work(self, self.samples * self.classes, self.val_samples * self.classes)
 

@@ -1,5 +1,6 @@
 """Datasets: nnfs's spiral/vertical behind a seeded lock, Generator-drawn moons, circles, XOR
-and blobs, extra input noise, an independent validation set, and CSV upload parsing."""
+and blobs, extra input noise, an independent validation set, and the split of uploaded points
+(their CSV parsing: nncore.csvdata)."""
 
 from __future__ import annotations
 

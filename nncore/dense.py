@@ -19,7 +19,7 @@ def few_rows_product(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> np.ndarra
     """out = a @ b for a with a few rows (k, n) and a tall b (n, m), one row at a time.
 
     For these shapes OpenBLAS's gemm first copies (packs) all of b; k matrix-vector products
-    stream b k times instead and were ~1.7x faster here (k = 3, n = 3000, m = 64, float32).
+    stream b k times instead (why: docs/DECISIONS.md#few-rows-products-row-by-row).
     """
     for i in range(a.shape[0]):
         np.dot(a[i], b, out=out[i])
@@ -77,9 +77,9 @@ class Dense:
         return not x.flags.writeable and x.base is None
 
     def _with_ones(self, x: np.ndarray) -> np.ndarray:
-        """[x, 1]^T, (n_in + 1, n) C-contiguous (filling a few long rows is ~8x faster than a
-        few columns). Made once per immutable input (the training loop's data are): copying
-        the training set every epoch was 6% of an epoch."""
+        """[x, 1]^T, (n_in + 1, n) C-contiguous (a few long rows, not a few columns), made once
+        per immutable input (the training loop's data are): why:
+        docs/DECISIONS.md#first-layer-input-with-ones-filled-by-rows."""
         if not self._immutable(x):
             x1_t = buffer(self._bufs, "x1_t", (x.shape[1] + 1, x.shape[0]), x.dtype)
         elif id(x) in self._ones_below:
@@ -127,17 +127,16 @@ class Dense:
     def _drop_dead_inputs(self, x: np.ndarray, w_t: np.ndarray) -> None:
         """Zero the columns of w_t (rows of W) of the inputs that were 0 for every sample.
 
-        Why: subnormal floats (below np.finfo(dtype).tiny, 1.2e-38 in float32) are 10-100x
-        slower than normal ones on many CPUs. An input unit that no training sample activates
-        (a dead ReLU) gets no data gradient, so L2 shrinks its row of W geometrically towards 0
+        Why: subnormal floats (below np.finfo(dtype).tiny, 1.2e-38 in float32) are much slower
+        than normal ones on many CPUs. An input unit that no training sample activates (a dead
+        ReLU) gets no data gradient, so L2 shrinks its row of W geometrically towards 0
         (nncore/optim.py flushes it only once it is subnormal): for hundreds of epochs its
-        products with dL/dout fall below tiny, and dL/dx = g W^T filled ~745,000 of its entries
-        with subnormals per run (issue 17: spiral 90 points, 128-128, Adam, L2 1e-6, float32;
-        the loss gradient itself held 298), making this product 4x slower and the run 2x slower
-        than without L2. Those entries are exactly the ones the ReLU below multiplies by 0, so
-        zeroing the rows first leaves every number the same (up to the sign of a zero) and the
-        product never makes them. Only with `input_zero_stops_grad`, which the model sets: a
-        ReLU's output is 0 exactly where its mask is (so is ReLU + dropout's, scale >= 1).
+        products with dL/dout fall below tiny, and dL/dx = g W^T fills with subnormals (the
+        measurements: docs/DECISIONS.md#dense-backward-drops-dead-inputs). Those entries are
+        exactly the ones the ReLU below multiplies by 0, so zeroing the rows first leaves every
+        number the same (up to the sign of a zero) and the product never makes them. Only with
+        `input_zero_stops_grad`, which the model sets: a ReLU's output is 0 exactly where its
+        mask is (so is ReLU + dropout's, scale >= 1).
 
         Costs a matrix-vector product and a pass over W^T: inputs are >= 0 there, so a column
         sum is 0 exactly when the column is (a NaN or inf sum keeps the row)."""
@@ -147,8 +146,8 @@ class Dense:
         w_t *= alive
 
     def _ones(self, n: int, dtype) -> np.ndarray:
-        """A (1, n) row of ones (kept): column sums as ones @ a, which BLAS does several
-        times faster than np.sum(axis=0) here."""
+        """A (1, n) row of ones (kept): column sums as ones @ a, not np.sum(axis=0) (why:
+        docs/DECISIONS.md#column-sums-as-a-product-with-ones)."""
         ones = self._bufs.get("ones")
         if ones is None or ones.shape[1] != n or ones.dtype != dtype:
             ones = self._bufs["ones"] = np.ones((1, n), dtype=dtype)
@@ -169,8 +168,8 @@ class Dense:
             np.matmul(self._ones(g.shape[0], g.dtype), g, out=self.biases.grad)
         if not self.need_input_grad:
             return None
-        # W^T copied C-contiguous first (a few hundred numbers): against the transposed view
-        # OpenBLAS took up to 2x longer for a few outputs (64 -> 3: 32 vs 21 us here).
+        # W^T copied C-contiguous first (a few hundred numbers), not used as a transposed view
+        # (why: docs/DECISIONS.md#dense-backward-copy-of-w-transposed).
         w_t = buffer(self._bufs, "w_t", (n_out, n_in), g.dtype)
         np.copyto(w_t, self.weights.value.T)
         if self.input_zero_stops_grad:

@@ -37,7 +37,8 @@ class ReLU:
     def forward(self, x: np.ndarray, *, training: bool, workspace: dict | None = None
                 ) -> np.ndarray:
         if not training:
-            # Against an array of zeros: several times faster than against the scalar 0.
+            # Against an array of zeros, not the scalar 0.
+            # why: docs/DECISIONS.md#relu-and-dropout-masks
             if workspace is None:
                 zeros = np.zeros_like(x)
             else:
@@ -85,7 +86,7 @@ class Dropout:
         raw = self._rng.bit_generator.random_raw((n + 3) // 4)  # 4 x 16-bit draws per word
         self.spent = raw  # free for the caller's use until the next draw (see ReLUDropout)
         u16 = raw.view(np.uint16)[:n].reshape(shape)
-        # Comparing into bool and converting once is ~2x cheaper than comparing into floats.
+        # Compared into bool, converted once (why: docs/DECISIONS.md#relu-and-dropout-masks).
         return np.greater_equal(u16, self.threshold, out=_buffer(self._bufs, "keep", shape, bool))
 
     def _draw_mask(self, shape: tuple, dtype) -> np.ndarray:

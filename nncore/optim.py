@@ -8,10 +8,10 @@ Subnormal flush (the one place it happens): after every update, `Optimizer.step`
 value below np.finfo(dtype).tiny in magnitude (the subnormal floats) to 0, in the parameters
 and in the optimiser's state. L2 pushes the weights of dead units, and Adam's moments of
 their gradients, geometrically towards 0, into the subnormal range, which many CPUs compute
-with slow microcode (issue 8: an Adam + L2 run in float32 8x slower; an AMD EPYC shows no
-such cost). Flushing in numpy, not through the CPU's flush-to-zero mode, gives the same
-numbers on every machine. Such values (below 1.2e-38 in float32) change nothing the model
-computes at float32 resolution.
+with slow microcode (why: docs/DECISIONS.md#flush-subnormals-in-the-optimiser). Flushing
+in numpy, not through the CPU's flush-to-zero mode, gives the same numbers on every machine.
+Such values (below 1.2e-38 in float32) change nothing the model computes at float32
+resolution.
 """
 
 from __future__ import annotations

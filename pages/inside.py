@@ -3,7 +3,8 @@ weights' size moved while the Playground's last run trained (and the pinned run'
 
 import streamlit as st
 
-from ui import compare, inside_view, panels
+from ui import canvas, compare
+from ui.charts import network
 from ui.legacy_pages import leave_legacy_pages_mode
 from ui.runs import NEAR_ZERO
 
@@ -29,22 +30,22 @@ for column, (name, shown) in zip(st.columns(len(runs)), runs, strict=True):
     if units is None:
         column.warning(f"{name}: the model diverged; no unit maps.")
         continue
-    column.image(inside_view.mosaic(units), caption=f"{name}: " +
-                 inside_view.units_caption(units), width="stretch")
+    column.image(network.mosaic(units), caption=f"{name}: " +
+                 network.units_caption(units), width="stretch")
 
 st.subheader("The weights of each layer")
 st.caption(f"Symmetric-log axes fixed for every run; the centre bar is |w| < {NEAR_ZERO:g}. "
            "L1 piles the weights of the layers it regularises up there; the output layer is "
            "regularised only when the sidebar says so.")
 for name, shown in runs:
-    charts = inside_view.layer_histograms(shown.extras)
+    charts = network.layer_histograms(shown.extras)
     if len(runs) > 1:
         st.markdown(f"**{name}**")
     for column, chart in zip(st.columns(len(charts)), charts, strict=True):
-        column.vega_lite_chart({**chart, "usermeta": panels.CANVAS}, width="stretch")
+        canvas.draw(column, chart)
 
 st.subheader("The weights' size over training")
 for column, (name, shown) in zip(st.columns(len(runs)), runs, strict=True):
-    chart = inside_view.norm_chart(shown.extras)
+    chart = network.norm_chart(shown.extras)
     chart["title"]["text"] = f"{name}: {chart['title']['text'].lower()}"
-    column.vega_lite_chart({**chart, "usermeta": panels.CANVAS}, width="stretch")
+    canvas.draw(column, chart)

@@ -5,7 +5,7 @@ import time
 
 import streamlit as st
 
-from ui import panels, session, sweep_page
+from ui import canvas, session, sweep_page
 from ui.legacy_pages import leave_legacy_pages_mode
 from ui.text import literal
 
@@ -88,8 +88,7 @@ if running.failed is not None:
     st.stop()
 left, right = st.columns(2)
 specs = sweep_page.charts(running)
-handles = {name: where.vega_lite_chart({**specs[name], "usermeta": panels.CANVAS},
-                                       width="stretch")
+handles = {name: canvas.draw(where, specs[name])
            for name, where in (("left", left), ("right", right))}
 thumbs = st.empty()
 
@@ -98,14 +97,14 @@ def draw() -> None:
     frac, text = sweep_page.progress(running)
     progress.progress(frac, text=text)
     for name, chart in sweep_page.charts(running).items():
-        handles[name].vega_lite_chart({**chart, "usermeta": panels.CANVAS}, width="stretch")
+        canvas.draw(handles[name], chart)
     shown = sweep_page.thumbnails(running)
     with thumbs.container():
         if shown:
             st.subheader("Decision regions across the grid (first seed)")
             for start in range(0, len(shown), 5):
                 for col, (_, chart) in zip(st.columns(5), shown[start:start + 5], strict=False):
-                    col.vega_lite_chart({**chart, "usermeta": panels.CANVAS}, width="stretch")
+                    canvas.draw(col, chart)
 
 
 draw()

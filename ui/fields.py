@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from nncore import DTYPES, FIELD_SPECS, TWO_CLASS_DATASETS
+
 from . import scales
 
 DATASET_LABELS = {"spiral": "Spiral", "vertical": "Vertical stripes", "moons": "Moons",
                   "circles": "Circles", "xor": "XOR", "blobs": "Blobs",
                   "csv": "Upload a CSV…"}
 OPTIMIZER_LABELS = {"sgd": "SGD", "adagrad": "AdaGrad", "rmsprop": "RMSprop", "adam": "Adam"}
-TWO_CLASS = ("moons", "xor")
-MAX_LAYERS = 3
+_SEED = FIELD_SPECS["seed"]
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Control:
             return False
         if self.csv is not None and (values.get("dataset") == "csv") != self.csv:
             return False
-        if self.field == "classes" and values.get("dataset") in TWO_CLASS:
+        if self.field == "classes" and values.get("dataset") in TWO_CLASS_DATASETS:
             return False
         return True
 
@@ -105,10 +106,10 @@ CONTROLS: tuple[Control, ...] = (
     Control("epochs", "Epochs", "select_slider", "Full-batch training steps (the notes' "
             "range(10001) is 10,001).", "train", options=scales.EPOCHS_GRID),
     Control("seed", "Seed", "number", "Seeds the data, the initial weights and the dropout "
-            "masks (separately): same seed, same numbers.", "train", low=0, high=2**32 - 1,
-            step=1),
+            "masks (separately): same seed, same numbers.", "train", low=int(_SEED.low),
+            high=int(_SEED.high), step=1),
     Control("dtype", "Precision", "select", "float32 is faster; float64 for exact checks.",
-            "train", options=("float32", "float64")),
+            "train", options=DTYPES),
 )
 BY_FIELD = {c.field: c for c in CONTROLS}
 HIDDEN_HELP = ("Neurons in each hidden layer (Dense → ReLU → Dropout); more neurons can "

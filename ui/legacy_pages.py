@@ -11,20 +11,17 @@ AppTest resets the attribute before every run, so only a real server shows this.
 
 The guard below runs first in the entrypoint and in every page: if the attribute is set, it
 clears it and reruns, so the script runs under `st.navigation` from the start. The attribute
-is read with getattr: a Streamlit without it skips the guard.
+is read with getattr (ui.internals): a Streamlit without it skips the guard.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from .internals import clear_legacy_pages_flag
+
 
 def leave_legacy_pages_mode() -> None:
     """Clear Streamlit's legacy-pages flag and rerun the script if it is set (see module)."""
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # a Streamlit without it: nothing to leave
-        return
-    if getattr(PagesManager, "uses_pages_directory", None):
-        PagesManager.uses_pages_directory = False
+    if clear_legacy_pages_flag():
         st.rerun()

@@ -21,17 +21,18 @@ from workers.cost import (
     is_long,
     run_sizes,
 )
+from workers.run_cache import RunCache
 from workers.views import RunView
 from workers.worker import Job, Outcome
 from workers.worker import TrainerCrashed as TrainerCrashed  # train_live raises it (pages)
 
+from . import internals
 from .slots import training_slots
 
 # A browser's first run in a session: its widgets are lazily loaded components, and React
-# renders a loaded one only when no newer update interrupts it. On a loaded 2-core machine
-# (browser and server sharing 0.9 of a core, a worker training beside them) the sidebar stayed
-# grey skeletons for the whole of a 70,001-epoch run with a redraw every second; with one every
-# 2 s they appeared after 5 s. So the session's first run redraws every 2 s.
+# renders a loaded one only when no newer update interrupts it; on a loaded machine frequent
+# redraws kept them grey skeletons. So the session's first run redraws less often.
+# why: docs/DECISIONS.md#warm-up-redraw-pace
 WARMUP_REDRAW_S = 2.0
 
 
@@ -41,25 +42,22 @@ def run_key(config: TrainConfig, data_digest: str = "") -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
-@st.cache_data(max_entries=64, ttl=6 * 3600, show_spinner=False)
-def _stored(key: str, _view: RunView | None = None) -> RunView:
-    """The completed run stored under `key`. Called with _view to store it; without, to look
-    it up (raises LookupError if absent: exceptions are never cached)."""
-    if _view is None:
-        raise LookupError(key)
-    return _view
+@st.cache_resource(show_spinner=False)
+def _finished_runs() -> RunCache:
+    """The server's one store of finished runs (workers.run_cache), shared by every session
+    and filled by sweeps too: "trained earlier with these settings" in the Playground."""
+    return RunCache()
 
 
 def cached(key: str) -> RunView | None:
-    try:
-        return _stored(key)
-    except LookupError:
-        return None
+    """The finished run stored under `key`, or None."""
+    return _finished_runs().get(key)
 
 
 def store(key: str, view: RunView) -> None:
+    """Keep a completed or diverged run for every session (a stopped one is not kept)."""
     if view.status in ("completed", "diverged"):
-        _stored(key, view)
+        _finished_runs().put(key, view)
 
 
 class Progress:
@@ -117,11 +115,8 @@ def train_live(config: TrainConfig, data: Dataset | None, key: str,
     long = is_long(config, data)
     shown: list[int] = []
 
-    def tick() -> None:
-        _ = "pg_running" in ss  # a session-state access is a Streamlit yield point
-
     def waiting(ahead: int) -> None:
-        tick()  # a widget change ends the wait
+        internals.yield_point()  # a widget change ends the wait
         done = cached(key) if reuse else None
         if done is not None:
             raise _DoneElsewhere(done)
@@ -134,7 +129,7 @@ def train_live(config: TrainConfig, data: Dataset | None, key: str,
     try:
         with training_slots().slot(waiting, long=long) as held:
             progress = Progress(config.epochs)
-            for snapshot in held.resource.train(job, tick, outcome):
+            for snapshot in held.resource.train(job, internals.yield_point, outcome):
                 if snapshot.status == "running":
                     draw(snapshot, progress)
                 if not held.long and time.perf_counter() - progress.start > LONG_RUN_S:
@@ -142,7 +137,7 @@ def train_live(config: TrainConfig, data: Dataset | None, key: str,
     except _DoneElsewhere as done:
         outcome.final = done.view  # (already stored; kept in session state below)
     except BaseException as exc:
-        if type(exc).__name__ == "StopException":  # Streamlit's own Stop: keep the run too
+        if internals.is_stop(exc):  # Streamlit's own Stop: keep the run too
             ss["pg_stopped_key"] = key
         raise
     finally:

@@ -13,7 +13,8 @@ from nncore.grid import grid_bounds
 from nncore.metrics import NEAR_ZERO
 from workers.views import RunView
 
-from . import figures, formulas, regions, runs
+from . import canvas, formulas, runs
+from .charts import regions, training
 from .live import Progress
 
 # Sessions are threads: a module one thread imports lazily (pandas, for the run log's table
@@ -30,9 +31,6 @@ ALT = {"regions": "Decision regions of the network over the input plane, with th
        "lr": "Learning rate over the epochs",
        "weights": "Histogram of the regularised layers' weights",
        "pinned": "Decision regions of the pinned reference run"}
-# Vega-Lite on a canvas for every chart: Streamlit would pick SVG or canvas by row count, and a
-# renderer that changed while the data grows would rebuild the chart (see ui.figures).
-CANVAS = {"embedOptions": {"renderer": "canvas"}}
 
 
 @dataclass
@@ -78,19 +76,16 @@ def place(shown: RunView, opts: dict, previous: dict | None) -> Slots:
     else:
         regions_place, pinned_place = left, None
     placed = {"regions": regions_place, "loss": right, "reg": right}
-    handles = {name: _draw(where, name, specs[name]) for name, where in placed.items()}
+    handles = {name: canvas.draw(where, specs[name], alt=ALT[name])
+               for name, where in placed.items()}
     if pinned_place is not None:
-        handles["pinned"] = _draw(pinned_place, "pinned", specs["pinned"])
+        handles["pinned"] = canvas.draw(pinned_place, specs["pinned"], alt=ALT["pinned"])
     replay = left.empty()
-    handles["accuracy"] = _draw(left, "accuracy", specs["accuracy"])
+    handles["accuracy"] = canvas.draw(left, specs["accuracy"], alt=ALT["accuracy"])
     low_left, low_right = st.columns(2)
-    handles.update(lr=_draw(low_left, "lr", specs["lr"]),
-                   weights=_draw(low_right, "weights", specs["weights"]))
+    handles.update(lr=canvas.draw(low_left, specs["lr"], alt=ALT["lr"]),
+                   weights=canvas.draw(low_right, specs["weights"], alt=ALT["weights"]))
     return Slots(progress=progress, alert=alert, cards=cards, replay=replay, **handles)
-
-
-def _draw(where, name: str, spec: dict):
-    return where.vega_lite_chart({**spec, "usermeta": CANVAS}, width="stretch", alt=ALT[name])
 
 
 EARLIER = " · trained earlier with these settings (same seed, same numbers)"
@@ -119,7 +114,7 @@ def charts(view: RunView, opts: dict) -> dict[str, dict]:
     ref, at = opts.get("ref"), opts.get("at")
     regularised = any(config[k] > 0 for k in ("weight_l1", "weight_l2", "bias_l1", "bias_l2"))
     edges, counts = view.weight_hist
-    n = figures.LIVE_POINTS if view.status == "running" else figures.FINAL_POINTS
+    n = training.LIVE_POINTS if view.status == "running" else training.FINAL_POINTS
     cursor = at.epoch if at is not None else None
     r = ref.series if ref is not None else None
 
@@ -130,18 +125,18 @@ def charts(view: RunView, opts: dict) -> dict[str, dict]:
         # Side by side, each chart is too narrow for "Decision regions" (it was cut short).
         "regions": (_regions_chart(view, opts, at) if ref is None else
                     _regions_chart(view, opts, at, title="This run", narrow=True)),
-        "loss": figures.loss_chart(
+        "loss": training.loss_chart(
             view.epoch, s["data_loss"], s["reg_loss"], s["val_loss"],
             log_y=opts.get("log_loss", False), points=n, cursor=cursor,
             ref=ref_of(total=r["data_loss"] + r["reg_loss"], val=r["val_loss"]) if r else None),
-        "reg": figures.reg_chart(view.epoch, s["data_loss"], s["reg_loss"],
-                                 regularised=regularised, points=n, cursor=cursor,
-                                 ref=ref_of(reg=r["reg_loss"]) if r else None),
-        "accuracy": figures.accuracy_chart(
+        "reg": training.reg_chart(view.epoch, s["data_loss"], s["reg_loss"],
+                                  regularised=regularised, points=n, cursor=cursor,
+                                  ref=ref_of(reg=r["reg_loss"]) if r else None),
+        "accuracy": training.accuracy_chart(
             view.epoch, s["accuracy"], s["val_accuracy"], points=n, cursor=cursor,
             ref=ref_of(train=r["accuracy"], val=r["val_accuracy"]) if r else None),
-        "lr": figures.lr_chart(view.epoch, s["learning_rate"], points=n),
-        "weights": figures.weights_chart(
+        "lr": training.lr_chart(view.epoch, s["learning_rate"], points=n),
+        "weights": training.weights_chart(
             edges, at.weight_counts if at is not None else counts,
             math.nan if at is not None else view.final["exact_zero_weights"], NEAR_ZERO,
             ref_counts=ref.weight_hist[1] if ref is not None else None),
@@ -175,7 +170,7 @@ def draw_charts(slots: Slots, view: RunView, opts: dict, progress: Progress | No
     slots.cards = metric_cards(view, previous, slots.cards, opts.get("at"))
     for name, spec in charts(view, opts).items():
         if getattr(slots, name, None) is not None:
-            _draw(getattr(slots, name), name, spec)
+            canvas.draw(getattr(slots, name), spec, alt=ALT[name])
 
 
 def _regions_chart(view: RunView, opts: dict, at=None,

@@ -10,12 +10,11 @@ import math
 import numpy as np
 import pandas as pd
 
-from nncore.metrics import NEAR_ZERO
-from workers.views import SERIES, RunView, weight_histogram
+from nncore.history import SERIES
+from nncore.metrics import METRICS, NEAR_ZERO
+from workers.views import RunView, weight_histogram
 
 MAX_LOG_ROWS = 50
-METRICS = ("accuracy", "val_accuracy", "loss", "val_loss", "reg_loss", "near_zero_weights",
-           "exact_zero_weights")
 NEAR_ZERO_LABEL = f"|w|<{NEAR_ZERO:.0e}".replace("e-0", "e-")  # '|w|<1e-3': card, table
 
 
@@ -83,7 +82,7 @@ def log_entry(key: str, view: RunView, previous: dict | None, digest: str = "",
     row = {"key": key, "config": view.config, "data": data_key(view.config, digest),
            "preset": label or "", "changes": changes, "status": view.status,
            "epochs": int(view.final.get("epochs_run", 0))}
-    row.update({m: _round(view.final.get(m)) for m in METRICS})
+    row.update({m: _round(view.final.get(m)) for m in LOG_COLUMNS})
     row["seconds"] = round(view.elapsed_s, 2)
     row["fingerprint"] = view.fingerprint
     return row
@@ -112,6 +111,7 @@ def previous_final(log: list[dict], key: str, data: str) -> dict | None:
     return row if row is not None and row["data"] == data else None
 
 
+# The run log's final values (nncore.metrics.METRICS but data_loss), in order, and their headers.
 LOG_COLUMNS = {"accuracy": "train acc", "val_accuracy": "val acc", "loss": "train loss",
                "val_loss": "val loss", "reg_loss": "reg loss",
                "near_zero_weights": f"|w|<{NEAR_ZERO:g} share", "exact_zero_weights": "w=0 share"}

@@ -7,10 +7,10 @@ import dataclasses
 
 import streamlit as st
 
-from nncore import FIELD_SPECS, PRESETS, TrainConfig
+from nncore import FIELD_SPECS, MAX_HIDDEN_LAYERS, PRESETS, TWO_CLASS_DATASETS, TrainConfig
 
 from . import urlstate
-from .fields import BY_FIELD, LIMITS, MAX_LAYERS, TWO_CLASS, layer_key, widget_key
+from .fields import BY_FIELD, LIMITS, layer_key, widget_key
 from .scales import NEURONS_GRID
 from .text import literal
 
@@ -40,7 +40,7 @@ def values_to_widgets(values: dict) -> None:
         if name == "hidden":
             sizes = list(value)
             ss["cfg_layers"] = len(sizes)
-            for i in range(MAX_LAYERS):
+            for i in range(MAX_HIDDEN_LAYERS):
                 ss[layer_key(i)] = sizes[i] if i < len(sizes) else sizes[-1]
         elif name in BY_FIELD:
             ss[widget_key(name)] = value
@@ -51,7 +51,7 @@ def widgets_to_values() -> dict:
     ss = st.session_state
     values = {name: ss[widget_key(name)] for name in BY_FIELD}
     values["hidden"] = [int(ss[layer_key(i)]) for i in range(int(ss["cfg_layers"]))]
-    if values["dataset"] in TWO_CLASS:
+    if values["dataset"] in TWO_CLASS_DATASETS:
         values["classes"] = 2
     return values
 
@@ -79,13 +79,13 @@ def _url_values(warnings: list[str], base: dict) -> dict:
     found, url_warnings = urlstate.decode(st.query_params.to_dict(), FIELD_SPECS, LIMITS)
     warnings.extend(url_warnings)
     values = {**base, **found}
-    if values["dataset"] in TWO_CLASS:
+    if values["dataset"] in TWO_CLASS_DATASETS:
         values["classes"] = 2
     for _ in range(len(FIELD_SPECS)):
         try:
             return TrainConfig.from_dict(values).to_dict()
         except ValueError as exc:
-            field = str(exc).split(" ", 1)[0]
+            field = getattr(exc, "field", None)  # (a ConfigError's; none for unknown keys)
             if field not in values or values[field] == base.get(field):
                 break
             warnings.append(f"The link's {field} does not fit ({exc}); using the default.")
@@ -110,7 +110,7 @@ def init_session() -> None:
         # defaults, and the app cannot tell it had any: this at least clears them.)
         st.query_params.clear()
     values_to_widgets(values)
-    for i in range(MAX_LAYERS):
+    for i in range(MAX_HIDDEN_LAYERS):
         ss.setdefault(layer_key(i), 64)
     ss["cfg_preset"] = preset
     ss["cfg_url_warnings"] = warnings

@@ -6,14 +6,13 @@ import secrets
 
 import streamlit as st
 
-from nncore import PRESET_NOTES, PRESETS
+from nncore import FIELD_SPECS, MAX_HIDDEN_LAYERS, PRESET_NOTES, PRESETS
 
 from . import scales, session, upload
 from .fields import (
     CONTROLS,
     DATASET_LABELS,
     HIDDEN_HELP,
-    MAX_LAYERS,
     OPTIMIZER_LABELS,
     Control,
     layer_key,
@@ -54,7 +53,7 @@ def _control(c: Control) -> None:
 
 
 def _hidden_layers() -> None:
-    st.radio("Hidden layers", options=list(range(1, MAX_LAYERS + 1)), horizontal=True,
+    st.radio("Hidden layers", options=list(range(1, MAX_HIDDEN_LAYERS + 1)), horizontal=True,
              key="cfg_layers", persist_state=session.PERSIST,
              help="How many Dense → ReLU (→ Dropout) blocks before the output layer.")
     for i in range(int(st.session_state["cfg_layers"])):
@@ -64,7 +63,7 @@ def _hidden_layers() -> None:
 
 
 def _new_seed() -> None:
-    st.session_state[widget_key("seed")] = secrets.randbelow(2**32)
+    st.session_state[widget_key("seed")] = secrets.randbelow(int(FIELD_SPECS["seed"].high) + 1)
 
 
 def _csv_upload() -> None:

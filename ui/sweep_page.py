@@ -37,20 +37,22 @@ from workers import cost
 from workers.executor import SlotExecutor
 from workers.views import RunView
 
-from . import live, regions, session, sweep_charts
+from . import internals, live, session
+from .charts import regions
+from .charts import sweep as sweep_charts
 from .runs import NEAR_ZERO_LABEL
+from .session import NO_PRESET
 from .slots import training_slots
 from .text import literal
 from .urlstate import encode
 
 PARAM = "sweep"            # ?sweep=weight_l2=1e-05:0.1:log:5;seeds=3
-NO_PRESET = "—"
 DEFAULT = "weight_l2=1e-05:0.1:log:5;seeds=3"
 THUMBS = 25                # decision regions drawn for at most this many grid points
 POLL_S = 0.3
 # A sweep on this server's training workers may ask for at most this much work (its
 # estimated CPU time, the sum of its runs'), besides MAX_RUNS: 500 long runs would hold every
-# core for hours. 20 minutes is about 500 runs of the `overfit` preset. Bigger sweeps are for
+# core for hours (why 20 minutes: docs/DECISIONS.md#sweep-size-limits). Bigger sweeps are for
 # the CLI (`python -m nncore sweep`) or a Dask cluster (NNCORE_SCHEDULER), which it does not cap.
 MAX_CPU_S = 20 * 60
 FIELD_HELP = "Any numeric field of the config; the others come from the sidebar."
@@ -234,13 +236,7 @@ def start(spec: SweepSpec, data=None, *, local: bool = False) -> Running:
         return Running(spec, None, None, where=f"the Dask cluster at {address}",
                        address=address,
                        connecting=start_sweep_in_background(spec, scheduler=address))
-    from streamlit.runtime import Runtime
-    from streamlit.runtime.scriptrunner_utils.script_run_context import (
-        add_script_run_ctx,
-        get_script_run_ctx,
-    )
-
-    ctx = get_script_run_ctx()
+    ctx = internals.script_context()
     thumbs: dict = {}
 
     def on_view(run: dict, view: RunView) -> None:
@@ -248,14 +244,9 @@ def start(spec: SweepSpec, data=None, *, local: bool = False) -> Running:
         if run["index"] % spec.seeds == 0 and run["point"] < THUMBS:
             thumbs[run["point"]] = _thumb(view)
 
-    def alive() -> bool:
-        try:
-            return Runtime.instance().is_active_session(ctx.session_id)
-        except Exception:  # noqa: BLE001 - no runtime (a test): the session is this process
-            return True
-
-    executor = SlotExecutor(training_slots(), data=data, on_view=on_view, alive=alive,
-                            wrap_thread=lambda thread: add_script_run_ctx(thread, ctx))
+    executor = SlotExecutor(training_slots(), data=data, on_view=on_view,
+                            alive=lambda: internals.session_is_open(ctx),
+                            wrap_thread=lambda thread: internals.attach_context(thread, ctx))
     return Running(spec, start_sweep(spec, executor=executor), executor, thumbs)
 
 

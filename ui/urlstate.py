@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from nncore.numtext import WHOLE, number
+from nncore import MAX_HIDDEN_LAYERS, numtext
 
 from .text import literal
 
@@ -47,12 +47,8 @@ def encode(values: Mapping[str, Any], specs: Mapping[str, Any],
 
 def _parse_number(text: str, kind: type) -> float | int:
     """A link's number: nncore.numtext's strict reader (the sweep's links use it too)."""
-    number_ = number(text)
-    if kind is int:
-        if number_ != int(number_):
-            raise ValueError("not a whole number")
-        return int(number_)
-    return number_
+    number = numtext.number(text)
+    return numtext.integral(number) if kind is int else number
 
 
 def _clamp(name: str, number, spec, warnings: list[str], limits=None):
@@ -73,26 +69,20 @@ def _clamp(name: str, number, spec, warnings: list[str], limits=None):
 
 
 def _parse_tuple(name: str, text: str, spec, warnings: list[str]) -> tuple[int, ...]:
-    """Layer sizes: whole numbers separated by "-" (what links carry) or ","."""
-    parts = text.replace(",", "-").split("-")
-    if not all(WHOLE.fullmatch(p) for p in parts):
-        raise ValueError("layer sizes are whole numbers separated by commas, e.g. 128,128")
-    sizes = [_clamp(name, int(part), spec, warnings) for part in parts[:3]]
-    if len(parts) > 3:
-        warnings.append(f"{literal(name)} has {len(parts)} layers; the lab allows 3, kept the "
-                        "first 3.")
-    return tuple(sizes)
+    """Layer sizes (nncore.numtext.sizes), each clamped; past MAX_HIDDEN_LAYERS, the first."""
+    sizes = numtext.sizes(text)
+    most = MAX_HIDDEN_LAYERS
+    kept = tuple(_clamp(name, size, spec, warnings) for size in sizes[:most])
+    if len(sizes) > most:
+        warnings.append(f"{literal(name)} has {len(sizes)} layers; the lab allows {most}, kept "
+                        f"the first {most}.")
+    return kept
 
 
 def _parse_one(name: str, text: str, spec, warnings: list[str], limits=None) -> Any:
     kind = spec.type
     if kind is bool:
-        lowered = text.strip().lower()
-        if lowered in ("1", "true", "yes", "on"):
-            return True
-        if lowered in ("0", "false", "no", "off"):
-            return False
-        raise ValueError("expected 1/0 or true/false")
+        return numtext.boolean(text)
     if kind is tuple:
         return _parse_tuple(name, text, spec, warnings)
     if kind is str:

@@ -13,18 +13,16 @@ REDRAW_S = 0.25         # a live run's snapshots come this often (ui.live redraw
 LIVE_RESOLUTION = 60    # decision-grid resolution while training (final: FINAL_RESOLUTION)
 FINAL_RESOLUTION = 100
 CHUNK_TARGET_MS = 8.0   # epochs per yield sized so a yield comes about this often
-# Runs estimated longer than this (run_seconds: the default config 0.3 s, book-ch15 6.9 s,
-# 100,000 epochs of the default 17 s, 2 points x 10 classes with 5,000 validation points per
-# class and 20,001 epochs 79 s, measured alone ~73 s) leave one training slot to the short
-# runs (workers.slots); a run that outlives the threshold becomes long then.
+# Runs estimated longer than this leave one training slot to the short runs (workers.slots);
+# a run that outlives the threshold becomes long then. Estimates of some runs beside it:
+# docs/DECISIONS.md#run-cost-estimate-and-long-runs.
 LONG_RUN_S = 10.0
 
 
-# Milliseconds of one epoch, fitted to 17 configs timed on this 2-core machine (one BLAS
-# thread; the default config, chapter 15, 50,000 validation points, 3 x 256 neurons, ...:
-# each within a factor 1.5 of the fit): a constant, the weights' multiply-adds (a training
-# point costs 3: forward, backward; a validation point 1), the units' activations, and the
-# validation pass's softmax and loss per point and class.
+# Milliseconds of one epoch, fitted to timed configs (how, and how to refit:
+# docs/DECISIONS.md#run-cost-estimate-and-long-runs): a constant, the weights' multiply-adds
+# (a training point costs 3: forward, backward; a validation point 1), the units'
+# activations, and the validation pass's softmax and loss per point and class.
 MS_CONSTANT, MS_PER_MAC, MS_PER_UNIT, MS_PER_VAL_CLASS = 0.056, 1.5e-8, 5.7e-7, 4.5e-6
 SAFETY = 1.5  # the estimate errs on the long side
 

@@ -21,14 +21,15 @@ from nncore import decision_grid
 from nncore.grid import grid_axes
 from nncore.metrics import NEAR_ZERO, regularised_weights
 
+from .thinning import thin
 from .views import weight_histogram
 
 SNAPSHOTS = 24            # snapshots kept per run, spread over its epochs
 SNAPSHOT_RESOLUTION = 40  # decision cells per axis in a snapshot
-NORM_POINTS = 300         # weight-norm records kept per layer (every k-th, the last kept)
+NORM_POINTS = 300         # weight-norm records kept per layer (spread evenly, ends kept)
 UNIT_RESOLUTION = 28      # activation map of one unit: this many cells per axis
 MAX_UNITS = 64            # first-layer units drawn at most (the strongest by weight norm)
-LEVELS = 8                # confidence steps per class in a cell code (ui.regions draws them)
+LEVELS = 8                # confidence steps per class in a cell code (ui.charts.regions)
 
 
 @dataclass(frozen=True)
@@ -106,19 +107,12 @@ class Recorder:
 
     def finish(self, history) -> Extras:
         self.seen(history)
-        norms = {name: _thin(np.asarray(e), np.asarray(v)) for name, (e, v) in
-                 self._norms.items()}
+        norms = {name: thin(np.asarray(e), np.asarray(v), max_points=NORM_POINTS, evenly=True)
+                 for name, (e, v) in self._norms.items()}
         finite = np.all(np.isfinite(history.model.params.value))
         return Extras(snapshots=tuple(self._snapshots), norms=norms,
                       units=first_layer_units(history.model, history.data.X) if finite else None,
                       layers=layer_summaries(history.model, history.config.regularise_output))
-
-
-def _thin(epochs: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    if len(epochs) <= NORM_POINTS:
-        return epochs, values
-    idx = np.unique(np.r_[np.linspace(0, len(epochs) - 1, NORM_POINTS).astype(int)])
-    return epochs[idx], values[idx]
 
 
 def _snapshot(history, epoch: int) -> Snapshot:

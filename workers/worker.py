@@ -1,8 +1,8 @@
 """Training in worker processes, so that sessions train side by side on every core.
 
 Streamlit serves every session as a thread of one process, and threads share one interpreter
-lock: two runs as threads took 1.78x as long as the same two one after the other, two runs as
-processes 0.53x (`python -m benchmarks.bench_threads`, 2 cores). So the server keeps one
+lock: runs side by side as threads are slower than one after the other, as processes faster
+(why: docs/DECISIONS.md#training-in-worker-processes). So the server keeps one
 `Trainer` process per core (workers.slots hands them out) and a session's script thread only sends
 the job and draws the snapshots that come back.
 

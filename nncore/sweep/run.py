@@ -13,13 +13,8 @@ import time
 import numpy as np
 
 from ..config import TrainConfig
-from ..metrics import sparsity
+from ..metrics import METRICS, final_values
 from ..train import train
-
-# Final values in every row (History.final's names, plus the dashboard's sparsity shares).
-METRICS = ("data_loss", "reg_loss", "loss", "accuracy", "val_loss", "val_accuracy",
-           "near_zero_weights", "exact_zero_weights")
-STATUSES = ("completed", "diverged", "error")
 
 
 def _one_blas_thread():
@@ -40,18 +35,16 @@ def _base_row(run: dict) -> dict:
 def row_from_history(run: dict, history, elapsed_s: float | None = None) -> dict:
     """The row of a run trained elsewhere (same keys as run_one's), e.g. by the dashboard's
     workers: config fields, status, epochs_run, the final METRICS, elapsed_s, fingerprint."""
-    shares = sparsity(history.model, history.config.regularise_output)
-    final = dict(history.final(), near_zero_weights=shares["near_zero"],
-                 exact_zero_weights=shares["exact_zero"])
-    return row_from_final(run, final, status=history.status, diverged_at=history.diverged_at,
+    return row_from_final(run, final_values(history), status=history.status,
+                          diverged_at=history.diverged_at,
                           elapsed_s=history.elapsed_s if elapsed_s is None else elapsed_s,
                           fingerprint=history.fingerprint())
 
 
 def row_from_final(run: dict, final: dict, *, status: str, diverged_at: int | None,
                    elapsed_s: float, fingerprint: str) -> dict:
-    """A run's row from its final values (History.final() plus the sparsity shares, as a
-    dashboard run view keeps them): what row_from_history gives for the same run."""
+    """A run's row from its final values (nncore.metrics.final_values, as a dashboard run
+    view keeps them): what row_from_history gives for the same run."""
     row = _base_row(run)
     row.update(status=status, epochs_run=int(final["epochs_run"]), diverged_at=diverged_at)
     row.update({m: float(final[m]) for m in METRICS})

@@ -19,8 +19,8 @@ from ..config import FIELD_SPECS, TrainConfig, parse_field
 
 # The limits of a sweep, for the CLI, a link and the Sweep page's widgets alike (the page's
 # sliders take their ends from here, so whatever parses can be shown). At most this many runs
-# (grid points x seeds): ~10 minutes of the `overfit` preset's runs on 2 cores; a bigger grid
-# is almost always a typo (N=1000 for N=10).
+# (grid points x seeds): a bigger grid is almost always a typo (N=1000 for N=10); why 500:
+# docs/DECISIONS.md#sweep-size-limits.
 MAX_RUNS = 500
 MAX_VALUES = 15  # values on one axis
 MAX_SEEDS = 10   # seeds per grid point

@@ -4,7 +4,7 @@ import dataclasses
 
 import pytest
 
-from nncore import FIELD_SPECS, PRESETS, TrainConfig
+from nncore import FIELD_SPECS, PRESETS, ConfigError, TrainConfig
 
 INVALID = [
     ("dataset", "mnist", "one of spiral"),
@@ -77,10 +77,36 @@ def test_from_dict_parses_strings_and_round_trips():
         TrainConfig.from_dict({"nope": 1})
 
 
-def test_defaults_match_the_field_table():
-    cfg = TrainConfig()
-    assert {name: spec.default for name, spec in FIELD_SPECS.items()} == cfg.to_dict() | {
-        "hidden": cfg.hidden}
+def test_each_field_takes_its_default_from_its_own_row_of_the_table():
+    # (TrainConfig's defaults are derived from FIELD_SPECS: this checks each field asks for
+    # its own row, and that the class and the table name the same fields in the same order.)
+    assert [f.name for f in dataclasses.fields(TrainConfig)] == list(FIELD_SPECS)
+    assert all(f.default is FIELD_SPECS[f.name].default for f in dataclasses.fields(TrainConfig))
+
+
+@pytest.mark.parametrize("values,field", [
+    *((({f: v}, f) for f, v, _ in INVALID)),
+    ({"dataset": "moons", "classes": 3}, "classes"),
+    ({"samples": 1000, "hidden": (1024, 1024), "epochs": 100_000}, "epochs"),
+    ({"samples": 5000, "classes": 10, "hidden": (1024, 1024, 1024)}, "hidden"),
+])
+def test_every_config_error_names_its_field(values, field):
+    import pickle
+
+    with pytest.raises(ConfigError) as err:
+        TrainConfig.from_dict(values)
+    assert err.value.field == field and str(err.value).startswith(f"{field} ")
+    again = pickle.loads(pickle.dumps(err.value))  # as a sweep process sends it back
+    assert (again.field, str(again)) == (field, str(err.value))
+
+
+def test_text_values_are_read_as_links_read_them():
+    # nncore.numtext is the one reader of text: ASCII digits only, sizes joined by "," or "-".
+    assert TrainConfig.from_dict({"hidden": "32-16", "epochs": " 300 "}).hidden == (32, 16)
+    for field, text in [("epochs", "1_000"), ("samples", "٣"), ("hidden", "32,"),
+                        ("hidden", "1e2"), ("regularise_output", "2")]:
+        with pytest.raises(ConfigError, match=f"^{field} must be"):
+            TrainConfig.from_dict({field: text})
 
 
 def test_presets_are_valid_configs_with_captions():

@@ -9,9 +9,9 @@ import pytest
 import nncore
 from nncore import PRESETS, TrainConfig, make_dataset, train
 from nncore.data import nnfs_dataset
+from nncore.history import SERIES
 
 SMALL = TrainConfig(samples=40, hidden=(16,), dropout=0.2, epochs=150)
-SERIES = ("data_loss", "reg_loss", "accuracy", "val_loss", "val_accuracy", "learning_rate")
 
 
 def _same(a, b) -> bool:

@@ -88,11 +88,18 @@ def test_workers_import_the_engine_numpy_and_the_standard_library_only():
     assert out.stdout.strip() == "[]"
 
 
-def test_pages_use_ui_not_the_engine_and_figures_do_not_use_streamlit():
+def test_pages_use_ui_not_the_engine_and_charts_do_not_use_streamlit():
     for page in [*(ROOT / "pages").glob("*.py"), ROOT / "dashboard.py"]:
         assert not {"nncore", "workers"} & _imports(page), page.name
-    for builder in ("figures.py", "regions.py"):
-        assert "streamlit" not in _imports(ROOT / "ui" / builder), builder
+    builders = sorted((ROOT / "ui" / "charts").glob("*.py"))
+    assert len(builders) >= 5, builders  # __init__, common and one module per subject
+    found = [str(p.relative_to(ROOT)) for p in builders if "streamlit" in _imports(p)]
+    assert not found, found  # ui/charts/ builds specs; ui/canvas.py draws them
+    modules = ", ".join(f"ui.charts.{p.stem}" for p in builders if p.stem != "__init__")
+    code = f"import sys, {modules}; print('streamlit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"  # not even through what they import
 
 
 def test_every_page_script_leaves_the_legacy_pages_mode_first():
@@ -106,3 +113,29 @@ def test_every_page_script_leaves_the_legacy_pages_mode_first():
         first = body[0]
         assert (isinstance(first, ast.Expr) and isinstance(first.value, ast.Call)
                 and getattr(first.value.func, "id", "") == "leave_legacy_pages_mode"), script.name
+
+
+def test_streamlit_internals_are_used_in_ui_internals_only():
+    """`import streamlit as st` is the public API; any other streamlit module (runtime, script
+    runner, pages manager) and the names that reach into it are used in ui/internals.py only,
+    which says which Streamlit it was written against and why each is needed."""
+    import ast
+    names = {"Runtime", "PagesManager", "get_script_run_ctx", "add_script_run_ctx",
+             "StopException", "RerunException"}
+    found = []
+    for path in [*(ROOT / "ui").rglob("*.py"), *(ROOT / "pages").glob("*.py"),
+                 ROOT / "dashboard.py"]:
+        if path == ROOT / "ui" / "internals.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                used = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                used = [node.module or ""]
+            else:  # a name, an attribute, or a string compared with a class's name
+                used = [getattr(node, "id", None) or getattr(node, "attr", None)
+                        or (node.value if isinstance(node, ast.Constant) else None)]
+            found += [f"{path.relative_to(ROOT)}:{node.lineno}: {n}" for n in used
+                      if isinstance(n, str) and (n in names or (
+                          n.startswith("streamlit.") and not n.startswith("streamlit.components")))]
+    assert not found, found

@@ -3,6 +3,7 @@
 import csv
 import json
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from nncore import TrainConfig, train
+from nncore import TrainConfig, make_spec, train
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = ["--epochs", "30", "--hidden", "8", "--samples", "30", "--val-samples", "20"]
@@ -30,7 +31,16 @@ def test_table_and_progress():
     assert lines[0].split()[:4] == ["weight_l2", "runs", "val_loss", "±"]
     assert [line.split()[0] for line in lines[1:]] == ["0.0001", "0.003162", "0.1"]
     assert all(line.split()[1] == "2/2" for line in lines[1:])
-    assert sum(line.rstrip().endswith("*") for line in lines[1:]) == 1  # the best point
+    # the best point, and only it, starred: the lowest mean validation loss of the same runs
+    # trained here (the table's 3 digits tie)
+    spec = make_spec(TrainConfig(epochs=30, hidden=(8,), samples=30, val_samples=20),
+                     ["weight_l2=1e-4:1e-1:log:3"], seeds=2)
+    means = [0.0] * 3
+    for run in spec.runs():
+        means[run["point"]] += train(TrainConfig.from_dict(run["config"])).val_loss[-1] / 2
+    assert [line.split()[2] for line in lines[1:]] == [f"{m:.3g}" for m in means]
+    starred = [i for i, line in enumerate(lines[1:]) if line.rstrip().endswith("*")]
+    assert starred == [means.index(min(means))], (starred, means)
     progress = out.stderr.strip().splitlines()
     assert len(progress) == 6 and progress[-1].startswith("[" + "#" * 30 + "] 6/6 runs")
     assert "Traceback" not in out.stderr
@@ -49,7 +59,9 @@ def test_json_runs_equal_lone_runs_and_csv(tmp_path):
         assert config.learning_rate == 0.02 and config.hidden == (8,)  # preset, then flags
         assert run["fingerprint"] == train(config).fingerprint()
     assert doc["summary"][3]["dropout"] == 0.2 and doc["summary"][3]["epochs"] == 20
-    assert doc["summary"][0]["val_loss_std"] is not None
+    point0 = [run["val_loss"] for run in doc["runs"] if run["point"] == 0]
+    assert len(point0) == 2 and doc["summary"][0]["val_loss_std"] == pytest.approx(
+        statistics.stdev(point0), rel=1e-9)  # (NaN, or None, is not)
     with open(target, newline="") as f:
         rows = list(csv.DictReader(f))
     assert [r["fingerprint"] for r in rows] == [r["fingerprint"] for r in doc["runs"]]

@@ -1,6 +1,6 @@
 """Chart builders (Vega-Lite specs), tested without Streamlit: what each chart plots, that every
 spec is valid Vega-Lite, and that a spec does not change while a run trains (only its named
-datasets do: that is what lets the browser update a chart in place, see ui.figures)."""
+datasets do: that is what lets the browser update a chart in place, see ui.charts.common)."""
 
 import json
 import math
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from nncore.grid import grid_axes, grid_bounds
-from ui import figures, regions
+from ui.charts import regions, training
 from workers import views
 
 
@@ -30,7 +30,7 @@ def _column(spec, dataset, name):
 
 def test_loss_chart_stacks_reg_loss_on_data_loss_to_the_total(curves):
     epoch, data, reg, val, *_ = curves
-    spec = figures.loss_chart(epoch, data, reg, val)
+    spec = training.loss_chart(epoch, data, reg, val)
     np.testing.assert_allclose(_column(spec, "curves", "data"), data, rtol=1e-6)
     np.testing.assert_allclose(_column(spec, "curves", "total"), data + reg, rtol=1e-6)
     np.testing.assert_allclose(_column(spec, "curves", "val"), val, rtol=1e-6)
@@ -49,7 +49,7 @@ def test_loss_chart_marks_the_lowest_validation_loss(curves):
     epoch, data, reg, val, *_ = curves
     val = val.copy()
     val[123] = 0.01
-    spec = figures.loss_chart(epoch, data, reg, val)
+    spec = training.loss_chart(epoch, data, reg, val)
     assert list(_column(spec, "marks", "epoch")) == [123]
     assert "0.010" in _column(spec, "marks", "label")[0]
     assert "epoch 123" in _column(spec, "marks", "label")[0]
@@ -59,7 +59,7 @@ def test_a_spike_is_cut_off_at_a_robust_top_and_keeps_its_true_value(curves):
     epoch, data, reg, val, *_ = curves
     val = val.copy()
     val[200] = 50.0  # one of Adam's spikes
-    spec = figures.loss_chart(epoch, data, reg, val)
+    spec = training.loss_chart(epoch, data, reg, val)
     drawn = _column(spec, "curves", "val")
     assert drawn.max() < 2.0  # the axis is not squashed: it ends near the first loss
     assert drawn.max() >= (data + reg)[0]
@@ -68,7 +68,7 @@ def test_a_spike_is_cut_off_at_a_robust_top_and_keeps_its_true_value(curves):
 
 def test_loss_chart_log_scale(curves):
     epoch, data, reg, val, *_ = curves
-    spec = figures.loss_chart(epoch, data, np.zeros_like(reg), val, log_y=True)
+    spec = training.loss_chart(epoch, data, np.zeros_like(reg), val, log_y=True)
     scales = [layer["encoding"]["y"]["scale"] for layer in spec["layer"]
               if "y" in layer["encoding"]]
     assert all(s["type"] == "log" for s in scales)
@@ -77,27 +77,27 @@ def test_loss_chart_log_scale(curves):
 
 def test_reg_chart_has_its_own_axis_and_states_its_share(curves):
     epoch, data, reg, *_ = curves
-    spec = figures.reg_chart(epoch, data, reg, regularised=True)
+    spec = training.reg_chart(epoch, data, reg, regularised=True)
     np.testing.assert_allclose(_column(spec, "curves", "reg"), reg, rtol=1e-6)
     share = reg[-1] / (data[-1] + reg[-1])
     assert f"{share:.1%}" in _column(spec, "label", "text")[0]
-    off = figures.reg_chart(epoch, data, np.zeros_like(reg), regularised=False)
+    off = training.reg_chart(epoch, data, np.zeros_like(reg), regularised=False)
     assert "every lambda is 0" in _column(off, "label", "text")[0]
 
 
 def test_accuracy_and_lr_charts(curves):
     epoch, *_, acc, val_acc, lr = curves
-    spec = figures.accuracy_chart(epoch, acc, val_acc)
+    spec = training.accuracy_chart(epoch, acc, val_acc)
     np.testing.assert_allclose(_column(spec, "curves", "train"), acc, rtol=1e-6)
     assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"] == [0, 1]
-    np.testing.assert_allclose(_column(figures.lr_chart(epoch, lr), "curves", "lr"), lr,
+    np.testing.assert_allclose(_column(training.lr_chart(epoch, lr), "curves", "lr"), lr,
                                rtol=1e-6)
 
 
 def test_long_runs_are_thinned_but_keep_the_last_epoch():
     epoch = np.arange(100_000)
     values = np.linspace(1, 0, 100_000)
-    spec = figures.loss_chart(epoch, values, values * 0.1, values, points=500)
+    spec = training.loss_chart(epoch, values, values * 0.1, values, points=500)
     x = _column(spec, "curves", "epoch")
     assert len(x) <= 501 and x[0] == 0 and x[-1] == 99_999
     # the marker of the lowest validation loss comes from every epoch, not the thinned ones
@@ -112,7 +112,7 @@ def test_weight_histogram_has_fixed_edges_and_counts_the_centre_exactly():
     assert counts[centre] == 3           # |w| < 1e-3: the card's number
     assert counts.sum() == 7             # NaN left out; 100 goes in the last bin
     assert counts[-1] == 1 and edges[-1] == views.WEIGHT_LIMIT
-    spec = figures.weights_chart(edges, counts, 1 / 7, 1e-3)
+    spec = training.weights_chart(edges, counts, 1 / 7, 1e-3)
     assert _column(spec, "bars", "share").sum() == pytest.approx(1.0)
     assert "43% of the weights have |w| < 0.001 (14% exactly 0)" in _column(
         spec, "label", "text")[0]
@@ -210,18 +210,18 @@ def _every_chart(n=300, res=20, seed=0):
     X, y = _points()
     edges, counts = views.weight_histogram(rng.normal(size=500))
     return {
-        "loss": figures.loss_chart(epoch, curve, curve / 10, curve * 1.2),
-        "loss log": figures.loss_chart(epoch, curve, curve / 10, curve * 1.2, log_y=True),
-        "reg": figures.reg_chart(epoch, curve, curve / 10, regularised=True),
-        "accuracy": figures.accuracy_chart(epoch, 1 - curve / 2, 1 - curve),
-        "lr": figures.lr_chart(epoch, 0.05 / (1 + 1e-3 * epoch)),
-        "weights": figures.weights_chart(edges, counts, 0.0, 1e-3),
-        "weights, pinned": figures.weights_chart(edges, counts, math.nan, 1e-3,
-                                                 ref_counts=counts[::-1]),
-        "loss, pinned and replayed": figures.loss_chart(
+        "loss": training.loss_chart(epoch, curve, curve / 10, curve * 1.2),
+        "loss log": training.loss_chart(epoch, curve, curve / 10, curve * 1.2, log_y=True),
+        "reg": training.reg_chart(epoch, curve, curve / 10, regularised=True),
+        "accuracy": training.accuracy_chart(epoch, 1 - curve / 2, 1 - curve),
+        "lr": training.lr_chart(epoch, 0.05 / (1 + 1e-3 * epoch)),
+        "weights": training.weights_chart(edges, counts, 0.0, 1e-3),
+        "weights, pinned": training.weights_chart(edges, counts, math.nan, 1e-3,
+                                                  ref_counts=counts[::-1]),
+        "loss, pinned and replayed": training.loss_chart(
             epoch, curve, curve / 10, curve * 1.2, cursor=int(epoch[n // 3]),
             ref={"epoch": epoch, "total": curve * 1.1, "val": curve * 1.3}),
-        "accuracy, pinned": figures.accuracy_chart(
+        "accuracy, pinned": training.accuracy_chart(
             epoch, 1 - curve / 2, 1 - curve, ref={"epoch": epoch, "train": 1 - curve,
                                                   "val": 1 - curve / 3}),
         "regions, replay": regions.decision_chart(
@@ -265,7 +265,7 @@ def test_every_chart_is_valid_vega_lite(name):
 def test_figure_builders_do_not_import_streamlit():
     import ast
     root = Path(__file__).resolve().parents[2] / "ui"
-    for name in ("figures.py", "regions.py", "runs.py", "urlstate.py", "scales.py",
+    for name in ("charts/training.py", "charts/regions.py", "runs.py", "urlstate.py", "scales.py",
                  "fields.py", "formulas.py"):
         tree = ast.parse((root / name).read_text())
         imported = {a.name.split(".")[0] for node in ast.walk(tree)
@@ -279,9 +279,9 @@ def test_scrubbing_a_replay_changes_data_not_the_spec(curves):
     """The replay cursor is a dataset (empty at the end of the run): moving it redraws the
     charts in place."""
     epoch, data, reg, val, acc, val_acc, _ = curves
-    for build in (lambda c: figures.loss_chart(epoch, data, reg, val, cursor=c),
-                  lambda c: figures.accuracy_chart(epoch, acc, val_acc, cursor=c),
-                  lambda c: figures.reg_chart(epoch, data, reg, regularised=True, cursor=c)):
+    for build in (lambda c: training.loss_chart(epoch, data, reg, val, cursor=c),
+                  lambda c: training.accuracy_chart(epoch, acc, val_acc, cursor=c),
+                  lambda c: training.reg_chart(epoch, data, reg, regularised=True, cursor=c)):
         at_end, early = build(None), build(30)
         assert _without_data(at_end) == _without_data(early)
         assert at_end["datasets"]["cursor"].num_rows == 0
@@ -291,11 +291,11 @@ def test_scrubbing_a_replay_changes_data_not_the_spec(curves):
 def test_a_pinned_run_is_drawn_faintly_under_the_current_curves(curves):
     epoch, data, reg, val, *_ = curves
     ref = {"epoch": epoch, "total": (data + reg) * 2, "val": val * 2}
-    spec = figures.loss_chart(epoch, data, reg, val, ref=ref)
+    spec = training.loss_chart(epoch, data, reg, val, ref=ref)
     faint = [layer for layer in spec["layer"] if layer.get("data", {}).get("name") == "ref"]
     assert len(faint) == 2 and spec["layer"][:2] == faint  # under the current run's marks
-    assert all(layer["mark"]["color"] == figures.REF_COLOUR for layer in faint)
-    top = figures.robust_top(data + reg, val)
+    assert all(layer["mark"]["color"] == training.REF_COLOUR for layer in faint)
+    top = training.robust_top(data + reg, val)
     assert _column(spec, "ref", "val").max() <= top + 1e-6  # cut at the same robust top
     assert (ref["val"] > top).any()                          # (which it needed)
     assert "grey: pinned run" in spec["title"]["subtitle"]

@@ -8,7 +8,7 @@ import urllib.parse
 import pytest
 from apphelpers import make_app, no_errors
 
-from nncore import SWEEP_PRESETS, SweepSpec, TrainConfig, train
+from nncore import SWEEP_PRESET_NOTES, SWEEP_PRESETS, SweepSpec, TrainConfig, train
 
 SMALL = {"samples": "30", "epochs": "201", "hidden": "16"}
 
@@ -59,7 +59,7 @@ def test_the_preset_sweep_loads_its_own_data_and_range():
     assert at.session_state["sw_n1"] == len(spec.axes[0].values)
     assert at.session_state["sw_seeds"] == spec.seeds
     assert at.query_params["sweep"] == spec.to_string()
-    assert any("U" in i.value or "memorises" in i.value for i in at.info)
+    assert SWEEP_PRESET_NOTES["l2-u-curve"] in [i.value for i in at.info]  # its own note
 
 
 @pytest.mark.parametrize("link, words", [

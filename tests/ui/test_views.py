@@ -4,13 +4,16 @@ Lesson page."""
 import json
 import urllib.parse
 
+import numpy as np
+import pyarrow as pa
 import pytest
 from apphelpers import make_app, no_errors
 
-from nncore import PRESETS, TrainConfig
+from nncore import PRESETS, TrainConfig, decision_grid, train
 from ui import compare
+from ui.charts import network
 from ui.lessons import STEPS
-from workers import recorder
+from workers import recorder, views
 
 SMALL = {"samples": "30", "epochs": "301", "hidden": "16"}
 
@@ -23,6 +26,39 @@ def _datasets(chart) -> set:
     import json
     spec = json.loads(chart.proto.spec)
     return {d.name for d in chart.proto.datasets} | set(spec.get("datasets", {}))
+
+
+def _table(chart, name: str) -> pa.Table:
+    """Dataset `name` of a chart the page drew, as the browser receives it (Arrow)."""
+    return pa.ipc.open_stream(next(d.data.data for d in chart.proto.datasets
+                                   if d.name == name)).read_all()
+
+
+def _column(chart, dataset: str, name: str) -> np.ndarray:
+    return _table(chart, dataset).column(name).to_numpy(zero_copy_only=False)
+
+
+def _with(charts, dataset: str) -> list:
+    return [c for c in charts if dataset in {d.name for d in c.proto.datasets}]
+
+
+def _histogram(w: np.ndarray) -> np.ndarray:
+    """Counts of weights `w` over the fixed weight axis (the binning itself: test_runs.py)."""
+    return views.weight_histogram(np.ravel(w))[1]
+
+
+def _dense_weights(model) -> list[np.ndarray]:
+    return [p.value.astype(np.float64) for p in model.params.params
+            if p.name.endswith(".weights")]
+
+
+def _codes(probs: np.ndarray) -> np.ndarray:
+    """Cell codes written out here: winner * LEVELS + confidence level, the winning probability
+    rescaled from 1/K (a coin toss) to 1 (certain) in LEVELS steps."""
+    k = probs.shape[-1]
+    confidence = np.clip((probs.max(axis=-1) - 1 / k) / (1 - 1 / k), 0, 1)
+    level = np.minimum(np.floor(confidence * recorder.LEVELS), recorder.LEVELS - 1)
+    return probs.argmax(axis=-1) * recorder.LEVELS + level.astype(int)
 
 
 @pytest.fixture
@@ -123,19 +159,110 @@ def test_replay_scrubs_regions_weights_and_cards_to_a_snapshot():
     train_acc = next(m for m in at.metric if m.label == "Train acc")
     i = list(view.epoch).index(shots[2].epoch)
     assert train_acc.value == f"{view.series['accuracy'][i]:.1%}"
-    assert len(at.get("vega_lite_chart")) == 6  # the same charts, redrawn with the snapshot
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 6  # the same charts, redrawn with the snapshot
+    # The regions and weights shown are those of the model at that epoch: the same config
+    # trained here to that epoch alone (its last record's parameters are that epoch's).
+    config = TrainConfig.from_dict(view.config)
+    assert not config.regularise_output
+    at_epoch = train(TrainConfig.from_dict({**view.config, "epochs": shots[2].epoch + 1}))
+    at_end = train(config)
+    res = recorder.SNAPSHOT_RESOLUTION
+    expected, end = (_codes(decision_grid(h.model, h.data.X, resolution=res)[2])
+                     for h in (at_epoch, at_end))
+    (regions,) = _with(charts, "cells")
+    shown = np.full((res, res), -1)
+    i, j, c = (_column(regions, "cells", name) for name in "ijc")
+    assert len(c) == res * res
+    shown[i, j] = c
+    np.testing.assert_array_equal(shown, expected)
+    assert (expected != end).sum() > 0.1 * res * res  # (the end's picture is another one)
+    (weights,) = _with(charts, "bars")
+    hidden = np.concatenate([w.ravel() for w in _dense_weights(at_epoch.model)[:-1]])
+    np.testing.assert_array_equal(_column(weights, "bars", "count"), _histogram(hidden))
+    end_hidden = np.concatenate([w.ravel() for w in _dense_weights(at_end.model)[:-1]])
+    assert (_histogram(hidden) != _histogram(end_hidden)).any()
+
+
+def _caption(image) -> str:
+    return image.proto.imgs[0].caption
 
 
 def test_inside_the_network_shows_units_layers_and_norms():
     at = make_app(**SMALL)
     at.run()
+    view = at.session_state["pg_result"]["view"]
     at.switch_page("pages/inside.py")
     at.run()
     no_errors(at)
     images = at.get("image")
     assert len(images) == 1
-    assert "units of the first hidden layer" in str(images[0].proto)
-    assert len(at.get("vega_lite_chart")) == 2 + 1  # two layers' histograms, the norm curve
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 2 + 1  # two layers' histograms, the norm curve
+    # Against the run trained here alone: its 16 first-layer units (all drawn), each layer's
+    # weights, and each layer's weight norm at the first recorded epoch and at the end.
+    alone = train(TrainConfig.from_dict(view.config))
+    weights = _dense_weights(alone.model)
+    first, bias = weights[0], alone.model.params.params[1].value.astype(np.float64)
+    norms = np.sqrt(np.sum(first**2, axis=0))
+    dead = int(np.sum(~np.any(alone.data.X @ first + bias > 0, axis=0)))
+    caption = _caption(images[0])
+    assert "All 16 units of the first hidden layer" in caption
+    assert f"(‖w‖ from {norms.max():.2g} to {norms.min():.2g})" in caption
+    assert norms.max() > 2 * norms.min() > 0  # (so the order shows)
+    assert f"{dead} shown {'is' if dead == 1 else 'are'} dead" in caption
+    histograms = _with(charts, "bars")
+    assert len(histograms) == len(weights) == 2
+    for chart, w in zip(histograms, weights, strict=True):
+        np.testing.assert_array_equal(_column(chart, "bars", "count"), _histogram(w))
+    (curve,) = _with(charts, "norms")
+    epoch, norm, layer = (_column(curve, "norms", name) for name in ("epoch", "norm", "layer"))
+    start = int(epoch.min())
+    early = _dense_weights(train(TrainConfig.from_dict({**view.config,
+                                                        "epochs": start + 1})).model)
+    for name, w_end, w_start in zip(("dense1", "dense2"), weights, early, strict=True):
+        mine = layer == name
+        assert epoch[mine][-1] == 300 and epoch[mine][0] == start
+        np.testing.assert_allclose(norm[mine][[0, -1]],
+                                   [np.linalg.norm(w_start), np.linalg.norm(w_end)], rtol=1e-5)
+
+
+def test_inside_the_network_orders_units_by_strength_and_frames_the_dead_ones():
+    """A hand-made first layer: incoming weight norms 1, 5, 0 and 2; units 2 and 3 never
+    active (0·x - 1 and 2·x₂ - 100 are below 0 on every point)."""
+    history = train(TrainConfig(epochs=2, hidden=(4,), samples=10))
+    X = history.data.X
+    assert np.abs(X).max() < 10
+    weights, biases = history.model.params.params[:2]
+    weights.value[...] = [[0.6, 3.0, 0.0, 0.0], [0.8, 4.0, 0.0, 2.0]]
+    biases.value[...] = [0.0, 0.0, -1.0, -100.0]
+    assert (X @ [0.6, 0.8] > 0).any()  # units 0 and 1 (the same direction) are active
+    units = recorder.first_layer_units(history.model, X)
+    assert list(units.order) == [1, 3, 0, 2] and units.total == 4
+    np.testing.assert_allclose(units.norms, [5.0, 2.0, 1.0, 0.0], rtol=1e-6)
+    assert list(units.dead) == [False, True, False, True]
+    # one scale for the layer: unit 1 (5x unit 0's slope) reaches 255, unit 0 a fifth of it
+    assert units.maps[0].max() == 255 and units.maps[2].max() == 51
+    assert not units.maps[1].any() and not units.maps[3].any()
+    # the mosaic frames the second and fourth tiles (units 3 and 2) in red, only those
+    image = network.mosaic(units)
+    side = recorder.UNIT_RESOLUTION * network.TILE
+    for k, dead in enumerate([False, True, False, True]):
+        left = network.GAP + k * (side + network.GAP)
+        above = image[network.GAP - 2, left + side // 2]
+        assert (above == network.DEAD).all() == dead, k
+    # and the page shows them for the Playground's run
+    at = make_app(**SMALL)
+    at.switch_page("pages/inside.py")
+    at.run()
+    extras = recorder.Extras(units=units, layers=recorder.layer_summaries(history.model, False))
+    at.session_state["pg_result"] = {"key": "hand-made",
+                                     "view": views.view_from_history(history, None, extras)}
+    at.run()
+    no_errors(at)
+    caption = _caption(at.get("image")[0])
+    assert "All 4 units" in caption and "(‖w‖ from 5 to 0)" in caption
+    assert "2 shown are dead" in caption
 
 
 def test_inside_the_network_before_any_run_says_what_to_do():

@@ -3,10 +3,12 @@ sweep, with each run's numbers those of train(config) alone; views handed over; 
 
 import threading
 
+import numpy as np
 import pytest
 
-from nncore import TrainConfig, make_spec, start_sweep, train
+from nncore import TrainConfig, decision_grid, make_spec, start_sweep, train
 from nncore.sweep import run_one
+from workers import cost
 from workers.executor import SlotExecutor
 from workers.slots import TrainingSlots
 from workers.worker import Trainer
@@ -33,12 +35,17 @@ def test_rows_are_those_of_run_one_and_the_views_are_handed_over(slots):
     assert len(result.runs) == 6 and all(r["status"] == "completed" for r in result.runs)
     for run, row in zip(spec.runs(), result.runs, strict=True):
         alone = run_one(run)
-        assert row["fingerprint"] == alone["fingerprint"]
-        assert row["fingerprint"] == train(TrainConfig.from_dict(run["config"])).fingerprint()
+        history = train(TrainConfig.from_dict(run["config"]))
+        assert row["fingerprint"] == alone["fingerprint"] == history.fingerprint()
         assert {k: row[k] for k in row if k != "elapsed_s"} == {
             k: alone[k] for k in alone if k != "elapsed_s"}
         assert views[run["index"]].fingerprint == row["fingerprint"]
-        assert views[run["index"]].grid is not None  # the regions, for the Playground's cache
+        # the regions, for the Playground's cache: those of the run's own final model
+        fresh = decision_grid(history.model, history.data.X, resolution=cost.FINAL_RESOLUTION)
+        handed = views[run["index"]].grid
+        assert handed[2].shape == (cost.FINAL_RESOLUTION, cost.FINAL_RESOLUTION, 3)
+        for got, want in zip(handed, fresh, strict=True):
+            np.testing.assert_array_equal(got, want)
 
 
 def test_cancel_leaves_the_runs_not_started_and_a_gone_session_cancels_the_rest(slots):

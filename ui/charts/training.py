@@ -1,28 +1,31 @@
-"""Vega-Lite specs of the training curves; they take numbers (arrays), never a model or Streamlit.
+"""Vega-Lite specs of the training curves (loss split, reg loss, accuracy, learning rate)
+and of the weight histogram; they take numbers (arrays), never a model or Streamlit.
 
-Why Vega-Lite and not Plotly: the live view redraws every chart a few times a second, and a
-redrawn chart must stay on screen. Streamlit (1.67) gives every `st.plotly_chart` an element ID
-hashed from its figure, and its frontend keys the chart by that ID: each new figure unmounts the
-chart and mounts a new one (blank or grey while it draws; on a loaded 2-core machine the page's
-lazily loaded widgets then never got a quiet moment to appear). A `st.vega_lite_chart` without
-selections has no ID: a new spec in the same place is compared with the old one and, when only
-the named datasets changed, the frontend swaps the data in the existing view. So every spec here
-depends only on what is fixed during a run (classes, a toggle, whether a lambda is on); every
-number that changes while training goes into a named dataset (`spec["datasets"]`, pyarrow
-tables: Streamlit sends them as Arrow, apart from the spec).
+Why Vega-Lite, and why a spec stays fixed while a run trains: see ui.charts.common.
 """
 
 from __future__ import annotations
 
-import numpy as np
-import pyarrow as pa
+import math
 
-FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
-DATA_COLOUR, REG_COLOUR, VAL_COLOUR = "#1f77b4", "#ff7f0e", "#d62728"
-TOTAL_COLOUR, TRAIN_COLOUR, LR_COLOUR, WEIGHT_COLOUR = "#1b1f24", "#1f77b4", "#2ca02c", "#6c5ba7"
-# 1,500 -> "1.5k": epoch ticks stay short on a narrow chart.
-EPOCH_LABEL = ("datum.value >= 1000 ? format(datum.value / 1000, '~g') + 'k' "
-               ": format(datum.value, '~g')")
+import numpy as np
+
+from workers.thinning import thin
+
+from .common import (
+    DATA_COLOUR,
+    LR_COLOUR,
+    REG_COLOUR,
+    TOTAL_COLOUR,
+    TRAIN_COLOUR,
+    VAL_COLOUR,
+    WEIGHT_COLOUR,
+    chart,
+    legend,
+    table,
+    x_epoch,
+)
+
 # Records drawn per series: long runs are thinned (every k-th record, the last kept). The
 # browser's cost per live redraw grows with the rows (1,500 rows: ~250 ms of main thread per
 # redraw of all charts, measured in headless Chromium on this 2-core machine; 500: a third);
@@ -34,78 +37,6 @@ LIVE_POINTS, FINAL_POINTS = 500, 1500
 ROBUST_QUANTILE = 0.99
 HEADROOM = 1.1
 LOG_FLOOR = 1e-6  # lowest loss drawn on the log scale (a loss of exactly 0 has no logarithm)
-
-
-def thin(epoch: np.ndarray, *series: np.ndarray, max_points: int = FINAL_POINTS):
-    """Every k-th record (always keeping the last) so that at most ~max_points remain."""
-    n = len(epoch)
-    if n <= max_points:
-        return (np.asarray(epoch), *map(np.asarray, series))
-    idx = np.unique(np.r_[np.arange(0, n, int(np.ceil(n / max_points))), n - 1])
-    return (np.asarray(epoch)[idx], *(np.asarray(s)[idx] for s in series))
-
-
-def table(**columns) -> pa.Table:
-    """A pyarrow table of the columns; floats as float32 (half the bytes, ample for a chart),
-    non-finite values as nulls (Vega-Lite leaves a gap instead of failing on NaN)."""
-    out = {}
-    for name, values in columns.items():
-        values = np.asarray(values)
-        if values.dtype.kind == "f":
-            values = values.astype(np.float32)
-            out[name] = pa.array(values, mask=~np.isfinite(values))
-        elif values.dtype.kind in "iub":
-            out[name] = pa.array(values.astype(np.int32) if values.dtype.kind != "b" else values)
-        else:
-            out[name] = pa.array(values.tolist())
-    return pa.table(out)
-
-
-def config(**extra) -> dict:
-    """The shared look: large type for a projector, light grid, no frame. ARIA is off (the
-    charts are canvases with an accessible name, ui.panels.ALT): were it unset, Streamlit's
-    frontend would switch it off once a chart passed 5,000 rows, a spec change mid-run."""
-    return {"font": FONT, "view": {"stroke": None}, "aria": False, "mark": {"aria": False},
-            "axis": {"labelFontSize": 15, "titleFontSize": 16, "gridColor": "#e3e7ee",
-                     "domainColor": "#c4cad4", "tickColor": "#c4cad4", "titleFontWeight": 400,
-                     "labelColor": "#1b1f24", "titleColor": "#1b1f24"},
-            "legend": {"labelFontSize": 15, "titleFontSize": 15, "orient": "top",
-                       "direction": "horizontal", "symbolStrokeWidth": 3, "labelLimit": 260,
-                       "offset": 6, "padding": 0},
-            "title": {"fontSize": 20, "anchor": "start", "fontWeight": 600, "color": "#1b1f24",
-                      "subtitleFontSize": 15, "subtitleColor": "#4a5260", "offset": 6},
-            **extra}
-
-
-def chart(title: str, layers: list[dict], datasets: dict[str, pa.Table], *, height: int,
-          subtitle: str | None = None, title_offset: int | None = None, **extra) -> dict:
-    """A layered spec (Streamlit sets its width to the container's: width="stretch").
-    `title_offset` leaves room between the title and the plot for a line of text drawn
-    from data (a subtitle is spec: changing it while a run trains would rebuild the chart)."""
-    head = {"text": title, **({"subtitle": subtitle} if subtitle else {}),
-            **({"offset": title_offset} if title_offset else {})}
-    return {"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "title": head,
-            "height": height, "autosize": {"type": "fit", "contains": "padding"},
-            "datasets": datasets, "layer": layers, "config": config(), **extra}
-
-
-def x_epoch(**extra) -> dict:
-    return {"field": "epoch", "type": "quantitative", "title": "epoch",
-            "scale": {"zero": True, "nice": False},
-            "axis": {"tickCount": 5, "labelExpr": EPOCH_LABEL}, **extra}
-
-
-def legend(names: list[str], colours: list[str], **legend_props) -> tuple[dict, pa.Table]:
-    """(layer, dataset) of a legend for series drawn in fixed colours: one invisible point per
-    series, coloured through a scale whose legend is the chart's. (The series' own layers
-    carry no colour field: a constant column or a transform per layer would be redrawn with
-    every update.) The layer reads the dataset named "legend"."""
-    layer = {"data": {"name": "legend"}, "mark": {"type": "point", "opacity": 0, "filled": True},
-             "encoding": {"color": {"field": "series", "type": "nominal", "title": None,
-                                    "scale": {"domain": names, "range": colours},
-                                    "legend": {"symbolOpacity": 1, "symbolType": "square",
-                                               **legend_props}}}}
-    return layer, table(series=np.array(names))
 
 
 REF_COLOUR, CURSOR_COLOUR = "#8a8f98", "#3d434d"
@@ -179,10 +110,21 @@ def loss_chart(epoch, data_loss, reg_loss, val_loss, *, log_y: bool = False,
     curves = table(epoch=epoch, data=cut(data_loss), total=cut(total), val=cut(val_loss),
                    data_true=data_loss, reg_true=reg_loss, total_true=total, val_true=val_loss,
                    base=np.full(len(epoch), floor))
-    marks = table(epoch=[best[0]] if best else [], val=[min(best[1], top)] if best else [],
-                  label=[f"● lowest val loss {best[1]:.3f}, epoch {best[0]:,}"] if best else [])
     scale = ({"type": "log", "domainMin": LOG_FLOOR} if log_y else {"zero": True, "nice": False})
     y = {"type": "quantitative", "title": "loss", "scale": scale}
+    key, key_rows = legend(["data loss", "reg loss", "total", "val loss"],
+                           [DATA_COLOUR, REG_COLOUR, TOTAL_COLOUR, VAL_COLOUR], columns=2)
+    spec = chart("Loss = data + regularisation", [*_loss_layers(y), key, *_best_layers(y)],
+                 {"curves": curves, "marks": _best_table(best, top), "legend": key_rows},
+                 height=280, subtitle="total = data + reg · dashed: validation (data only)"
+                 + (" · grey: pinned run" if ref is not None else ""))
+    return overlays(spec, y, ref=ref, fields={"total": {}, "val": {"strokeDash": [7, 4]}},
+                    cursor=cursor, points=points, clip=cut)
+
+
+def _loss_layers(y: dict) -> list[dict]:
+    """The loss chart's curves (dataset "curves"): the data and the reg band, the total and the
+    dashed validation line; the lines' tooltip gives the true (uncut) values."""
     tooltip = [{"field": "epoch", "type": "quantitative", "format": ","},
                {"field": "data_true", "title": "data loss", "type": "quantitative",
                 "format": ".4f"},
@@ -192,10 +134,6 @@ def loss_chart(epoch, data_loss, reg_loss, val_loss, *, log_y: bool = False,
                 "format": ".4f"},
                {"field": "val_true", "title": "val loss", "type": "quantitative",
                 "format": ".4f"}]
-    names = ["data loss", "reg loss", "total", "val loss"]
-    colours = [DATA_COLOUR, REG_COLOUR, TOTAL_COLOUR, VAL_COLOUR]
-
-    key, key_rows = legend(names, colours, columns=2)
 
     def band(colour, low, high, opacity):
         return {"data": {"name": "curves"},
@@ -207,12 +145,22 @@ def loss_chart(epoch, data_loss, reg_loss, val_loss, *, log_y: bool = False,
                 "mark": {"type": "line", "clip": True, "color": colour, **mark},
                 "encoding": {"x": x_epoch(), "y": {**y, "field": field}, "tooltip": tooltip}}
 
-    layers = [
-        band(DATA_COLOUR, "base", "data", 0.35),
-        band(REG_COLOUR, "data", "total", 0.75),
-        line(TOTAL_COLOUR, "total", strokeWidth=1.5),
-        line(VAL_COLOUR, "val", strokeWidth=3, strokeDash=[7, 4]),
-        key,
+    return [band(DATA_COLOUR, "base", "data", 0.35), band(REG_COLOUR, "data", "total", 0.75),
+            line(TOTAL_COLOUR, "total", strokeWidth=1.5),
+            line(VAL_COLOUR, "val", strokeWidth=3, strokeDash=[7, 4])]
+
+
+def _best_table(best: tuple[int, float] | None, top: float):
+    """The "marks" dataset: the lowest validation loss (drawn at most at the axis' top), or
+    no row."""
+    return table(epoch=[best[0]] if best else [], val=[min(best[1], top)] if best else [],
+                 label=[f"● lowest val loss {best[1]:.3f}, epoch {best[0]:,}"] if best else [])
+
+
+def _best_layers(y: dict) -> list[dict]:
+    """The lowest validation loss (dataset "marks"): a dotted rule at its epoch, a dot, and
+    its value written in the top right corner."""
+    return [
         {"data": {"name": "marks"}, "mark": {"type": "rule", "strokeDash": [2, 3],
                                              "color": VAL_COLOUR, "strokeWidth": 1.5},
          "encoding": {"x": x_epoch()}},
@@ -225,12 +173,6 @@ def loss_chart(epoch, data_loss, reg_loss, val_loss, *, log_y: bool = False,
                   "dx": -4, "y": 4, "fontSize": 14, "color": VAL_COLOUR, "fontWeight": 600},
          "encoding": {"text": {"field": "label"}}},
     ]
-    spec = chart("Loss = data + regularisation", layers,
-                 {"curves": curves, "marks": marks, "legend": key_rows}, height=280,
-                 subtitle="total = data + reg · dashed: validation (data only)"
-                 + (" · grey: pinned run" if ref is not None else ""))
-    return overlays(spec, y, ref=ref, fields={"total": {}, "val": {"strokeDash": [7, 4]}},
-                    cursor=cursor, points=points, clip=cut)
 
 
 def reg_chart(epoch, data_loss, reg_loss, *, regularised: bool,
@@ -319,12 +261,8 @@ def weights_chart(edges: np.ndarray, counts: np.ndarray, exact_zero: float,
     edges = np.asarray(edges, dtype=np.float64)
     counts = np.asarray(counts)
     total = max(int(counts.sum()), 1)
-    near_zero = counts[len(counts) // 2] / total if counts.sum() else float("nan")
     bars = table(lo=edges[:-1], hi=edges[1:], count=counts, share=counts / total)
-    exact = f" ({exact_zero:.0%} exactly 0)" if np.isfinite(exact_zero) else ""
-    note = (f"{near_zero:.0%} of the weights have |w| < {threshold:g}{exact}"
-            if np.isfinite(near_zero) else "no weights")
-    label = table(text=[note])
+    label = table(text=[_weights_note(counts, exact_zero, threshold)])
     x = {"field": "lo", "type": "quantitative", "title": "weight value",
          "scale": {"type": "symlog", "constant": threshold, "domain": [-edges[-1], edges[-1]],
                    "nice": False},
@@ -348,11 +286,22 @@ def weights_chart(edges: np.ndarray, counts: np.ndarray, exact_zero: float,
     ]
     datasets = {"bars": bars, "label": label}
     if ref_counts is not None:
-        ref_counts = np.asarray(ref_counts)
-        datasets["ref"] = table(lo=edges[:-1], hi=edges[1:],
-                                share=ref_counts / max(int(ref_counts.sum()), 1))
-        layers.append({"data": {"name": "ref"},
-                       "mark": {"type": "rect", "fill": None, "stroke": REF_COLOUR,
-                                "strokeWidth": 2},
-                       "encoding": {"x": x, "x2": {"field": "hi"}, "y": y}})
+        datasets["ref"], outline = _ref_outline(edges, np.asarray(ref_counts), x, y)
+        layers.append(outline)
     return chart(title, layers, datasets, height=240, title_offset=26)
+
+
+def _weights_note(counts: np.ndarray, exact_zero: float, threshold: float) -> str:
+    """The line over the histogram: the share of weights in the centre bar (and exactly 0)."""
+    near_zero = counts[len(counts) // 2] / max(int(counts.sum()), 1) if counts.sum() else math.nan
+    exact = f" ({exact_zero:.0%} exactly 0)" if np.isfinite(exact_zero) else ""
+    return (f"{near_zero:.0%} of the weights have |w| < {threshold:g}{exact}"
+            if np.isfinite(near_zero) else "no weights")
+
+
+def _ref_outline(edges: np.ndarray, ref_counts: np.ndarray, x: dict, y: dict):
+    """(dataset, layer) of a pinned run's histogram: grey bar outlines."""
+    rows = table(lo=edges[:-1], hi=edges[1:], share=ref_counts / max(int(ref_counts.sum()), 1))
+    return rows, {"data": {"name": "ref"},
+                  "mark": {"type": "rect", "fill": None, "stroke": REF_COLOUR, "strokeWidth": 2},
+                  "encoding": {"x": x, "x2": {"field": "hi"}, "y": y}}

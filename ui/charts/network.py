@@ -1,6 +1,6 @@
 """Inside the network, drawn: the first hidden layer's units as activation maps (a mosaic
 image), each layer's weight histogram, and the weight norms over training. Pure functions of
-a run's ui.inside.Extras: numbers in, images and Vega-Lite specs out (no Streamlit)."""
+a run's workers.recorder.Extras: numbers in, images and Vega-Lite specs out (no Streamlit)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from nncore.metrics import NEAR_ZERO
 from workers.recorder import Extras, Units
 from workers.views import weight_edges
 
-from .figures import chart, legend, table, weights_chart, x_epoch
+from .common import chart, legend, table, x_epoch
+from .training import weights_chart
 
 TILE = 3          # screen pixels per activation cell
 GAP = 6           # pixels between tiles

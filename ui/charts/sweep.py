@@ -1,6 +1,7 @@
 """Vega-Lite specs of a sweep's results: the U-curve (one varied field), the heatmap (two),
 from nncore's per-point summary. Numbers in, specs out: no Streamlit, no model. As in
-ui.figures, a spec depends only on the sweep's definition; what fills in while it runs is data.
+ui.charts.common, a spec depends only on the sweep's definition; what fills in while it runs is
+data.
 """
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ import numpy as np
 
 from nncore.sweep import SweepSpec
 
-from .figures import VAL_COLOUR, chart, legend, table
+from .common import TRAIN_COLOUR, VAL_COLOUR, chart, legend, table
 
 BEST_COLOUR = "#2ca02c"
-TRAIN = "#1f77b4"
 
 
 def _field_axis(spec: SweepSpec, i: int = 0) -> dict:
@@ -37,59 +37,15 @@ def u_curve(spec: SweepSpec, summary: list[dict], *, metric: str = "loss",
     """Training and validation `metric` ("loss" or "accuracy": the mean over seeds, a band
     from the lowest to the highest seed) against the varied field; the point of lowest mean
     validation loss marked; for the loss, chance level ln(classes) as a dashed line."""
-    x = np.array([e[spec.axes[0].field] for e in summary], dtype=np.float64)
-    train_name = "loss" if metric == "loss" else "accuracy"
-    columns = {"x": x}
-    for key, name in (("train", train_name), ("val", f"val_{metric}")):
-        for stat in ("mean", "min", "max"):
-            columns[f"{key}_{stat}"] = _column(summary, f"{name}_{stat}")
-    columns["runs"] = _column(summary, "completed")
-    curves = table(**columns)
-    val_loss = _column(summary, "val_loss_mean")
-    best = int(np.nanargmin(val_loss)) if np.isfinite(val_loss).any() else None
-    chosen = columns["val_mean"][best] if best is not None else math.nan
-    marks = table(x=[x[best]] if best is not None else [],
-                  y=[chosen] if best is not None else [],
-                  label=[f"lowest mean val loss at {spec.axes[0].field}={x[best]:.3g}"]
-                  if best is not None else [])
+    curves, marks = _u_data(spec, summary, metric)
     title_word = "Loss" if metric == "loss" else "Accuracy"
     y = {"type": "quantitative", "title": f"{metric} (mean over seeds)",
          "scale": ({"zero": True} if metric == "loss" else {"domain": [0, 1]}),
          "axis": ({"format": ".0%"} if metric == "accuracy" else {})}
-    names, colours = ["training", "validation"], [TRAIN, VAL_COLOUR]
-    key, key_rows = legend(names, colours, columns=2, orient="bottom")
-    layers = []
-    for prefix, colour, dash in (("train", TRAIN, []), ("val", VAL_COLOUR, [7, 4])):
-        layers += [
-            {"data": {"name": "curves"}, "mark": {"type": "area", "opacity": 0.18,
-                                                  "color": colour},
-             "encoding": {"x": _field_axis(spec), "y": {**y, "field": f"{prefix}_min"},
-                          "y2": {"field": f"{prefix}_max"}}},
-            {"data": {"name": "curves"},
-             "mark": {"type": "line", "strokeWidth": 3, "color": colour, "strokeDash": dash,
-                      "point": {"filled": True, "size": 60, "color": colour}},
-             "encoding": {"x": _field_axis(spec), "y": {**y, "field": f"{prefix}_mean"},
-                          "tooltip": [{"field": "x", "title": spec.axes[0].field,
-                                       "format": ".3g", "type": "quantitative"},
-                                      {"field": f"{prefix}_mean", "title": "mean",
-                                       "format": ".3f", "type": "quantitative"},
-                                      {"field": f"{prefix}_min", "title": "lowest seed",
-                                       "format": ".3f", "type": "quantitative"},
-                                      {"field": f"{prefix}_max", "title": "highest seed",
-                                       "format": ".3f", "type": "quantitative"},
-                                      {"field": "runs", "title": "runs done",
-                                       "type": "quantitative"}]}}]
-    layers += [
-        {"data": {"name": "marks"}, "mark": {"type": "point", "shape": "diamond", "size": 260,
-                                             "filled": False, "strokeWidth": 3,
-                                             "color": BEST_COLOUR},
-         "encoding": {"x": _field_axis(spec), "y": {**y, "field": "y"}}},
-        {"data": {"name": "marks"},
-         "mark": {"type": "text", "align": "left", "baseline": "bottom", "x": 0, "y": -6,
-                  "limit": {"expr": "width"},
-                  "fontSize": 15, "color": BEST_COLOUR, "fontWeight": 600},
-         "encoding": {"text": {"field": "label"}}},
-        key]
+    key, key_rows = legend(["training", "validation"], [TRAIN_COLOUR, VAL_COLOUR], columns=2,
+                           orient="bottom")
+    layers = [*_seed_layers(spec, y, "train", TRAIN_COLOUR, []),
+              *_seed_layers(spec, y, "val", VAL_COLOUR, [7, 4]), *_best_layers(spec, y), key]
     datasets = {"curves": curves, "marks": marks, "legend": key_rows}
     if metric == "loss":
         layers.append({"data": {"name": "chance"},
@@ -101,6 +57,65 @@ def u_curve(spec: SweepSpec, summary: list[dict], *, metric: str = "loss",
                  subtitle=None if metric != "loss" else
                  f"band: lowest to highest of {spec.seeds} seeds · grey: chance, "
                  f"ln {classes} = {math.log(classes):.2f}")
+
+
+def _u_data(spec: SweepSpec, summary: list[dict], metric: str):
+    """The U-curve's datasets: "curves" (x; mean, min and max over seeds of the training and
+    the validation `metric`; runs done) and "marks" (the point of lowest mean validation
+    loss, if any, and its label)."""
+    x = np.array([e[spec.axes[0].field] for e in summary], dtype=np.float64)
+    train_name = "loss" if metric == "loss" else "accuracy"
+    columns = {"x": x}
+    for key, name in (("train", train_name), ("val", f"val_{metric}")):
+        for stat in ("mean", "min", "max"):
+            columns[f"{key}_{stat}"] = _column(summary, f"{name}_{stat}")
+    columns["runs"] = _column(summary, "completed")
+    val_loss = _column(summary, "val_loss_mean")
+    best = int(np.nanargmin(val_loss)) if np.isfinite(val_loss).any() else None
+    chosen = columns["val_mean"][best] if best is not None else math.nan
+    marks = table(x=[x[best]] if best is not None else [],
+                  y=[chosen] if best is not None else [],
+                  label=[f"lowest mean val loss at {spec.axes[0].field}={x[best]:.3g}"]
+                  if best is not None else [])
+    return table(**columns), marks
+
+
+def _seed_layers(spec: SweepSpec, y: dict, prefix: str, colour: str,
+                 dash: list[int]) -> list[dict]:
+    """One set's band (lowest to highest seed) and its line of means, with a tooltip."""
+    return [
+        {"data": {"name": "curves"}, "mark": {"type": "area", "opacity": 0.18,
+                                              "color": colour},
+         "encoding": {"x": _field_axis(spec), "y": {**y, "field": f"{prefix}_min"},
+                      "y2": {"field": f"{prefix}_max"}}},
+        {"data": {"name": "curves"},
+         "mark": {"type": "line", "strokeWidth": 3, "color": colour, "strokeDash": dash,
+                  "point": {"filled": True, "size": 60, "color": colour}},
+         "encoding": {"x": _field_axis(spec), "y": {**y, "field": f"{prefix}_mean"},
+                      "tooltip": [{"field": "x", "title": spec.axes[0].field,
+                                   "format": ".3g", "type": "quantitative"},
+                                  {"field": f"{prefix}_mean", "title": "mean",
+                                   "format": ".3f", "type": "quantitative"},
+                                  {"field": f"{prefix}_min", "title": "lowest seed",
+                                   "format": ".3f", "type": "quantitative"},
+                                  {"field": f"{prefix}_max", "title": "highest seed",
+                                   "format": ".3f", "type": "quantitative"},
+                                  {"field": "runs", "title": "runs done",
+                                   "type": "quantitative"}]}}]
+
+
+def _best_layers(spec: SweepSpec, y: dict) -> list[dict]:
+    """The point of lowest mean validation loss (dataset "marks"): a diamond and a label."""
+    return [
+        {"data": {"name": "marks"}, "mark": {"type": "point", "shape": "diamond", "size": 260,
+                                             "filled": False, "strokeWidth": 3,
+                                             "color": BEST_COLOUR},
+         "encoding": {"x": _field_axis(spec), "y": {**y, "field": "y"}}},
+        {"data": {"name": "marks"},
+         "mark": {"type": "text", "align": "left", "baseline": "bottom", "x": 0, "y": -6,
+                  "limit": {"expr": "width"},
+                  "fontSize": 15, "color": BEST_COLOUR, "fontWeight": 600},
+         "encoding": {"text": {"field": "label"}}}]
 
 
 def heatmap(spec: SweepSpec, summary: list[dict], *, metric: str = "val_loss") -> dict:

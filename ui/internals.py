@@ -1,0 +1,80 @@
+"""Every use of Streamlit's internals (names outside its public `st.*` API), in one place.
+
+Written against Streamlit 1.67.0 (requirements.txt pins streamlit>=1.67,<2); a new release may
+move or change any of these, so each is used only here, says why the public API does not do,
+and degrades to the plain behaviour where it can. After upgrading Streamlit, run the
+real-server tests, which exercise them: tests/e2e/test_sweep_browser.py (a sweep's threads and
+its runs in the Playground's cache), tests/e2e/test_playground_browser.py (Stop and a slider
+move interrupting a live run), tests/e2e/test_fresh_server.py (the legacy pages guard).
+
+- `get_script_run_ctx` / `add_script_run_ctx` (streamlit.runtime.scriptrunner_utils): a sweep
+  on the server's workers dispatches its runs from threads of its own; `st.*` calls made there
+  (the run cache, ui.live) need the session's script-run context attached to the thread.
+- `Runtime.instance().is_active_session` (streamlit.runtime): those threads ask whether the
+  session that started the sweep is still open, so that a closed tab's sweep stops queueing
+  runs. Streamlit has no public "is this session alive".
+- `StopException` (by name: streamlit.runtime.scriptrunner_utils.exceptions): `st.stop()` and
+  the Stop button end a script by raising it; the live loop keeps a run stopped that way.
+- Session-state access as a yield point (SafeSessionState calls the script runner's
+  `_maybe_handle_execution_control_request` on every access): a script waiting on a training
+  worker learns there, by a RerunException or StopException, that a widget changed.
+- `PagesManager.uses_pages_directory` (streamlit.runtime.pages_manager): the flag of the old
+  multipage mode, cleared by ui.legacy_pages (its docstring tells why).
+"""
+
+from __future__ import annotations
+
+import threading
+
+import streamlit as st
+
+
+def script_context() -> object | None:
+    """The calling script thread's run context (None outside a script run)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    return get_script_run_ctx()
+
+
+def attach_context(thread: threading.Thread, ctx: object | None) -> None:
+    """Give `thread` the script-run context `ctx`, so that its `st.*` calls act for ctx's
+    session (without it, Streamlit warns of a missing ScriptRunContext)."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import add_script_run_ctx
+
+    add_script_run_ctx(thread, ctx)
+
+
+def session_is_open(ctx: object | None) -> bool:
+    """Whether the session of `ctx` is still connected. True without a runtime (an AppTest:
+    the session is this process)."""
+    from streamlit.runtime import Runtime
+
+    try:
+        return Runtime.instance().is_active_session(ctx.session_id)
+    except Exception:  # noqa: BLE001 - no runtime (a test): the session is this process
+        return True
+
+
+def is_stop(exc: BaseException) -> bool:
+    """Whether `exc` is Streamlit's StopException (st.stop or the Stop button), matched by name
+    so that a move of the class does not break the check."""
+    return type(exc).__name__ == "StopException"
+
+
+def yield_point() -> None:
+    """Let Streamlit interrupt this script here if a widget changed or Stop was pressed (it
+    raises then): any session-state access checks for such a request."""
+    _ = "_" in st.session_state
+
+
+def clear_legacy_pages_flag() -> bool:
+    """Clear Streamlit's process-wide legacy multipage flag; True if it was set. A Streamlit
+    without it: False."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:
+        return False
+    if not getattr(PagesManager, "uses_pages_directory", None):
+        return False
+    PagesManager.uses_pages_directory = False
+    return True
