@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nncore.metrics import NEAR_ZERO, regularised_weights, sparsity
+from nncore.history import SERIES
+from nncore.metrics import NEAR_ZERO, final_values, regularised_weights
 
-SERIES = ("data_loss", "reg_loss", "accuracy", "val_loss", "val_accuracy", "learning_rate")
 WEIGHT_LIMIT = 4.0  # the weight histogram's fixed range [-4, 4]; larger |w| go in the end bins
 WEIGHT_BINS = 12    # bins on each side of the centre bin |w| < NEAR_ZERO
 
@@ -23,7 +23,7 @@ class RunView:
     elapsed_s: float
     epoch: np.ndarray
     series: dict           # name -> float64 array, one value per recorded epoch
-    final: dict            # History.final() plus the weights' sparsity (nncore.metrics)
+    final: dict            # nncore.metrics.final_values: last values and weight sparsity
     grid: tuple            # (xs, ys, probs) decision regions
     points: tuple          # (X, y, X_val, y_val)
     weight_hist: tuple     # (edges, counts) of the regularised layers' weights (weight_edges)
@@ -46,7 +46,7 @@ def weight_histogram(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     w = np.asarray(w, dtype=np.float64)
     w = w[np.isfinite(w)]
     edges = weight_edges()
-    outer = edges[WEIGHT_BINS:]  # NEAR_ZERO ... WEIGHT_LIMIT
+    outer = edges[WEIGHT_BINS + 1:]  # NEAR_ZERO ... WEIGHT_LIMIT (edges[WEIGHT_BINS] is -NEAR_ZERO)
     size = np.abs(w)
     far = size >= NEAR_ZERO
     side = np.clip(np.searchsorted(outer, size[far], side="right") - 1, 0, WEIGHT_BINS - 1)
@@ -62,9 +62,7 @@ def view_from_history(history, grid, extras=None) -> RunView:
     n = len(history.epoch)
     data = history.data
     regularise_output = history.config.regularise_output
-    shares = sparsity(history.model, regularise_output)
-    final = dict(history.final(), near_zero_weights=shares["near_zero"],
-                 exact_zero_weights=shares["exact_zero"])
+    final = final_values(history)
     return RunView(
         config=history.config.to_dict(), status=history.status,
         diverged_at=history.diverged_at, elapsed_s=float(history.elapsed_s),

@@ -14,8 +14,12 @@ from workers import views
 
 
 @pytest.fixture(scope="module")
-def view():
-    history = train(TrainConfig(epochs=30))
+def history():
+    return train(TrainConfig(epochs=30))
+
+
+@pytest.fixture(scope="module")
+def view(history):
     return views.view_from_history(history, decision_grid(history.model, history.data.X,
                                                          resolution=20))
 
@@ -28,10 +32,21 @@ def test_view_copies_the_history(view):
     assert 0.0 <= view.final["near_zero_weights"] <= 1.0
 
 
-def test_history_csv_has_one_row_per_epoch_and_the_total(view):
+def test_history_csv_has_one_row_per_epoch_and_the_total(history, view):
+    """Every column value by value against the History the run recorded (not the view's own
+    series: a CSV of zeros sums to its zero total too)."""
     frame = pd.read_csv(io.BytesIO(runs.history_csv(view)))
-    assert len(frame) == 30
-    np.testing.assert_allclose(frame["loss"], frame["data_loss"] + frame["reg_loss"], rtol=1e-6)
+    assert list(frame.columns) == ["epoch", "data_loss", "reg_loss", "loss", "accuracy",
+                                   "val_loss", "val_accuracy", "learning_rate"]
+    np.testing.assert_array_equal(frame["epoch"], np.arange(30))
+    for name in ("data_loss", "reg_loss", "accuracy", "val_loss", "val_accuracy",
+                 "learning_rate"):
+        np.testing.assert_allclose(frame[name], getattr(history, name)[:30], rtol=1e-12,
+                                   err_msg=name)
+    np.testing.assert_allclose(frame["loss"], history.data_loss[:30] + history.reg_loss[:30],
+                               rtol=1e-12)
+    assert frame["loss"].iloc[-1] == pytest.approx(history.final()["loss"], rel=1e-12)
+    assert frame["reg_loss"].iloc[-1] > 0 and frame["data_loss"].iloc[0] > 0.5  # (not zeros)
 
 
 def test_config_json_reads_back(view):
@@ -88,15 +103,52 @@ def test_a_card_delta_that_rounds_to_nothing_says_so():
     assert panels.card_delta(-0.00123, "{:.3f}") == "-0.00123"
 
 
-def test_view_counts_sparsity_on_the_regularised_layers_only(view):
-    from nncore.metrics import sparsity
-    history = train(TrainConfig(epochs=30, hidden=(8, 8)))
-    shown = views.view_from_history(history, None)
-    shares = sparsity(history.model, regularise_output=False)
-    assert shown.final["near_zero_weights"] == shares["near_zero"]
-    assert shown.final["exact_zero_weights"] == shares["exact_zero"]
-    # the histogram holds the two hidden layers' weights, not the output layer's
-    assert shown.weight_hist[1].sum() == 2 * 8 + 8 * 8
+# Hand-set weights of a 2-3-2-3 network: |w| < 1e-3 is near zero, w == 0 exactly zero (and
+# 3e-7 or 5e-8 is not).
+HAND_WEIGHTS = {
+    "dense1.weights": [[0.0, 5e-4, 0.5], [-2e-4, 0.0, -1.0]],    # 4 near zero, 2 exactly
+    "dense2.weights": [[0.3, -3e-7], [2e-3, -0.7], [0.0, 1.5]],  # 2 near zero, 1 exactly
+    "dense3.weights": [[0.0, 0.0, 0.0], [0.0, 5e-8, 2.0]],       # (output) 5 near, 4 exactly
+}
+
+
+def _hand_set_view(regularise_output: bool):
+    history = train(TrainConfig(epochs=2, hidden=(3, 2), samples=10,
+                                regularise_output=regularise_output))
+    for p in history.model.params.params:
+        # biases all 0: they would add exact zeros if they were counted
+        p.value[...] = HAND_WEIGHTS[p.name] if p.name in HAND_WEIGHTS else 0.0
+    return views.view_from_history(history, None)
+
+
+@pytest.mark.parametrize("regularise_output, near, exact, counted, below, above", [
+    # the two hidden layers' 12 weights: 6 near zero, 3 exactly 0, 2 <= -1e-3, 4 >= 1e-3
+    (False, 6 / 12, 3 / 12, 12, 2, 4),
+    # ... and the output layer's 6 too: 11 near zero, 7 exactly 0, one more >= 1e-3
+    (True, 11 / 18, 7 / 18, 18, 2, 5),
+])
+def test_view_counts_sparsity_on_the_regularised_layers_only(regularise_output, near, exact,
+                                                             counted, below, above):
+    shown = _hand_set_view(regularise_output)
+    assert shown.final["near_zero_weights"] == pytest.approx(near, abs=1e-12)
+    assert shown.final["exact_zero_weights"] == pytest.approx(exact, abs=1e-12)
+    counts = shown.weight_hist[1]
+    centre = len(counts) // 2
+    assert counts.sum() == counted
+    assert counts[centre] == round(near * counted)
+    assert counts[:centre].sum() == below and counts[centre + 1:].sum() == above
+
+
+def test_weight_histogram_puts_each_weight_between_its_bins_edges():
+    # bins: 0 = [-4, -2.004) (and beyond), 11 = [-1.996e-3, -1e-3), 12 = the centre,
+    # 13 = [1e-3, 1.996e-3), 21 = [0.252, 0.503), 23 = [1.004, 2.004), 24 = [2.004, 4] (and beyond)
+    w = np.array([1.5e-3, -1.5e-3, 0.3, -0.3, 3.0, -10.0, 5e-4, 1.2])
+    edges, counts = views.weight_histogram(w)
+    expected = np.zeros(25, int)
+    np.add.at(expected, [13, 11, 21, 3, 24, 0, 12, 23], 1)
+    assert (edges[11], edges[12], edges[13], edges[14]) == pytest.approx(
+        (-1.996e-3, -1e-3, 1e-3, 1.996e-3), rel=1e-3)
+    np.testing.assert_array_equal(counts, expected)
 
 
 def test_formula_rows_put_this_runs_numbers_beside_the_formula(view):
