@@ -19,3 +19,17 @@ def make_app(**params: str) -> AppTest:
 def no_errors(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
+
+
+SMALL = {"samples": "30", "epochs": "201", "hidden": "16"}  # a sweep's runs in a blink
+
+
+def sweep_page(check: bool = True, **params: str) -> AppTest:
+    """The Sweep page of a fresh session opened with SMALL and `params` in the URL."""
+    at = make_app(**{**SMALL, **params})
+    at.run()
+    at.switch_page("pages/sweep.py")
+    at.run()
+    if check:
+        no_errors(at)
+    return at

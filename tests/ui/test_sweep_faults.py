@@ -7,24 +7,12 @@ import threading
 import time
 
 import pytest
-from apphelpers import make_app, no_errors
+from apphelpers import no_errors, sweep_page
 
 from nncore import SweepSpec, TrainConfig, make_spec, start_sweep
 from nncore.sweep import CONNECT_TIMEOUT_S, MAX_SEEDS, MAX_VALUES
-from ui import sweep_page
+from ui import sweep_page as page_state
 from workers.executor import SlotExecutor
-from workers.slots import TrainingSlots
-from workers.worker import Trainer
-
-SMALL = {"samples": "30", "epochs": "201", "hidden": "16"}
-
-
-def _sweep_page(**params):
-    at = make_app(**{**SMALL, **params})
-    at.run()
-    at.switch_page("pages/sweep.py")
-    at.run()
-    return at
 
 
 def _button(at, label):
@@ -49,7 +37,7 @@ SIXTEEN = ",".join(str(i / 100) for i in range(16))
 def test_a_link_beyond_the_widgets_is_named_and_the_default_shown(link, words):
     # Each of these crashed the page on main (a slider's value above its max) or was taken
     # as another number (1_0 = 10); the session's next rerun must be clean too.
-    at = _sweep_page(sweep=link)
+    at = sweep_page(False, sweep=link)
     no_errors(at)
     warning = " ".join(w.value for w in at.warning)
     assert words in warning and "default sweep" in warning, warning
@@ -63,7 +51,7 @@ def test_a_link_beyond_the_widgets_is_named_and_the_default_shown(link, words):
     ("weight_l2=1e-05,0.001,0.1;seeds=1", [1e-05, 0.001, 0.1]),
 ])
 def test_a_list_sweep_runs_the_values_the_link_names(link, values):
-    at = _sweep_page(sweep=link)
+    at = sweep_page(False, sweep=link)
     no_errors(at)
     assert at.session_state["sw_scale1"] == "list"
     shown = SweepSpec.from_string(at.query_params["sweep"])  # not rewritten into a range:
@@ -79,7 +67,7 @@ def test_a_list_sweep_runs_the_values_the_link_names(link, values):
 
 
 def test_a_list_typed_into_the_widget_is_run_as_typed():
-    at = _sweep_page(sweep="dropout=0:0.5:lin:3;seeds=1")
+    at = sweep_page(False, sweep="dropout=0:0.5:lin:3;seeds=1")
     at.radio(key="sw_scale1").set_value("list")
     at.run()
     at.text_input(key="sw_list1").input("0.3, 0, 0.45")
@@ -95,7 +83,7 @@ def test_a_list_typed_into_the_widget_is_run_as_typed():
 
 def test_a_sweep_over_the_cpu_cap_is_refused_before_it_starts():
     # 450 runs of about a minute each were accepted on main (~4 h of both cores).
-    at = _sweep_page(sweep="weight_l2=1e-05:0.1:log:15;seeds=10", epochs="14001",
+    at = sweep_page(False, sweep="weight_l2=1e-05:0.1:log:15;seeds=10", epochs="14001",
                      hidden="128,128", samples="100")
     assert not at.exception
     errors = " ".join(e.value for e in at.error)
@@ -104,7 +92,7 @@ def test_a_sweep_over_the_cpu_cap_is_refused_before_it_starts():
 
 
 def test_the_estimate_is_shown_before_a_sweep_starts():
-    at = _sweep_page(sweep="dropout=0,0.3;seeds=2")
+    at = sweep_page(False, sweep="dropout=0,0.3;seeds=2")
     captions = " ".join(c.value for c in at.caption)
     assert "4 runs · about" in captions and "CPU-minutes" in captions
 
@@ -121,17 +109,11 @@ class _Rows:
 def test_the_progress_line_counts_failed_runs():
     spec = make_spec(TrainConfig(), ["dropout=0,0.5"], 2)
     rows = [{"status": "completed"}] * 3 + [{"status": "error"}]
-    running = sweep_page.Running(spec, _Rows(rows, 4), None)
-    frac, text = sweep_page.progress(running)
+    running = page_state.Running(spec, _Rows(rows, 4), None)
+    frac, text = page_state.progress(running)
     assert text.startswith("Done: 3 of 4 runs · 1 failed"), text
 
 
-@pytest.fixture(scope="module")
-def slots():
-    pool = TrainingSlots(2, make=Trainer)
-    yield pool
-    for worker in pool._free:
-        worker.close()
 
 
 def _settled_threads(at_most: int, within_s: float = 10.0) -> int:
@@ -141,15 +123,15 @@ def _settled_threads(at_most: int, within_s: float = 10.0) -> int:
     return threading.active_count()
 
 
-def test_fifty_sweeps_leave_no_thread_behind(slots):
+def test_fifty_sweeps_leave_no_thread_behind(worker_slots):
     # On main every SlotExecutor kept its two dispatch threads for ever (10 sweeps: +20).
     spec = make_spec(TrainConfig(samples=20, hidden=(4,), epochs=11), ["dropout=0,0.2"], 1)
-    warm = SlotExecutor(slots)
+    warm = SlotExecutor(worker_slots)
     start_sweep(spec, executor=warm).result()
     before = _settled_threads(0, 1.0)
     executors = []
     for i in range(50):
-        executor = SlotExecutor(slots)
+        executor = SlotExecutor(worker_slots)
         sweep = start_sweep(spec, executor=executor)
         if i % 3 == 0:
             sweep.cancel()   # stopped
@@ -160,12 +142,12 @@ def test_fifty_sweeps_leave_no_thread_behind(slots):
     assert all(e.threads == 0 for e in executors)
 
 
-def test_a_gone_session_cancels_its_queued_runs_and_its_threads_go(slots):
+def test_a_gone_session_cancels_its_queued_runs_and_its_threads_go(worker_slots):
     alive = threading.Event()
     alive.set()
     spec = make_spec(TrainConfig(samples=30, hidden=(16,), epochs=3001),
                      ["weight_l2=1e-4:1e-2:log:4"], seeds=3)
-    executor = SlotExecutor(slots, alive=alive.is_set)
+    executor = SlotExecutor(worker_slots, alive=alive.is_set)
     sweep = start_sweep(spec, executor=executor)
     alive.clear()  # the tab was closed
     end = time.monotonic() + 60
@@ -214,7 +196,7 @@ def test_a_cluster_that_does_not_answer_is_a_message_and_local_workers_are_offer
     address = f"tcp://127.0.0.1:{listener.port}" if listener else "garbage"
     try:
         monkeypatch.setenv("NNCORE_SCHEDULER", address)
-        at = _sweep_page(sweep="dropout=0,0.3;seeds=1")
+        at = sweep_page(False, sweep="dropout=0,0.3;seeds=1")
         _button(at, "Run sweep").click()
         started = time.monotonic()
         at.run()
@@ -236,7 +218,7 @@ def test_a_cluster_that_does_not_answer_is_a_message_and_local_workers_are_offer
 
 
 def test_the_spec_widgets_take_their_limits_from_nncore():
-    at = _sweep_page()
+    at = sweep_page(False, )
     assert at.slider(key="sw_n1").max == MAX_VALUES
     assert at.slider(key="sw_seeds").max == MAX_SEEDS
     spec = SweepSpec.from_string(f"weight_l2=1e-05:0.1:log:{MAX_VALUES};seeds={MAX_SEEDS}",

@@ -6,20 +6,9 @@ import re
 import urllib.parse
 
 import pytest
-from apphelpers import make_app, no_errors
+from apphelpers import no_errors, sweep_page
 
 from nncore import SWEEP_PRESET_NOTES, SWEEP_PRESETS, SweepSpec, TrainConfig, train
-
-SMALL = {"samples": "30", "epochs": "201", "hidden": "16"}
-
-
-def _sweep_page(**params):
-    at = make_app(**{**SMALL, **params})
-    at.run()
-    at.switch_page("pages/sweep.py")
-    at.run()
-    no_errors(at)
-    return at
 
 
 def _button(at, label):
@@ -27,7 +16,7 @@ def _button(at, label):
 
 
 def test_a_sweep_runs_and_shows_its_u_curve_thumbnails_and_table():
-    at = _sweep_page(sweep="weight_l2=0.0001:0.01:log:3;seeds=2")
+    at = sweep_page(sweep="weight_l2=0.0001:0.01:log:3;seeds=2")
     assert at.session_state["sw_field1"] == "weight_l2" and at.session_state["sw_n1"] == 3
     assert at.query_params["sweep"] == "weight_l2=0.0001:0.01:log:3;seeds=2"
     _button(at, "Run sweep").click()
@@ -50,7 +39,7 @@ def test_a_sweep_runs_and_shows_its_u_curve_thumbnails_and_table():
 
 
 def test_the_preset_sweep_loads_its_own_data_and_range():
-    at = _sweep_page()
+    at = sweep_page()
     at.selectbox(key="sw_preset").set_value("l2-u-curve")
     at.run()
     no_errors(at)
@@ -68,7 +57,7 @@ def test_the_preset_sweep_loads_its_own_data_and_range():
     ("[x](http://127.0.0.1:9/phish)", "cannot be run"),
 ])
 def test_a_bad_sweep_in_a_link_is_named_and_the_default_shown(link, words):
-    at = _sweep_page(sweep=link)
+    at = sweep_page(sweep=link)
     warning = " ".join(w.value for w in at.warning)
     assert words in warning and "default sweep" in warning
     outside_code = re.sub(r"(`+) .*? \1", "", warning)
@@ -77,7 +66,7 @@ def test_a_bad_sweep_in_a_link_is_named_and_the_default_shown(link, words):
 
 
 def test_an_impossible_range_is_an_error_not_a_traceback():
-    at = _sweep_page()
+    at = sweep_page()
     at.number_input(key="sw_lo1").set_value(0.0)  # a log range through 0
     at.run()
     assert not at.exception
@@ -96,7 +85,7 @@ def test_with_nncore_scheduler_set_the_page_sweeps_on_the_dask_cluster(monkeypat
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster:
         monkeypatch.setenv("NNCORE_SCHEDULER", cluster.scheduler_address)
-        at = _sweep_page(sweep="dropout=0,0.3;seeds=2")
+        at = sweep_page(sweep="dropout=0,0.3;seeds=2")
         _button(at, "Run sweep").click()
         at.run()
         no_errors(at)

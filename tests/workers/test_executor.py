@@ -10,24 +10,16 @@ from nncore import TrainConfig, decision_grid, make_spec, start_sweep, train
 from nncore.sweep import run_one
 from workers import cost
 from workers.executor import SlotExecutor
-from workers.slots import TrainingSlots
-from workers.worker import Trainer
 
 BASE = TrainConfig(samples=30, hidden=(16,), epochs=201)
 
 
-@pytest.fixture(scope="module")
-def slots():
-    pool = TrainingSlots(2, make=Trainer)
-    yield pool
-    for worker in pool._free:
-        worker.close()
 
 
-def test_rows_are_those_of_run_one_and_the_views_are_handed_over(slots):
+def test_rows_are_those_of_run_one_and_the_views_are_handed_over(worker_slots):
     spec = make_spec(BASE, ["weight_l2=1e-4:1e-2:log:3"], seeds=2)
     views = {}
-    executor = SlotExecutor(slots, on_view=lambda run, view: views.__setitem__(run["index"],
+    executor = SlotExecutor(worker_slots, on_view=lambda run, view: views.__setitem__(run["index"],
                                                                                 view))
     with start_sweep(spec, executor=executor) as sweep:
         result = sweep.result()
@@ -48,10 +40,10 @@ def test_rows_are_those_of_run_one_and_the_views_are_handed_over(slots):
             np.testing.assert_array_equal(got, want)
 
 
-def test_cancel_leaves_the_runs_not_started_and_a_gone_session_cancels_the_rest(slots):
+def test_cancel_leaves_the_runs_not_started_and_a_gone_session_cancels_the_rest(worker_slots):
     spec = make_spec(TrainConfig(samples=30, hidden=(16,), epochs=3001),
                      ["weight_l2=1e-4:1e-2:log:4"], seeds=3)
-    executor = SlotExecutor(slots)
+    executor = SlotExecutor(worker_slots)
     sweep = start_sweep(spec, executor=executor)
     first = _first_row(sweep)
     cancelled = sweep.cancel()
@@ -63,7 +55,7 @@ def test_cancel_leaves_the_runs_not_started_and_a_gone_session_cancels_the_rest(
     assert len(result.runs) == 12 - cancelled
     alive = threading.Event()
     alive.set()
-    executor = SlotExecutor(slots, alive=alive.is_set)
+    executor = SlotExecutor(worker_slots, alive=alive.is_set)
     sweep = start_sweep(spec, executor=executor)
     _first_row(sweep)
     alive.clear()  # the session closed its page
@@ -80,8 +72,8 @@ def _first_row(sweep) -> dict:
     raise AssertionError("no run finished")
 
 
-def test_only_run_one_is_accepted(slots):
-    executor = SlotExecutor(slots)
+def test_only_run_one_is_accepted(worker_slots):
+    executor = SlotExecutor(worker_slots)
     with pytest.raises(TypeError, match="run_one"):
         executor.submit(print, {})
     executor.shutdown()
