@@ -98,6 +98,9 @@ def _train_pinned(wanted: TrainConfig, data: Dataset | None, pin_key: str
                   ) -> tuple[RunView | None, str | None]:
     """Train the link's pinned run under a progress line of its own: (view, None), or (None,
     why it failed)."""
+    if wanted.dataset == "csv" and data is None:  # (the engine's own message names its API)
+        return None, ("cannot be trained on this data (it needs uploaded data: a CSV file "
+                      "uploaded in the sidebar, which a link cannot carry)")
     line = st.progress(0.0, text="Training the link's pinned run first…")
     try:
         return live.train_live(

@@ -200,7 +200,7 @@ def axis_controls(i: int) -> None:
     """Field, steps (log, lin or a list), then from/to/how many or the list's values."""
     k_field, k_lo, k_hi, k_scale, k_n, k_list = _axis_keys(i)
     listed = st.session_state[k_scale] == "list"
-    cols = st.columns([1.6, 2.1, 1.3] if listed else [1.6, 1, 1, 1.3, 1.1])
+    cols = st.columns([1.5, 2.0, 1.6] if listed else [1.5, 1, 1, 1.6, 1.1])
     cols[0].selectbox(f"Field {i}", numeric_fields(), key=k_field, help=FIELD_HELP,
                       persist_state=session.PERSIST)
     cols[-2 if not listed else -1].radio(
@@ -303,9 +303,10 @@ def estimate_text(spec: SweepSpec) -> str:
         return (f"{spec.n_runs} runs · on the Dask cluster at {scheduler_from_env()} "
                 f"(at most {MAX_RUNS} runs)")
     seconds, cpu = estimate_s(spec), cpu_s(spec)
+    minutes = "under 0.1" if cpu < 6 else f"{cpu / 60:.1f}"
     return (f"{spec.n_runs} runs · about {seconds:.{0 if seconds >= 10 else 1}f} s on this "
-            f"server with nobody else training, {cpu / 60:.1f} of at most "
-            f"{MAX_CPU_S / 60:.0f} CPU-minutes (at most {MAX_RUNS} runs)")
+            f"server with nobody else training ({minutes} CPU-minutes; a sweep here may take "
+            f"{MAX_CPU_S / 60:.0f} and {MAX_RUNS} runs at most)")
 
 
 def charts(running: Running) -> dict[str, dict]:
