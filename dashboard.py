@@ -13,7 +13,7 @@ slots.training_slots()  # the server's training workers start now, while the pag
 session.init_session()
 sidebar.render_sidebar()
 config, error = session.current_config()
-st.session_state["cfg_config"], st.session_state["cfg_error"] = config, error
+session.share_config(config, error)
 if config is not None:
     session.write_url(config)
     if st.session_state["cfg_url_warnings"] and config.to_dict() == st.session_state[

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import fields, formulas
+from ui import fields, formulas, session
 from ui.legacy_pages import leave_legacy_pages_mode
 
 leave_legacy_pages_mode()  # a deep link run in Streamlit's old pages mode: see the module
@@ -14,7 +14,7 @@ st.markdown(
     "Every change in the sidebar retrains it; the **Playground** shows what happened.")
 
 st.subheader("The formulas of the notes")
-config = st.session_state.get("cfg_config")
+config, _ = session.sidebar_config()
 values = config.to_dict() if config is not None else st.session_state["cfg_last_good"]
 for title, general, _numbers in formulas.formula_rows(values, None):
     st.markdown(f"**{title}**")

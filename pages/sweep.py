@@ -13,11 +13,11 @@ leave_legacy_pages_mode()  # a deep link run in Streamlit's old pages mode: see 
 
 ss = st.session_state
 sweep_page.init()
-base = ss.get("cfg_config")
+base, why_not = session.sidebar_config()
 if ss["sw_warning"]:
     st.warning(ss["sw_warning"], icon=":material/link:")
 if base is None:
-    st.error(f"The sidebar's settings cannot be trained: {literal(ss.get('cfg_error'), 300)}")
+    st.error(f"The sidebar's settings cannot be trained: {literal(why_not, 300)}")
     st.stop()
 
 st.selectbox("Sweep preset", [sweep_page.NO_PRESET, *sweep_page.SWEEP_PRESETS],

@@ -37,9 +37,9 @@ class Charts:
 
 def settings() -> TrainConfig:
     """The sidebar's config; if these settings cannot be trained, says why and st.stop()."""
-    config = ss.get("cfg_config")
+    config, why_not = session.sidebar_config()
     if config is None:
-        st.error(f"These settings cannot be trained: {literal(ss.get('cfg_error'), 300)}")
+        st.error(f"These settings cannot be trained: {literal(why_not, 300)}")
         st.stop()
     return config
 

@@ -135,6 +135,20 @@ def current_config() -> tuple[TrainConfig | None, str | None]:
     return config, None
 
 
+# The sidebar's config of this run (None if its settings cannot be trained) and why not: set by
+# dashboard.py once per run, read by every page through sidebar_config().
+CONFIG_KEY, CONFIG_ERROR_KEY = "cfg_config", "cfg_error"
+
+
+def share_config(config: TrainConfig | None, error: str | None) -> None:
+    st.session_state[CONFIG_KEY], st.session_state[CONFIG_ERROR_KEY] = config, error
+
+
+def sidebar_config() -> tuple[TrainConfig | None, str | None]:
+    """(config, None), or (None, why these settings cannot be trained)."""
+    return st.session_state.get(CONFIG_KEY), st.session_state.get(CONFIG_ERROR_KEY)
+
+
 def write_url(config: TrainConfig) -> None:
     """Put the selected preset and the fields that differ from it (or, without a preset, from
     the defaults) in the URL; only when they changed: each write is a message."""
