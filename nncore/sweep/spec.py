@@ -110,9 +110,15 @@ def _range_values(field: str, parts: list[str]) -> tuple[str, float, float, int,
     return kind, lo, hi, n, [float(f"{v:.{SIGNIFICANT}g}") for v in values]
 
 
-def _coerce(field: str, raw: list[float]) -> tuple[float | int, ...]:
+def _coerce(field: str, raw: list[float], listed: bool = False) -> tuple[float | int, ...]:
+    """The values as the field takes them. A range of a whole-number field is rounded (its
+    points are computed); a list is taken as written, so 2.5 for one is an error, not 2."""
     spec = FIELD_SPECS[field]
     if spec.type is int:
+        if listed and any(v != round(v) for v in raw):
+            odd = next(v for v in raw if v != round(v))
+            raise ValueError(f"{field}: value {fmt(odd)} is not a whole number; {field} must "
+                             f"be {spec.allowed()}")
         raw = [round(v) for v in raw]
     values = []
     for v in raw:
@@ -148,7 +154,7 @@ def parse_axis(text: str) -> Axis:
         raise ValueError(f"{field}: a list needs at least 2 values; got {spec!r}")
     if len(raw) > MAX_VALUES:
         raise ValueError(f"{field}: a list may hold at most {MAX_VALUES} values; got {len(raw)}")
-    return Axis(field, "list", _coerce(field, raw))
+    return Axis(field, "list", _coerce(field, raw, listed=True))
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,7 @@ def test_string_example_and_default_seeds():
     ("learning_rate=0,0.1", "learning_rate must be in (0, 100]"),
     ("epochs=0:100:lin:3", "epochs must be in [1, 100000]"),
     ("epochs=10:11:lin:5", "values repeat after rounding to whole numbers"),
+    ("epochs=1,2.5", "epochs: value 2.5 is not a whole number"),  # (was run as 1, 2)
     ("dropout=0.1,0.1", "values repeat"),
 ])
 def test_axis_errors_name_what_is_wrong(text, message):
