@@ -112,8 +112,9 @@ def previous_final(log: list[dict], key: str, data: str) -> dict | None:
 
 
 # The run log's final values (nncore.metrics.METRICS but data_loss), in order, and their headers.
-LOG_COLUMNS = {"accuracy": "train acc", "val_accuracy": "val acc", "loss": "train loss",
-               "val_loss": "val loss", "reg_loss": "reg loss",
+# ("loss" is the total, data + reg: said so, as it stands beside the val loss, data only.)
+LOG_COLUMNS = {"accuracy": "train acc", "val_accuracy": "val acc",
+               "loss": "train loss (data+reg)", "val_loss": "val loss", "reg_loss": "reg loss",
                "near_zero_weights": f"|w|<{NEAR_ZERO:g} share", "exact_zero_weights": "w=0 share"}
 
 

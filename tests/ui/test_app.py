@@ -24,7 +24,7 @@ def test_default_run_trains_to_the_end_and_shows_everything():
     assert _config(at) == TrainConfig()
     assert _final_status(at) == "completed"
     labels = [m.label for m in at.metric]
-    assert {"Train acc", "Val acc", "Val loss", "|w|<1e-3"} <= set(labels)
+    assert {"Train acc", "Val acc", "Data loss", "Val loss", "Reg share", "|w|<1e-3"} <= set(labels)
     assert float(at.metric[0].value.rstrip("%")) > 50
     assert len(at.get("vega_lite_chart")) == 6
     assert any("Completed" in p.proto.text and "epochs/s" in p.proto.text
