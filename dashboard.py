@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import session, sidebar, slots, style
+from ui import buttons, session, sidebar, slots, style
 from ui.legacy_pages import leave_legacy_pages_mode
 
 leave_legacy_pages_mode()  # before anything else: a pages/ folder starts Streamlit's old mode
@@ -11,6 +11,7 @@ st.set_page_config(page_title="Regularisation Lab", page_icon="🧪", layout="wi
 style.apply()
 slots.training_slots()  # the server's training workers start now, while the page draws
 session.init_session()
+buttons.begin_run()  # before any widget: a press a new session had no callback for (ui/buttons)
 sidebar.render_sidebar()
 config, error = session.current_config()
 session.share_config(config, error)

@@ -141,13 +141,14 @@ def chromium_cpu_seconds() -> float:
 
 @contextmanager
 def served(log_name: str = "server.log", *, env: dict | None = None, startup_s: float = 60.0,
-           poll_rss_s: float | None = None) -> Iterator[Server]:
+           poll_rss_s: float | None = None, port: int | None = None) -> Iterator[Server]:
     """`streamlit run dashboard.py` on 127.0.0.1:<free port>; terminated (then killed) on exit.
 
     The server inherits this environment; OPENBLAS_NUM_THREADS is deliberately *not* forced here
     (the dashboard limits BLAS threads itself). With `poll_rss_s`, VmRSS is sampled that often.
+    `port`: serve on this one (a server restarted on the same address), else a free one.
     """
-    port = free_port()
+    port = port or free_port()
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / log_name
     full_env = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))

@@ -3,7 +3,7 @@ in one click, what to look for, the formula with the run's numbers, a question f
 
 import streamlit as st
 
-from ui import formulas, lessons, live, session
+from ui import buttons, formulas, lessons, live, session
 from ui.legacy_pages import leave_legacy_pages_mode
 from ui.text import literal
 
@@ -42,10 +42,10 @@ if ss.pop("ls_open_playground", False):
 st.progress(number / len(lessons.STEPS), text=f"Lesson: step {number} of {len(lessons.STEPS)}")
 st.header(step.title)
 changes = ", ".join(f"{k} = {v:g}" for k, v in step.changes.items())
-st.button(f"Apply in the Playground: preset {step.preset}" + (f" with {changes}" if changes
-                                                             else ""),
-          icon=":material/play_arrow:", type="primary", key=f"ls_apply_{number}",
-          on_click=_apply, args=(step,))
+buttons.button(st, f"Apply in the Playground: preset {step.preset}"
+               + (f" with {changes}" if changes else ""),
+               icon=":material/play_arrow:", type="primary", key=f"ls_apply_{number}",
+               on_click=_apply, args=(step,))
 st.subheader("What to look for")
 st.markdown("\n".join(f"- {line}" for line in step.look))
 
@@ -66,7 +66,8 @@ st.subheader("A question for the class")
 st.info(step.question, icon=":material/forum:")
 
 back, _, forward = st.columns([1, 3, 1])
-back.button("Back", icon=":material/arrow_back:", disabled=number == 1, key="ls_back",
-            on_click=_go, args=(number - 1,), width="stretch")
-forward.button("Next", icon=":material/arrow_forward:", disabled=number == len(lessons.STEPS),
-               key="ls_next", on_click=_go, args=(number + 1,), width="stretch")
+buttons.button(back, "Back", icon=":material/arrow_back:", disabled=number == 1, key="ls_back",
+               on_click=_go, args=(number - 1,), width="stretch")
+buttons.button(forward, "Next", icon=":material/arrow_forward:",
+               disabled=number == len(lessons.STEPS), key="ls_next", on_click=_go,
+               args=(number + 1,), width="stretch")

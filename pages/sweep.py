@@ -5,7 +5,7 @@ import time
 
 import streamlit as st
 
-from ui import canvas, session, sweep_page
+from ui import buttons, canvas, session, sweep_page
 from ui.legacy_pages import leave_legacy_pages_mode
 from ui.text import literal
 
@@ -60,10 +60,10 @@ if start and spec is not None:
         sweep_page.stop(running)
     running = ss["sw_run"] = sweep_page.start(spec, local=start == "local")
 busy = running is not None and not running.finished
-bar.button("Run sweep", icon=":material/play_arrow:", type="primary", disabled=spec is None,
-           key="sw_go", on_click=_run_clicked)
-bar.button("Stop", icon=":material/stop_circle:", disabled=not busy, key="sw_stop",
-           on_click=_stop_clicked)
+buttons.button(bar, "Run sweep", icon=":material/play_arrow:", type="primary",
+               disabled=spec is None, key="sw_go", on_click=_run_clicked)
+buttons.button(bar, "Stop", icon=":material/stop_circle:", disabled=not busy, key="sw_stop",
+               on_click=_stop_clicked)
 
 if running is None:
     st.info("Set the range and press **Run sweep**.", icon=":material/ssid_chart:")
@@ -83,8 +83,8 @@ if running.failed is not None:
              "this server's own training workers" + (", and the button below runs this one "
              "there now." if local_ok else "."), icon=":material/cloud_off:")
     if local_ok:
-        st.button("Run on this server's workers", icon=":material/play_arrow:", key="sw_local",
-                  on_click=_run_clicked, args=(True,))
+        buttons.button(st, "Run on this server's workers", icon=":material/play_arrow:",
+                       key="sw_local", on_click=_run_clicked, args=(True,))
     st.stop()
 left, right = st.columns(2)
 specs = sweep_page.charts(running)

@@ -74,7 +74,8 @@ def pinned_from_link(config: TrainConfig, data: Dataset | None, digest: str) -> 
     """A link that pins a run (?pin=...): take it from the cache, or train it first. A pinned
     run that cannot be trained (a CSV it does not have, a setting the engine rejects, a
     training process that failed) is said so in a warning and forgotten: nothing is pinned,
-    the page goes on with its own run (and write_url drops the `pin` from the link)."""
+    the page goes on with its own run. The `pin` leaves the link at once: the page's own
+    compare.write_url comes only after its run has trained (seconds, if it is not cached)."""
     wanted = ss["pg_pin_wanted"]
     if wanted is None or ss["pg_pin"] is not None:
         return
@@ -87,6 +88,7 @@ def pinned_from_link(config: TrainConfig, data: Dataset | None, digest: str) -> 
         view, failed = _train_pinned(wanted, data, pin_key)
     if failed is not None:
         ss["pg_pin_wanted"] = None
+        compare.write_url(config)  # now, not after the page's own run (see above)
         named = literal(compare.encode(wanted.to_dict(), config), 80)
         st.warning(f"The link's pinned run {named} {failed}: nothing pinned.",
                    icon=":material/link:")

@@ -10,7 +10,7 @@ import streamlit as st
 from nncore import TrainConfig
 from workers.views import RunView
 
-from . import compare, session
+from . import buttons, compare, session
 
 # Each session's own state: a proxy that Streamlit resolves per script thread, not a shared dict.
 ss = st.session_state
@@ -81,13 +81,13 @@ def _again(key: str) -> None:
 def _buttons(stop_slot, again_slot, key: str, *, training: bool) -> None:
     """Stop is live while training; Train again once a result is shown (redrawn at the end)."""
     suffix = "" if training else "_idle"
-    stop_slot.button("Stop", icon=":material/stop_circle:", key="pg_stop" + suffix,
-                     on_click=_stop, args=(key,), disabled=not training, width="content",
-                     help="End this run now and keep what it has learned.")
-    again_slot.button("Train again", icon=":material/replay:",
-                      key="pg_again" + ("_wait" if training else ""), on_click=_again,
-                      args=(key,), disabled=training, width="content",
-                      help="Watch this configuration train again (same seed: same numbers).")
+    buttons.button(stop_slot, "Stop", icon=":material/stop_circle:", key="pg_stop" + suffix,
+                   on_click=_stop, args=(key,), disabled=not training, width="content",
+                   help="End this run now and keep what it has learned.")
+    buttons.button(again_slot, "Train again", icon=":material/replay:",
+                   key="pg_again" + ("_wait" if training else ""), on_click=_again,
+                   args=(key,), disabled=training, width="content",
+                   help="Watch this configuration train again (same seed: same numbers).")
 
 
 def _pin_buttons(slot, pin: RunView | None, *, finished: bool) -> None:
@@ -95,14 +95,14 @@ def _pin_buttons(slot, pin: RunView | None, *, finished: bool) -> None:
     suffix = "" if finished else "_wait"
     with slot.container(horizontal=True, gap="small", width="content"):
         if pin is None:
-            st.button("Pin", icon=":material/push_pin:", key="pg_pin_button" + suffix,
-                      on_click=compare.pin_now, disabled=not finished, width="content",
-                      help="Keep this run as the reference: its curves stay faint under the "
-                           "next runs', its regions beside theirs.")
+            buttons.button(st, "Pin", icon=":material/push_pin:", key="pg_pin_button" + suffix,
+                           on_click=compare.pin_now, disabled=not finished, width="content",
+                           help="Keep this run as the reference: its curves stay faint under "
+                                "the next runs', its regions beside theirs.")
             return
-        st.button("Unpin", icon=":material/close:", key="pg_unpin" + suffix,
-                  on_click=compare.unpin, width="content",
-                  help="Stop comparing with the pinned run.")
-        st.button("Swap", icon=":material/swap_horiz:", key="pg_swap" + suffix,
-                  on_click=compare.swap, disabled=not finished, width="content",
-                  help="Load the pinned run's settings; this run becomes the pinned one.")
+        buttons.button(st, "Unpin", icon=":material/close:", key="pg_unpin" + suffix,
+                       on_click=compare.unpin, width="content",
+                       help="Stop comparing with the pinned run.")
+        buttons.button(st, "Swap", icon=":material/swap_horiz:", key="pg_swap" + suffix,
+                       on_click=compare.swap, disabled=not finished, width="content",
+                       help="Load the pinned run's settings; this run becomes the pinned one.")

@@ -9,6 +9,8 @@ import streamlit as st
 
 from workers.views import RunView
 
+from . import buttons
+
 END = "end"
 STEP_S = 0.45   # seconds per snapshot while playing
 
@@ -46,8 +48,9 @@ def controls(place, view: RunView) -> None:
             format_func=lambda e: "the end" if e == END else f"{e:,}",
             help=f"{len(shots)} snapshots spread over the run: the regions, the weights and the "
                  "cards at that epoch; a dark line marks it on the curves.")
-        st.button("Play", icon=":material/play_arrow:", key="pg_play_button", on_click=_play,
-                  help="Step through the snapshots from the start.", width="content")
+        buttons.button(st, "Play", icon=":material/play_arrow:", key="pg_play_button",
+                       on_click=_play, help="Step through the snapshots from the start.",
+                       width="content")
 
 
 def play(view: RunView, draw, current) -> None:

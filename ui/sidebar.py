@@ -8,7 +8,7 @@ import streamlit as st
 
 from nncore import FIELD_SPECS, MAX_HIDDEN_LAYERS, PRESET_NOTES, PRESETS
 
-from . import scales, session, upload
+from . import buttons, scales, session, upload
 from .fields import (
     CONTROLS,
     DATASET_LABELS,
@@ -94,8 +94,9 @@ def _group(group: str) -> None:
     if group == "data" and values["dataset"] == "csv":
         _csv_upload()
     if group == "train":
-        st.button("New seed", icon=":material/casino:", on_click=_new_seed, key="cfg_new_seed",
-                  help="Draw a random seed: new data, new initial weights, new dropout masks.")
+        buttons.button(st, "New seed", icon=":material/casino:", on_click=_new_seed,
+                       key="cfg_new_seed", help="Draw a random seed: new data, new initial "
+                                                "weights, new dropout masks.")
 
 
 def _presets() -> None:
@@ -112,10 +113,10 @@ def render_sidebar() -> None:
         for group, title, expanded in GROUPS:
             with st.expander(title, expanded=expanded):
                 _group(group)
-        st.button("Reset to defaults", icon=":material/restart_alt:",
-                  on_click=session.reset_to_defaults, key="cfg_reset",
-                  help="Every control back to its default; the run log is kept.",
-                  width="stretch")
+        buttons.button(st, "Reset to defaults", icon=":material/restart_alt:",
+                       on_click=session.reset_to_defaults, key="cfg_reset",
+                       help="Every control back to its default; the run log is kept.",
+                       width="stretch")
 
 
 def preset_banner(config) -> str | None:
