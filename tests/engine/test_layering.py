@@ -20,13 +20,19 @@ def _sources(paths):
             yield p
 
 
-def test_nncore_does_not_import_ui_packages():
-    code = ("import sys, nncore, nncore.cli, nncore.gradcheck; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in "
-            "('streamlit', 'plotly', 'pandas', 'ui', 'pages', 'workers')]; print(bad)")
+def _loaded_in_a_fresh_interpreter(modules: str, banned: tuple[str, ...]) -> list[str]:
+    """The modules of the `banned` top-level packages that importing `modules` loads."""
+    code = (f"import sys, {modules}; "
+            f"print([m for m in sys.modules if m.split('.')[0] in {banned!r}])")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "[]"
+    return eval(out.stdout)  # noqa: S307 - a list of module names printed by the line above
+
+
+def test_nncore_does_not_import_ui_packages():
+    assert _loaded_in_a_fresh_interpreter(
+        "nncore, nncore.cli, nncore.gradcheck",
+        ("streamlit", "plotly", "pandas", "ui", "pages", "workers")) == []
 
 
 def test_no_global_rng_or_nnfs_init_in_product_code():
@@ -80,12 +86,8 @@ def test_workers_import_the_engine_numpy_and_the_standard_library_only():
     assert not found, found
     modules = ", ".join(f"workers.{p.stem}" for p in (ROOT / "workers").glob("*.py")
                         if p.stem != "__init__")
-    code = (f"import sys, {modules}; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in "
-            "('streamlit', 'plotly', 'pandas', 'ui', 'pages')]; print(bad)")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "[]"
+    assert _loaded_in_a_fresh_interpreter(
+        modules, ("streamlit", "plotly", "pandas", "ui", "pages")) == []
 
 
 def test_pages_use_ui_not_the_engine_and_charts_do_not_use_streamlit():
@@ -96,10 +98,8 @@ def test_pages_use_ui_not_the_engine_and_charts_do_not_use_streamlit():
     found = [str(p.relative_to(ROOT)) for p in builders if "streamlit" in _imports(p)]
     assert not found, found  # ui/charts/ builds specs; ui/canvas.py draws them
     modules = ", ".join(f"ui.charts.{p.stem}" for p in builders if p.stem != "__init__")
-    code = f"import sys, {modules}; print('streamlit' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "False"  # not even through what they import
+    # not even through what they import
+    assert _loaded_in_a_fresh_interpreter(modules, ("streamlit",)) == []
 
 
 def test_every_page_script_leaves_the_legacy_pages_mode_first():
