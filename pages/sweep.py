@@ -35,14 +35,14 @@ if ss["sw_two"]:
 st.slider("Seeds per point", 1, sweep_page.MAX_SEEDS, key="sw_seeds", persist_state=session.PERSIST,
           help="Repeats with seeds seed, seed+1, ...: the band shows their spread.")
 
-spec, error = sweep_page.current_spec(base)
+spec, error, cpu = sweep_page.current_spec(base)
 running = ss["sw_run"]
 bar = st.container(horizontal=True, vertical_alignment="center")
 if error:
     st.error(f"This sweep cannot run: {literal(error, 300)}")
 else:
     sweep_page.write_url(spec)
-    bar.caption(sweep_page.estimate_text(spec))
+    bar.caption(sweep_page.estimate_text(spec, cpu))
 
 
 def _run_clicked(local: bool = False) -> None:  # callbacks, not return values: they survive

@@ -87,7 +87,7 @@ class Running:
         future, self.connecting = self.connecting, None
         try:
             self.sweep = future.result()
-        except (ConnectionError, ImportError, OSError) as exc:
+        except (ConnectionError, ImportError, OSError, ValueError) as exc:  # (start_sweep's)
             self.failed = str(exc)
             return
         if self.stopped:  # Stop was pressed while it connected
@@ -172,22 +172,24 @@ def _axis_text(i: int) -> str:
     return f"{ss[k_field]}={ss[k_lo]!r}:{ss[k_hi]!r}:{ss[k_scale]}:{int(ss[k_n])}"
 
 
-def current_spec(base) -> tuple[SweepSpec | None, str | None]:
-    """(spec, None) from the widgets over `base` (the sidebar's config), or (None, why not):
-    a sweep for this server's workers must also fit in MAX_CPU_S of estimated work."""
+def current_spec(base) -> tuple[SweepSpec | None, str | None, float]:
+    """(spec, None, its estimated CPU seconds) from the widgets over `base` (the sidebar's
+    config), or (None, why not, 0.0): a sweep for this server's workers must also fit in
+    MAX_CPU_S of estimated work. The estimate is computed once a run (a pass over every run's
+    config) and handed to estimate_text."""
     ss = st.session_state
     axes = [_axis_text(1)] + ([_axis_text(2)] if ss["sw_two"] else [])
     try:
         spec = make_spec(base, axes, int(ss["sw_seeds"]))
     except ValueError as exc:
-        return None, str(exc)
+        return None, str(exc), 0.0
     cpu = cpu_s(spec)
     if scheduler_from_env() is None and cpu > MAX_CPU_S:
         return None, (f"its {spec.n_runs} runs would take about {cpu / 60:.0f} minutes of CPU "
                       f"time; a sweep on this server is capped at {MAX_CPU_S / 60:.0f} minutes. "
                       "Use fewer values, seeds or epochs, or run it from a terminal "
-                      "(python -m nncore sweep) or on a Dask cluster.")
-    return spec, None
+                      "(python -m nncore sweep) or on a Dask cluster."), cpu
+    return spec, None, cpu
 
 
 def write_url(spec: SweepSpec) -> None:
@@ -222,9 +224,6 @@ def cpu_s(spec: SweepSpec) -> float:
                for _, c in spec.configs())
 
 
-def estimate_s(spec: SweepSpec) -> float:
-    """Seconds the sweep should take on this server's workers, all to itself."""
-    return cpu_s(spec) / training_slots().slots
 
 
 def start(spec: SweepSpec, data=None, *, local: bool = False) -> Running:
@@ -297,12 +296,14 @@ def rows_of(running: Running) -> list[dict]:
     return running.sweep.rows if running.sweep is not None else []
 
 
-def estimate_text(spec: SweepSpec) -> str:
-    """What the sweep will cost, said before it starts."""
-    if scheduler_from_env():
-        return (f"{spec.n_runs} runs · on the Dask cluster at {scheduler_from_env()} "
+def estimate_text(spec: SweepSpec, cpu: float) -> str:
+    """What the sweep will cost, said before it starts (`cpu`: current_spec's estimate; on
+    this server's workers, all to itself, it takes cpu / slots seconds)."""
+    address = scheduler_from_env()
+    if address:
+        return (f"{spec.n_runs} runs · on the Dask cluster at {literal(address, 120)} "
                 f"(at most {MAX_RUNS} runs)")
-    seconds, cpu = estimate_s(spec), cpu_s(spec)
+    seconds = cpu / training_slots().slots
     minutes = "under 0.1" if cpu < 6 else f"{cpu / 60:.1f}"
     return (f"{spec.n_runs} runs · about {seconds:.{0 if seconds >= 10 else 1}f} s on this "
             f"server with nobody else training ({minutes} CPU-minutes; a sweep here may take "
