@@ -101,6 +101,20 @@ def _close_quietly(client) -> None:
         _abandon(client)
 
 
+def _refuses(address: str) -> bool:
+    """True if a plain TCP connection to tcp://HOST:PORT is refused now. distributed retries
+    a refused port until its timeout and may then report only "Timed out trying to connect",
+    which reads like a silent peer; one quick connect tells the two apart."""
+    host, _, port = address.removeprefix("tcp://").rpartition(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=1.0):
+            return False
+    except ConnectionRefusedError:
+        return True
+    except (OSError, ValueError):
+        return False
+
+
 def _connect_failure(address: str, timeout: float, error: BaseException) -> str:
     """Why distributed.Client(address) failed, in words, with the address."""
     if isinstance(error, ValueError):
@@ -110,12 +124,13 @@ def _connect_failure(address: str, timeout: float, error: BaseException) -> str:
     while e is not None and len(causes) < 10:
         causes.append(e)
         e = e.__cause__ or e.__context__
+    refused = "connection refused (is the scheduler running, and is that its port?)"
     if any(isinstance(c, ConnectionRefusedError) for c in causes):
-        why = "connection refused (is the scheduler running, and is that its port?)"
+        why = refused
     elif any(isinstance(c, socket.gaierror) for c in causes):
         why = "the host name was not found"
-    elif isinstance(error, (OSError, TimeoutError)):
-        why = f"{error}"
+    elif isinstance(error, (OSError, TimeoutError)):  # (a time-out: refused, or a silent peer?)
+        why = refused if _refuses(address) else f"{error}"
     else:
         why = f"{type(error).__name__}: {error}"
     return f"no Dask scheduler answered at {address!r} within {timeout:g} s: {why}"
