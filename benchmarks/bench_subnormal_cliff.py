@@ -8,7 +8,9 @@ Adam lr 0.01 decay 1e-4, with L2 `--l2` on weights and biases ("with") and witho
 ReLU units' rows of W shrink under L2 through the tiny normal floats, and their products in
 dL/dx = g W^T were subnormal (~745,000 a run), 10-100x slower on many CPUs: the run with L2
 took ~2x as long. Dense._drop_dead_inputs (nncore/dense.py) zeroes those rows before the
-product; `--without-fix` turns it off (for both twins) to show the cliff. Runs are
+product (1.90x -> 1.24x); the optimiser's L2 flush floor (nncore/optim.py param_floor) sets
+such a weight to 0 once its gradient's square would be subnormal (1.24x -> 1.05x).
+`--without-fix` turns the first off (for both twins) to show the cliff. Runs are
 interleaved, `repeats` times each, and the median time of `train()` is taken, wall and CPU
 (the process's: less disturbed when another job shares the cores): compare ratios from one
 run, not epochs/s across runs. The goal is a ratio with/without of at most 1.3 (issue 8's

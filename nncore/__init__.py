@@ -16,7 +16,8 @@ from .data import Dataset, make_dataset, split_dataset
 from .grid import decision_grid
 from .history import History
 from .model import Model
-from .presets import PRESET_NOTES, PRESETS
+from .notes import PRESET_NOTES
+from .presets import PRESETS
 from .sweep import (
     SWEEP_PRESET_NOTES,
     SWEEP_PRESETS,

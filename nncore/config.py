@@ -11,7 +11,7 @@ from . import numtext
 
 DATASETS = ("spiral", "vertical", "moons", "circles", "xor", "blobs", "csv")
 TWO_CLASS_DATASETS = ("moons", "xor")
-OPTIMIZERS = ("sgd", "adagrad", "rmsprop", "adam")
+OPTIMIZERS = ("sgd", "adagrad", "rmsprop", "adam", "adamw")
 DTYPES = ("float32", "float64")
 MAX_HIDDEN_LAYERS = 3
 # Multiply-adds a run may cost (~3 x epochs x points x weights): the chapter-15 run (3,000
@@ -69,12 +69,13 @@ FIELD_SPECS: dict[str, FieldSpec] = {
         _spec("regularise_output", bool, False, help="also regularise the output layer"),
         _spec("dropout", float, 0.0, 0.0, 1.0, high_open=True,
               help="fraction of hidden units dropped in training (inverted dropout)"),
-        _spec("optimizer", str, "adam", choices=OPTIMIZERS, help="the update rule"),
+        _spec("optimizer", str, "adam", choices=OPTIMIZERS,
+              help="the update rule (adamw: Adam with L2 as decoupled weight decay)"),
         _spec("learning_rate", float, 0.02, 0.0, 100.0, low_open=True, help="initial step size"),
         _spec("decay", float, 5e-7, 0.0, 1.0, help="learning-rate decay: lr0 / (1 + decay*t)"),
         _spec("momentum", float, 0.0, 0.0, 1.0, high_open=True, help="SGD momentum"),
-        _spec("beta1", float, 0.9, 0.0, 1.0, high_open=True, help="Adam first-moment decay"),
-        _spec("beta2", float, 0.999, 0.0, 1.0, high_open=True, help="Adam second-moment decay"),
+        _spec("beta1", float, 0.9, 0.0, 1.0, high_open=True, help="Adam(W) first-moment decay"),
+        _spec("beta2", float, 0.999, 0.0, 1.0, high_open=True, help="Adam(W) second-moment decay"),
         _spec("rho", float, 0.9, 0.0, 1.0, high_open=True, help="RMSprop cache decay"),
         _spec("eps", float, 1e-7, 0.0, 1.0, low_open=True, help="denominator guard"),
         _spec("epochs", int, 2001, 1, 100_000, help="full-batch training steps"),

@@ -61,14 +61,15 @@ class Model:
             x = layer.forward(x, training=False, workspace=workspace)
         return x
 
-    def backward(self, grad_logits: np.ndarray) -> None:
-        """Fill every param.grad with d(data loss)/d(param) + d(reg loss)/d(param)."""
+    def backward(self, grad_logits: np.ndarray, *, l2: bool = True) -> None:
+        """Fill every param.grad with d(data loss)/d(param) + d(reg loss)/d(param); with
+        l2=False the L2 term is left out (an optimiser that decays the weights itself: AdamW)."""
         g = grad_logits
         for layer in reversed(self._run):
             g = layer.backward(g)
         if self.params.regularised:
             p = self.params
-            add_penalty_grad(p.value, p.l1_terms, p.l2_terms, p.grad)
+            add_penalty_grad(p.value, p.l1_terms, p.l2_terms if l2 else None, p.grad)
 
     def reg_loss(self) -> float:
         if not self.params.regularised:

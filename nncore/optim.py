@@ -1,4 +1,11 @@
-"""Optimisers SGD (momentum), Adagrad, RMSprop and Adam, with lr0 / (1 + decay * t) decay.
+"""Optimisers SGD (momentum), Adagrad, RMSprop, Adam and AdamW, with lr0 / (1 + decay * t) decay.
+
+AdamW (Loshchilov & Hutter, "Decoupled weight decay regularization") is Adam whose L2 term is
+not part of the gradient Adam normalises: each update also subtracts lr_t * 2 * l2 * theta,
+the L2 penalty's own gradient step, as plain SGD would take it. Under Adam the L2 gradient 2*l2*w
+of a weight the data no longer uses is divided by its own running size, so it moves by about
+the learning rate per step whatever w is (and reaches 0 in a few hundred steps); decoupled, it
+shrinks w by the factor (1 - 2 * l2 * lr_t) per step, in proportion, as L2 does under SGD.
 
 An optimiser is built with the parameters it updates and owns all of their state, as flat
 arrays over the ParamSet (so one update is a handful of vector operations); `state(param)`
@@ -11,7 +18,9 @@ their gradients, geometrically towards 0, into the subnormal range, which many C
 with slow microcode (why: docs/DECISIONS.md#flush-subnormals-in-the-optimiser). Flushing
 in numpy, not through the CPU's flush-to-zero mode, gives the same numbers on every machine.
 Such values (below 1.2e-38 in float32) change nothing the model computes at float32
-resolution.
+resolution. An L2-regularised parameter has a higher floor (`param_floor`): below
+sqrt(tiny) / (2 * l2) its L2 gradient's square is subnormal, and a dead unit's weight would
+spend the rest of the run there (issue 17 item 10).
 """
 
 from __future__ import annotations
@@ -37,17 +46,44 @@ class SubnormalFlush:
         self._abs = np.empty(size, dtype)
         self._small = np.empty(size, bool)
 
-    def __call__(self, x: np.ndarray) -> None:
+    def __call__(self, x: np.ndarray, floor: np.ndarray | float | None = None) -> None:
+        """`floor` (a scalar or one value per element; default `tiny`): the magnitude below
+        which a value is set to 0."""
         a, small = self._abs[: x.size], self._small[: x.size]
         np.abs(x, out=a)
-        np.less(a, self.tiny, out=small)
+        np.less(a, self.tiny if floor is None else floor, out=small)
         np.copyto(x, 0, where=small)
 
 
+def param_floor(params: ParamSet) -> np.ndarray | float:
+    """Per parameter, the magnitude below which the flush sets it to 0: np.finfo(dtype).tiny,
+    and for an L2-regularised one the larger sqrt(tiny) / (2 * l2) (at least sqrt(tiny)).
+
+    Below it the L2 gradient 2*l2*w is so small that its square (Adam's g*g) and w*w (the
+    penalty) are subnormal: a dead unit's weight that L2 walks down from there towards
+    tiny (about 1e-19 -> 1e-38 in float32) made every step's penalty, penalty gradient and
+    Adam moments subnormal arithmetic, 1.2-1.3x a run's time (issue 17 item 10). Such a weight
+    (below ~5e-14 for l2 = 1e-6, ~1e-17 for l2 = 5e-3 in float32) is 1e-7 or less of any
+    weight the network uses: at float32's resolution it changes no output. The zeros it makes
+    are counted as what they are (ui/teaching.py: "too small for float32")."""
+    tiny = np.finfo(params.value.dtype).tiny
+    if params.l2_terms is None:
+        return tiny
+    floor = np.full(params.size, tiny, dtype=params.value.dtype)
+    l2 = params.l2_terms
+    regular = l2 > 0
+    floor[regular] = np.maximum(np.sqrt(tiny) / (2 * l2[regular]), np.sqrt(tiny))
+    return floor
+
+
 class Optimizer:
-    """Base: holds the ParamSet, the step count and named flat state arrays."""
+    """Base: holds the ParamSet, the step count and named flat state arrays.
+
+    `decoupled_l2`: True if the optimiser applies the L2 penalty itself (AdamW), so the model
+    leaves it out of the gradient (Model.backward(l2=False))."""
 
     state_names: tuple[str, ...] = ()
+    decoupled_l2 = False
 
     def __init__(self, params: ParamSet, lr: float, decay: float = 0.0):
         self.params = params
@@ -58,6 +94,7 @@ class Optimizer:
         self._block = np.zeros((len(self.state_names), params.size), dtype=params.value.dtype)
         self._state = dict(zip(self.state_names, self._block, strict=True))
         self._flush = SubnormalFlush(max(self._block.size, params.size), self._block.dtype)
+        self._param_floor = param_floor(params)
 
     @property
     def current_lr(self) -> float:
@@ -71,7 +108,7 @@ class Optimizer:
         """Apply one update from params.grad, flush subnormals (see the module docstring) from
         the parameters and the state, then count the update."""
         self._update(self.params.value, self.params.grad, self.current_lr)
-        self._flush(self.params.value)
+        self._flush(self.params.value, self._param_floor)
         self._flush(self._block.reshape(-1))
         self.iterations += 1
 
@@ -160,6 +197,23 @@ class Adam(Optimizer):
         theta -= step
 
 
+class AdamW(Adam):
+    """Adam on the gradient without its L2 term, then theta -= lr * 2 * l2 * theta (from the
+    parameters before this update): decoupled weight decay. Without L2 it is Adam."""
+
+    decoupled_l2 = True
+
+    def _update(self, theta, g, lr):
+        l2 = self.params.l2_terms
+        if l2 is None:
+            super()._update(theta, g, lr)
+            return
+        shrink = np.multiply(l2, 2 * lr, dtype=theta.dtype)
+        shrink *= theta
+        super()._update(theta, g, lr)
+        theta -= shrink
+
+
 def make_optimizer(config, params: ParamSet) -> Optimizer:
     """The optimiser a TrainConfig names, with its hyper-parameters."""
     lr, decay, name = config.learning_rate, config.decay, config.optimizer
@@ -171,4 +225,6 @@ def make_optimizer(config, params: ParamSet) -> Optimizer:
         return RMSprop(params, lr, decay, eps=config.eps, rho=config.rho)
     if name == "adam":
         return Adam(params, lr, decay, eps=config.eps, beta1=config.beta1, beta2=config.beta2)
-    raise ValueError(f"optimizer must be one of sgd, adagrad, rmsprop, adam; got {name!r}")
+    if name == "adamw":
+        return AdamW(params, lr, decay, eps=config.eps, beta1=config.beta1, beta2=config.beta2)
+    raise ValueError(f"optimizer must be one of sgd, adagrad, rmsprop, adam, adamw; got {name!r}")

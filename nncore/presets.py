@@ -1,4 +1,5 @@
-"""Named configurations: the notes' chapter 14 and 15 runs and the teaching stories."""
+"""Named configurations: the notes' chapter 14 and 15 runs and the teaching stories (their
+notes, with the numbers measured on 20 seeds: nncore/notes.py)."""
 
 from __future__ import annotations
 
@@ -27,38 +28,13 @@ PRESETS: dict[str, TrainConfig] = {
     # jumping across it by ~lr; with SGD it jumps by lr_t * lambda, which the decay shrinks, so
     # the weights L1 does not need settle next to 0 (none lands on 0 exactly: a sign step
     # almost never does).
+    # L2 under Adam and under AdamW (decoupled weight decay), on the overfit network: Adam divides
+    # L2's gradient 2*l2*w by its own running size, so the weights of units the data no longer
+    # uses move towards 0 by about lr a step and end at 0; AdamW shrinks every weight by the
+    # factor 1 - 2*l2*lr_t a step, in proportion, as SGD does (nncore/optim.py).
+    "l2-adam": TrainConfig(**{**_SMALL, "weight_l2": 3e-3}),
+    "l2-adamw": TrainConfig(**{**_SMALL, "weight_l2": 1.0, "optimizer": "adamw"}),
     "l1-sparse": TrainConfig(dataset="moons", samples=100, classes=2, noise=0.1, hidden=(64,),
                              weight_l1=1.5e-4, weight_l2=0.0, bias_l2=0.0, optimizer="sgd",
                              learning_rate=0.5, momentum=0.9, decay=1e-2, epochs=3001, seed=0),
-}
-
-# Every number below is measured on seeds 0-4 (tests/engine/test_presets.py, test_book.py).
-PRESET_NOTES: dict[str, str] = {
-    "book-ch14": "The notes' chapter 14: 300 spiral points, L2 5e-4 on the hidden layer, no "
-                 "dropout. Training accuracy climbs to 0.90-0.95 while validation stays lower "
-                 "(0.78-0.83; the book: about 0.95 and 0.83): the gap is the overfitting later "
-                 "chapters attack.",
-    "book-ch15": "The notes' chapter 15: 3,000 points, L2 5e-4 and dropout 0.1. Training "
-                 "accuracy (measured with dropout on) ends at 0.67-0.71 and validation at "
-                 "0.69-0.77, about as high or higher: the model no longer memorises. Reg loss "
-                 "ends at 0.017-0.022.",
-    "overfit": "90 noisy points on three circles and two layers of 128 neurons, no "
-               "regularisation. Training accuracy reaches 98-100% and the regions wrap around "
-               "single points; validation loss is lowest (0.22-0.31) after about 50 epochs and "
-               "then climbs to 0.42-0.84.",
-    "overfit-l2": "The same network and data with L2 1e-2 on weights and biases. The reg-loss "
-                  "band appears under the data loss, the regions smooth out, and validation "
-                  "loss ends at its lowest, 0.24-0.29, instead of climbing: 30-56% of what "
-                  "the unregularised network ends with.",
-    "overfit-dropout": "The same again with dropout 0.8 after each hidden layer instead of L2: "
-                       "4 of 5 units are off on every step. Training accuracy (measured with "
-                       "dropout on) is noisier and lower, 0.88-0.91, about as high as "
-                       "validation's 0.87-0.89; validation loss ends at 0.32-0.38, within 4% of "
-                       "its lowest, where without dropout it climbs to 0.42-0.84.",
-    "l1-sparse": "L1 1.5e-4 on the weights of a 64-neuron layer learning the two moons, with "
-                 "SGD and a decaying step (with Adam L1 only makes weights jitter around 0). "
-                 "38-52% of the weights end within 1e-3 of zero (a spike at 0 in the "
-                 "histogram) and validation accuracy stays 99-100%. Compare L2 1e-3 instead: "
-                 "3-16%. Raise L1 to 1e-3 and 90-95% go: on 4 seeds of 5 the network underfits "
-                 "(validation 86-90%).",
 }

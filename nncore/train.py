@@ -66,7 +66,7 @@ class _Loop:
             self.history.status, self.history.diverged_at = "diverged", e
             return False
         if e < self.config.epochs - 1:  # the last epoch's update would never be applied
-            model.backward(self.loss_fn.backward())
+            model.backward(self.loss_fn.backward(), l2=not self.optimizer.decoupled_l2)
         # After the backward pass: inference drops the dropout masks that it needs.
         val_logits = model.forward(self.X_val, training=False, workspace=self._val_workspace)
         val_loss, val_accuracy = self.val_fn.forward(val_logits)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import fields, formulas, session
+from ui import fields, formulas, session, teaching
 from ui.legacy_pages import leave_legacy_pages_mode
 
 leave_legacy_pages_mode()  # a deep link run in Streamlit's old pages mode: see the module
@@ -27,17 +27,13 @@ st.markdown(
     "optimiser minimises. The dashed red line is the validation loss (data loss only, like "
     "the notes); its lowest point is marked. A spike far above the rest is cut off at the top "
     "(hover for its value).\n"
+    + teaching.ACCURACY + "\n"
     "- **Regularisation loss (own scale)**: the same orange band alone, so it can be read when "
     "it is a hairline on the loss chart, with its share of the total at the last epoch.\n"
-    "- **Accuracy**: training accuracy is measured on the training pass with dropout on, so "
-    "dropout lowers it: in the overfit-dropout preset it ends at 0.88-0.91, about as high as "
-    "validation accuracy (0.87-0.89), where without dropout it reaches 98-100%.\n"
     "- **Decision regions**: colour = the class the model predicts, intensity = how sure it "
     "is. Dots are training points, the smaller, lighter diamonds validation points. One unit "
     "of x₁ is as long as one of x₂.\n"
-    "- **Weights**: the regularised layers' weights on a symmetric-log axis fixed for every "
-    "run, so two runs compare. The centre bar is |w| < 0.001, the share the card counts: L1 "
-    "piles weights up there; L2 shrinks them all a little but leaves few that small.\n"
+    + teaching.WEIGHTS + "\n"
     "- **Run log**: every finished run of this session and what changed since the one before; "
     "download it as CSV to compare.")
 

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 from nncore import DTYPES, FIELD_SPECS, TWO_CLASS_DATASETS
 
-from . import scales
+from . import scales, teaching
 
 DATASET_LABELS = {"spiral": "Spiral", "vertical": "Vertical stripes", "moons": "Moons",
                   "circles": "Circles", "xor": "XOR", "blobs": "Blobs",
                   "csv": "Upload a CSV…"}
-OPTIMIZER_LABELS = {"sgd": "SGD", "adagrad": "AdaGrad", "rmsprop": "RMSprop", "adam": "Adam"}
+OPTIMIZER_LABELS = {"sgd": "SGD", "adagrad": "AdaGrad", "rmsprop": "RMSprop", "adam": "Adam",
+                    "adamw": "AdamW"}
 _SEED = FIELD_SPECS["seed"]
 
 
@@ -47,11 +48,6 @@ class Control:
         return True
 
 
-_L1 = ("adds λ·Σ|{p}| to the loss; its gradient λ·sign({p}) pulls every {p} towards 0 at the "
-       "same speed, so many end up exactly 0 (sparse). 0 switches it off.")
-_L2 = ("adds λ·Σ{p}² to the loss; its gradient 2λ·{p} shrinks large {p} most, so all stay "
-       "small but non-zero. 0 switches it off.")
-
 CONTROLS: tuple[Control, ...] = (
     Control("dataset", "Dataset", "select", "Which 2-D points to classify; upload your own as "
             "x1, x2, label.", "data", options=tuple(DATASET_LABELS)),
@@ -70,13 +66,15 @@ CONTROLS: tuple[Control, ...] = (
             "out for validation (per class).", "data", low=0.05, high=0.5, step=0.05,
             csv=True),
     Control("weight_l1", "L1 on weights  λ₁ʷ", "select_slider", "L1 on weights " +
-            _L1.format(p="w"), "reg", options=scales.LAMBDA_GRID),
+            teaching.L1_HELP.format(p="w") + teaching.L1_WEIGHTS, "reg",
+            options=scales.LAMBDA_GRID),
     Control("weight_l2", "L2 on weights  λ₂ʷ", "select_slider", "L2 on weights " +
-            _L2.format(p="w"), "reg", options=scales.LAMBDA_GRID),
+            teaching.L2_HELP.format(p="w") + teaching.L2_WEIGHTS, "reg",
+            options=scales.LAMBDA_GRID),
     Control("bias_l1", "L1 on biases  λ₁ᵇ", "select_slider", "L1 on biases " +
-            _L1.format(p="b"), "reg", options=scales.LAMBDA_GRID),
+            teaching.L1_HELP.format(p="b"), "reg", options=scales.LAMBDA_GRID),
     Control("bias_l2", "L2 on biases  λ₂ᵇ", "select_slider", "L2 on biases " +
-            _L2.format(p="b"), "reg", options=scales.LAMBDA_GRID),
+            teaching.L2_HELP.format(p="b"), "reg", options=scales.LAMBDA_GRID),
     Control("regularise_output", "Regularise the output layer too", "toggle", "Off (as in "
             "the notes): the lambdas apply to the hidden layers only.", "reg"),
     Control("dropout", "Dropout rate", "slider", "Fraction of hidden units switched off on "
@@ -93,16 +91,16 @@ CONTROLS: tuple[Control, ...] = (
             "next one (SGD only).", "optim", low=0.0, high=0.99, step=0.01, optimizers=("sgd",)),
     Control("beta1", "β₁ (momentum)", "number", "Adam's decay of the running mean of "
             "gradients.", "optim", low=0.0, high=0.999, step=0.01, fmt="%.3f",
-            optimizers=("adam",)),
+            optimizers=("adam", "adamw")),
     Control("beta2", "β₂ (cache)", "number", "Adam's decay of the running mean of squared "
             "gradients.", "optim", low=0.0, high=0.9999, step=0.0005, fmt="%.4f",
-            optimizers=("adam",)),
+            optimizers=("adam", "adamw")),
     Control("rho", "ρ (cache decay)", "number", "RMSprop's decay of the running mean of "
             "squared gradients.", "optim", low=0.0, high=0.999, step=0.01, fmt="%.3f",
             optimizers=("rmsprop",)),
     Control("eps", "ε", "select_slider", "Added to the denominator so that a zero cache "
             "never divides by zero.", "optim", options=scales.EPS_GRID,
-            optimizers=("adagrad", "rmsprop", "adam")),
+            optimizers=("adagrad", "rmsprop", "adam", "adamw")),
     Control("epochs", "Epochs", "select_slider", "Full-batch training steps (the notes' "
             "range(10001) is 10,001).", "train", options=scales.EPOCHS_GRID),
     Control("seed", "Seed", "number", "Seeds the data, the initial weights and the dropout "

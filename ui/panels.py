@@ -13,7 +13,7 @@ from nncore.grid import grid_bounds
 from nncore.metrics import NEAR_ZERO
 from workers.views import RunView
 
-from . import canvas, formulas, runs
+from . import canvas, formulas, runs, teaching
 from .charts import regions, training
 from .live import Progress
 
@@ -70,6 +70,8 @@ def place(shown: RunView, opts: dict, previous: dict | None) -> Slots:
     with right:
         places = [*st.columns(3), *st.columns(3)]
     cards = metric_cards(shown, previous, places, opts.get("at"))
+    with right:  # what the small numbers under the cards are measured against (issue 19)
+        st.caption(against_text(previous))
     if "pinned" in specs:
         with left:
             regions_place, pinned_place = st.columns(2)
@@ -86,6 +88,14 @@ def place(shown: RunView, opts: dict, previous: dict | None) -> Slots:
     handles.update(lr=canvas.draw(low_left, specs["lr"], alt=ALT["lr"]),
                    weights=canvas.draw(low_right, specs["weights"], alt=ALT["weights"]))
     return Slots(progress=progress, alert=alert, cards=cards, replay=replay, **handles)
+
+
+def against_text(previous: dict | None) -> str:
+    """The line under the cards: what their changes compare with ("" when nothing). Built from
+    config values only (numbers and the fields' fixed choices), so plain caption text is safe."""
+    if not previous or "against" not in previous:
+        return ""
+    return f"Changes under the cards: against {previous['against']}."
 
 
 EARLIER = " · trained earlier with these settings (same seed, same numbers)"
@@ -220,9 +230,7 @@ CARD_HELP = {"accuracy": "Training accuracy, measured on the training pass with 
                          "data loss.",
              "reg_share": "Share of the total training loss that is regularisation: reg loss "
                           "/ (data loss + reg loss) = {reg_loss} / {loss} (the total).",
-             "near_zero_weights": f"Share of the regularised layers' weights with |w| < "
-                                  f"{NEAR_ZERO:g} (L1 drives this up; the output layer counts "
-                                  f"only when it is regularised too)."}
+             "near_zero_weights": teaching.NEAR_ZERO_CARD.format(near=NEAR_ZERO)}
 
 
 def _metric_values(final: dict) -> dict:

@@ -142,8 +142,13 @@ def place_charts(config: TrainConfig, key: str, digest: str, view: RunView | Non
     or else with this session's last run of other settings on the same data."""
     opts = {"show_train": ss["pg_show_train"], "show_val": ss["pg_show_val"],
             "log_loss": ss["pg_log_loss"], "ref": pin, "at": replay.chosen(view, key)}
-    previous = (compare.previous(pin) if pin is not None else
-                runs.previous_final(ss["pg_log"], key, runs.data_key(config.to_dict(), digest)))
+    if pin is not None:
+        previous = {**compare.previous(pin), "against": "the pinned run"}
+    else:
+        row = runs.previous_final(ss["pg_log"], key, runs.data_key(config.to_dict(), digest))
+        previous = None if row is None else {
+            **row, "against": "the previous run on these points: "
+                              + runs.config_changes(config.to_dict(), row["config"], arrows=True)}
     shown = view or (ss["pg_result"] or {}).get("view") or runs.blank_view(config.to_dict())
     return Charts(panels.place(shown, opts, previous), opts, previous)
 

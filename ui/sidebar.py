@@ -6,7 +6,7 @@ import secrets
 
 import streamlit as st
 
-from nncore import FIELD_SPECS, MAX_HIDDEN_LAYERS, PRESET_NOTES, PRESETS
+from nncore import FIELD_SPECS, MAX_HIDDEN_LAYERS, PRESET_NOTES, PRESETS, claims
 
 from . import buttons, scales, session, upload
 from .fields import (
@@ -120,10 +120,18 @@ def render_sidebar() -> None:
 
 
 def preset_banner(config) -> str | None:
-    """The selected preset's caption, plus which controls have moved off it since."""
+    """The selected preset's note while the settings are the preset's; once a control has moved
+    off it, which ones, and no claims: the note's numbers were measured with the preset's own
+    settings (issue 19: step 5's changes made "ends at its lowest, 0.24-0.29" false)."""
     name = st.session_state["cfg_preset"]
     if name not in PRESET_NOTES:
         return None
     changed = session.preset_changes(config, name)
-    moved = f"  \n*Changed since: {', '.join(changed)}.*" if changed else ""
-    return f"**Preset {name}.** {PRESET_NOTES[name]}{moved}"
+    if changed == ["seed"] and config.seed in claims.SEEDS:  # the ranges cover seeds 0-19
+        return (f"**Preset {name}.** {PRESET_NOTES[name]}  \n*Changed since: seed (the "
+                f"ranges are over seeds {claims.SEEDS[0]}-{claims.SEEDS[-1]}).*")
+    if not changed:
+        return f"**Preset {name}.** {PRESET_NOTES[name]}"
+    return (f"**Preset {name}.** *Changed since: {', '.join(changed)}.* The preset's note and "
+            "its numbers hold for its own settings, so they are not shown for these; choose "
+            "the preset again to get both back.")

@@ -350,8 +350,11 @@ def table(running: Running):
     rows = sorted(rows_of(running), key=lambda r: r["index"])
     varied = [a.field for a in running.spec.axes]
     frame = pd.DataFrame([{**{f: r[f] for f in varied}, "seed": r["seed"],
-                           "status": r["status"], "train loss": r["loss"],
-                           "val loss": r["val_loss"], "train acc": r["accuracy"],
+                           "status": r["status"],
+                           # like beside like: the training DATA loss next to the validation
+                           # loss (data only); the total separately, said so (issue 19)
+                           "train data loss": r["data_loss"], "val loss": r["val_loss"],
+                           "train loss (data+reg)": r["loss"], "train acc": r["accuracy"],
                            "val acc": r["val_accuracy"], "reg loss": r["reg_loss"],
                            NEAR_ZERO_LABEL: r["near_zero_weights"], "seconds": r["elapsed_s"],
                            "fingerprint": r["fingerprint"],

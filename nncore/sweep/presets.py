@@ -27,5 +27,9 @@ SWEEP_PRESET_NOTES: dict[str, str] = {
                   "circles. Too little and the network memorises: mean validation loss 0.69 "
                   "at 1e-5. Around 3e-3 it is lowest (0.29). From 3e-2 the penalty wins, every "
                   "weight shrinks to nothing and each class gets 1/3: ln 3 = 1.10, an "
-                  "underfit network. (Seeds 5-9: 0.71, 0.29, 1.10.)",
+                  "underfit network. (Seeds 5-9: 0.71, 0.29, 1.10.) Its network is not the "
+                  "overfit presets': two layers of 64 neurons, 1,001 epochs, decay 1e-4, L2 "
+                  "on the weights only (overfit-l2: 128 and 128 neurons, 1,501 epochs, decay "
+                  "3e-2, L2 1e-2 on weights and biases). So its best λ is not overfit-l2's: "
+                  "the right amount of L2 depends on the network and its schedule.",
 }

@@ -62,7 +62,13 @@ def test_the_l2_repro_makes_almost_no_subnormals_in_the_backward_pass(monkeypatc
 
 
 def test_without_dropping_dead_inputs_the_repro_floods_dx_with_the_same_numbers(monkeypatch):
-    """The test above is not vacuous: the same run computed as before the fix."""
+    """The test above is not vacuous: the same run computed as before the fix. Both runs flush
+    only below `tiny` (no L2 floor, nncore/optim.py param_floor: that floor alone also keeps
+    the dead rows out of the tiny range), to show what dropping the dead inputs does."""
+    from nncore import optim
+
+    monkeypatch.setattr(optim, "param_floor",
+                        lambda params: np.finfo(params.value.dtype).tiny)
     fixed = train(CONFIG)
     history, counts = backward_subnormals(monkeypatch, CONFIG, drop_dead_inputs=False)
     assert counts["dx"] > 100_000, counts

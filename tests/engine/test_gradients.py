@@ -171,6 +171,24 @@ def test_whole_model_gradient_with_all_four_lambdas(rng, regularise_output):
     assert (out.weights.l2 > 0) == regularise_output
 
 
+def test_without_l2_the_gradient_is_the_data_loss_and_l1s_only(rng):
+    """Model.backward(l2=False), what AdamW trains with: the L2 term is left to the optimiser."""
+    cfg = TrainConfig(hidden=(5,), weight_l1=0.01, weight_l2=0.5, bias_l2=0.5, dtype="float64")
+    model = build_model(cfg, 2, 3, np.random.default_rng(0), np.random.default_rng(1))
+    model.params.value[:] = rng.standard_normal(model.params.size) * 0.5
+    model.params.value[np.abs(model.params.value) < 0.05] = 0.2
+    X, y = rng.standard_normal((12, 2)), rng.integers(0, 3, 12)
+    p = model.params
+
+    def data_and_l1():
+        return (cross_entropy(softmax(model.forward(X, training=False)), y)
+                + penalty(p.value, p.l1_terms, None))
+
+    model.backward(softmax_cross_entropy_backward(softmax(model.forward(X, training=True)), y),
+                   l2=False)
+    assert relative_error(p.grad, numerical_grad(data_and_l1, p.value)) < TOL
+
+
 def test_fused_training_loss_matches_the_separate_functions(rng):
     from nncore.losses import SoftmaxCrossEntropy, accuracy
     logits = rng.standard_normal((30, 4))

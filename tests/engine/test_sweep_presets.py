@@ -12,6 +12,15 @@ from nncore.sweep import make_spec, run_sweep
 
 def test_every_sweep_preset_has_a_note_and_a_string_that_reads_back():
     assert set(SWEEP_PRESETS) == set(SWEEP_PRESET_NOTES)
+    # what the note says differs from the overfit presets is what differs (issue 19)
+    from nncore import PRESETS
+
+    base, l2 = SWEEP_PRESETS["l2-u-curve"].base, PRESETS["overfit-l2"]
+    assert (base.hidden, base.epochs, base.decay) == ((64, 64), 1001, 1e-4)
+    assert (l2.hidden, l2.epochs, l2.decay, l2.weight_l2, l2.bias_l2) == ((128, 128), 1501,
+                                                                         3e-2, 1e-2, 1e-2)
+    assert base.bias_l2 == 0 and "L2 on the weights only" in SWEEP_PRESET_NOTES["l2-u-curve"]
+    assert (base.dataset, base.samples, base.noise) == (l2.dataset, l2.samples, l2.noise)
     for spec in SWEEP_PRESETS.values():
         assert SweepSpec.from_string(spec.to_string(), spec.base) == spec
 

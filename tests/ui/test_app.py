@@ -5,7 +5,7 @@ import math
 import pytest
 from apphelpers import make_app, no_errors
 
-from nncore import PRESETS, TrainConfig, train
+from nncore import PRESET_NOTES, PRESETS, TrainConfig, train
 from ui import upload
 from ui.fields import CONTROLS, widget_key
 
@@ -109,9 +109,24 @@ def test_presets_load_with_their_caption(name):
 def test_changing_a_control_after_a_preset_says_what_changed():
     at = make_app().run()
     at.selectbox(key="cfg_preset").set_value("book-ch14").run(timeout=300)
+    assert any(PRESET_NOTES["book-ch14"] in i.value for i in at.info)
     at.select_slider(key="cfg_epochs").set_value(21).run()
     no_errors(at)
     assert any("Changed since: epochs" in i.value for i in at.info)
+    # the note's claims were measured with the preset's settings: not shown for others
+    assert not any(PRESET_NOTES["book-ch14"] in i.value for i in at.info)
+    assert not any("0.88-0.95" in i.value for i in at.info)
+
+
+def test_a_preset_with_another_seed_keeps_its_note_only_within_the_measured_seeds():
+    at = make_app(preset="overfit", seed="19", epochs="21").run()
+    assert not any(PRESET_NOTES["overfit"] in i.value for i in at.info)  # epochs changed too
+    at = make_app(preset="overfit", seed="19").run(timeout=120)
+    no_errors(at)
+    assert any(PRESET_NOTES["overfit"] in i.value and "seeds 0-19" in i.value for i in at.info)
+    at = make_app(preset="overfit", seed="20").run(timeout=120)
+    assert not any(PRESET_NOTES["overfit"] in i.value for i in at.info)
+    assert any("Changed since: seed" in i.value for i in at.info)
 
 
 def test_a_preset_link_opens_the_preset_with_its_story_and_keeps_a_short_url():

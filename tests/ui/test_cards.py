@@ -112,3 +112,22 @@ def test_weight_histogram_title_says_whether_any_layer_is_regularised():
     assert _weights_title(_view()) == "Weights of the regularised layers"
     assert _weights_title(_view(weight_l2=0.0, bias_l2=0.0, weight_l1=1e-4)) == \
         "Weights of the regularised layers"
+
+
+def test_the_cards_say_what_their_changes_are_measured_against():
+    """Issue 19: the deltas compared with an unlabelled "previous comparable run"."""
+    at = make_app(preset="overfit-l2", epochs="101").run(timeout=300)
+    no_errors(at)
+    assert not any(c.value.startswith("Changes under the cards") for c in at.caption)
+    at.select_slider(key="cfg_decay").set_value(1e-2).run(timeout=300)
+    no_errors(at)
+    (line,) = [c.value for c in at.caption if c.value.startswith("Changes under the cards")]
+    assert line == ("Changes under the cards: against the previous run on these points: "
+                    "decay 0.03 → 0.01.")
+    [b for b in at.button if b.key == "pg_pin_button"][0].click().run(timeout=300)
+    no_errors(at)
+    at.select_slider(key="cfg_decay").set_value(3e-2).run(timeout=300)
+    no_errors(at)
+    (line,) = [c.value for c in at.caption if c.value.startswith("Changes under the cards")]
+    assert line == "Changes under the cards: against the pinned run."
+    assert panels.against_text(None) == ""

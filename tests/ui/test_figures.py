@@ -114,7 +114,7 @@ def test_weight_histogram_has_fixed_edges_and_counts_the_centre_exactly():
     assert counts[-1] == 1 and edges[-1] == views.WEIGHT_LIMIT
     spec = training.weights_chart(edges, counts, 1 / 7, 1e-3)
     assert _column(spec, "bars", "share").sum() == pytest.approx(1.0)
-    assert "43% of the weights have |w| < 0.001 (14% exactly 0)" in _column(
+    assert "43% of the weights have |w| < 0.001 (14% set to 0: too small for float32)" in _column(
         spec, "label", "text")[0]
     assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [-edges[-1], edges[-1]]
 

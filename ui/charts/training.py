@@ -12,6 +12,7 @@ import numpy as np
 
 from workers.thinning import thin
 
+from .. import teaching
 from .common import (
     DATA_COLOUR,
     LR_COLOUR,
@@ -294,7 +295,7 @@ def weights_chart(edges: np.ndarray, counts: np.ndarray, exact_zero: float,
 def _weights_note(counts: np.ndarray, exact_zero: float, threshold: float) -> str:
     """The line over the histogram: the share of weights in the centre bar (and exactly 0)."""
     near_zero = counts[len(counts) // 2] / max(int(counts.sum()), 1) if counts.sum() else math.nan
-    exact = f" ({exact_zero:.0%} exactly 0)" if np.isfinite(exact_zero) else ""
+    exact = f" ({teaching.exact_zero_note(exact_zero)})" if np.isfinite(exact_zero) else ""
     return (f"{near_zero:.0%} of the weights have |w| < {threshold:g}{exact}"
             if np.isfinite(near_zero) else "no weights")
 
