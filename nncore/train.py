@@ -76,10 +76,12 @@ class _Loop:
         return True
 
 
-def train_stream(config, data: Dataset | None = None, *, chunk: int = 50) -> Iterator[History]:
+def train_stream(config, data: Dataset | None = None, *, chunk: int = 50,
+                 first: bool = False) -> Iterator[History]:
     """Train full-batch for config.epochs epochs, yielding the (growing) History every
-    `chunk` epochs and once at the end. Closing the generator stops training; the History
-    already yielded keeps its records and gets status "stopped".
+    `chunk` epochs and once at the end (with `first`, also right after epoch 0: the untrained
+    network, its record and its parameters). Closing the generator stops training; the
+    History already yielded keeps its records and gets status "stopped".
 
     The final numbers are the final model's: epoch e's record (training loss and accuracy,
     measured with dropout on, regularisation loss, validation loss and accuracy) describes
@@ -96,11 +98,13 @@ def train_stream(config, data: Dataset | None = None, *, chunk: int = 50) -> Ite
     history.optimizer = make_optimizer(config, model.params)
     loop = _Loop(config, data, history, history.optimizer)
     start = time.perf_counter()
+    edges = [*range(0, config.epochs, chunk), config.epochs]
+    if first and edges[1] > 1:
+        edges.insert(1, 1)
     try:
-        for first in range(0, config.epochs, chunk):
-            last = min(first + chunk, config.epochs)
+        for begin, last in zip(edges[:-1], edges[1:], strict=True):
             with np.errstate(all="ignore"):  # overflow is reported as divergence instead
-                ok = all(loop.epoch(e) for e in range(first, last))
+                ok = all(loop.epoch(e) for e in range(begin, last))
             if not ok:
                 break
             if last < config.epochs:

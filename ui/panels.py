@@ -82,7 +82,9 @@ def place(shown: RunView, opts: dict, previous: dict | None) -> Slots:
                for name, where in placed.items()}
     if pinned_place is not None:
         handles["pinned"] = canvas.draw(pinned_place, specs["pinned"], alt=ALT["pinned"])
-    replay = left.empty()
+    # A container, not st.empty(): an empty placeholder is sent anew each run, which would
+    # unmount the replay slider and take its keyboard focus (arrow keys stepped once only).
+    replay = left.container()
     handles["accuracy"] = canvas.draw(left, specs["accuracy"], alt=ALT["accuracy"])
     low_left, low_right = st.columns(2)
     handles.update(lr=canvas.draw(low_left, specs["lr"], alt=ALT["lr"]),

@@ -205,9 +205,6 @@ def show_run(view: RunView, key: str, digest: str, charts: Charts, *, earlier: b
     with charts.slots.alert.container():
         panels.divergence(view)
     replay.controls(charts.slots.replay, view)
-    replay.play(view, lambda at: charts.draw(view, earlier=earlier,
-                                             opts={**charts.opts, "at": at}),
-                charts.opts["at"])
     panels.downloads(view, ss["pg_log"])
     panels.run_log(ss["pg_log"])
     panels.formulas_expander(view, view.config)

@@ -99,7 +99,8 @@ def run_job(job: Job, should_stop: Callable[[], bool],
     history, last_grid = None, None
     last_sent = time.perf_counter()
     recorder = Recorder(job.config.epochs)
-    with closing(train_stream(job.config, job.data, chunk=job.chunk)) as stream:
+    # first=True: the recorder's first snapshot is epoch 0, the untrained network (replay)
+    with closing(train_stream(job.config, job.data, chunk=job.chunk, first=True)) as stream:
         for history in stream:
             if history.status != "running" or should_stop():
                 break

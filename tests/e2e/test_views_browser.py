@@ -47,7 +47,8 @@ def test_pin_change_lambda_compare_and_scrub(browser, server, size):
         l2.focus()
         for _ in range(13):  # 0 -> 1e-2 on the lambda grid
             l2.press("ArrowRight")
-        page.wait_for_url(re.compile(r"weight_l2=0\.01.*|.*pin=weight_l2"), timeout=60_000)
+        # (the link carries the pin from the press on: wait for the value the presses end on)
+        page.wait_for_url(re.compile(r"[?&]weight_l2=0\.01(&|$)"), timeout=60_000)
         second = _done(page, first)
         page.wait_for_function(f"() => document.querySelectorAll('{CHARTS}').length == 7")
         assert page.get_by_text("here → pinned: weight_l2 0.01 → 0").count() == 1
@@ -95,3 +96,50 @@ def test_the_lesson_walks_its_steps_and_applies_one(page, server):
     assert page.get_by_text("units of the first hidden layer").count() >= 1
     page.wait_for_function(f"() => document.querySelectorAll('{CHARTS}').length == 3")
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def _replayed(page) -> int | None:
+    """The epoch the progress line says is replayed (None: the end of the run)."""
+    text = page.locator(PROGRESS).first.inner_text()
+    found = re.search(r"replaying epoch ([\d,]+)", text)
+    return int(found.group(1).replace(",", "")) if found else None
+
+
+def test_replay_plays_pauses_steps_and_reaches_epoch_0(page, server):
+    """Issue 20, 4: Play moves the slider (sampled while it plays), Pause stops it, the arrow
+    keys step one snapshot per press on the focused slider, epoch 0 is reachable."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{server}/?preset=overfit&epochs=301")
+    _done(page)
+    replay = _slider(page, "Replay")
+    replay.wait_for()
+    replay.focus()
+    replay.press("Home")
+    page.wait_for_function("(sel) => /replaying epoch 0\\b/.test("
+                           "document.querySelector(sel)?.innerText || '')", arg=PROGRESS)
+    for _ in range(3):  # one snapshot per press, the slider keeps its focus between reruns
+        before = _replayed(page)
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "([sel, old]) => { const m = /replaying epoch ([\\d,]+)/.exec("
+            "document.querySelector(sel)?.innerText || ''); "
+            "return m && Number(m[1].replace(/,/g, '')) > old; }", arg=[PROGRESS, before])
+    stepped = _replayed(page)
+    assert 0 < stepped < 100  # three snapshots of 24 over 301 epochs: ~39
+    page.locator(".st-key-pg_play_button button").first.click()
+    seen = []
+    deadline = time.monotonic() + 4.0
+    while time.monotonic() < deadline:
+        seen.append(_replayed(page))
+        time.sleep(0.25)
+    moving = [e for e in seen if e is not None]
+    assert len(set(moving)) >= 3, seen                   # the thumb moved on while playing
+    assert moving == sorted(moving), seen                # forward only
+    page.locator(".st-key-pg_pause_button button").first.click()
+    page.locator(".st-key-pg_play_button button").first.wait_for()
+    paused = _replayed(page)
+    time.sleep(1.5)
+    assert _replayed(page) == paused
+    assert page.locator('[data-testid="stException"]').count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "e2e-replay-paused-1280x720.png"))

@@ -61,6 +61,25 @@ def test_stream_is_the_same_loop_as_train():
     assert np.array_equal(h.data_loss, train(SMALL).data_loss)
 
 
+def test_with_first_the_stream_also_yields_the_untrained_network():
+    """first=True (the worker's, for replay's epoch-0 snapshot): one more yield after epoch 0,
+    with the parameters epoch 0 used; the numbers are the same."""
+    plain = dataclasses.replace(SMALL, dropout=0.0)
+    h0 = next(train_stream(plain, chunk=25, first=True))
+    assert h0.n == 1 and h0.epoch[-1] == 0
+    # its model is the one epoch 0 was recorded with: the untrained network
+    assert evaluate(h0, h0.data.X, h0.data.y)[0] == pytest.approx(h0.data_loss[0], rel=1e-6)
+    assert h0.data_loss[0] == train(plain).data_loss[0]
+    sizes, last = [], None
+    for h in train_stream(SMALL, chunk=25, first=True):
+        sizes.append(h.n)
+        last = h
+    assert sizes == [1, 25, 50, 75, 100, 120]
+    assert np.array_equal(last.data_loss, train(SMALL).data_loss)
+    assert [h.n for h in train_stream(dataclasses.replace(SMALL, epochs=1), first=True)] == [1]
+    assert 0 < last.elapsed_s < 60  # (seconds of training, not of epochs)
+
+
 def test_stopping_early_keeps_what_was_recorded():
     gen = train_stream(SMALL, chunk=30)
     h = next(gen)
