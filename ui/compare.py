@@ -1,6 +1,8 @@
 """Pin a run as the reference: its curves faint under the current ones, its regions beside
 them, the cards' deltas against it. The pinned run is in the URL (`?pin=dropout:0.5;...`: what
-its settings change from the page's), so a link reproduces both runs."""
+its settings change from the page's), so a link reproduces both runs. The URL is written by
+ui.session.write_url, settings and pin together, at the top of the run each press starts: the
+address bar names the pin before the page shows Unpin, and none once Pin is back."""
 
 from __future__ import annotations
 
@@ -16,8 +18,8 @@ from .fields import LIMITS
 from .runs import config_changes
 from .text import literal
 
-PARAM = "pin"
-SAME = "same"   # ?pin=same: the pinned run has the page's own settings
+PARAM = session.PIN_PARAM
+SAME = urlstate.PIN_SAME   # ?pin=same: the pinned run has the page's own settings
 
 
 def pinned() -> RunView | None:
@@ -25,6 +27,7 @@ def pinned() -> RunView | None:
     return pin["view"] if pin else None
 
 
+# The callbacks only change session state: the run they start writes the URL before drawing.
 def pin_now() -> None:
     """on_click of Pin: the run on screen becomes the reference."""
     ss = st.session_state
@@ -49,8 +52,7 @@ def swap() -> None:
 
 def encode(pinned_config: dict, config: TrainConfig) -> str:
     """The `pin` parameter: the pinned run's settings that differ from `config`'s."""
-    changes = urlstate.encode(pinned_config, FIELD_SPECS, config.to_dict())
-    return ";".join(f"{k}:{v}" for k, v in changes.items()) or SAME
+    return urlstate.encode_pin(pinned_config, FIELD_SPECS, config.to_dict())
 
 
 def decode(text: str, config: TrainConfig) -> tuple[TrainConfig | None, list[str]]:
@@ -89,16 +91,14 @@ def from_link(config: TrainConfig) -> list[str]:
         return []
     wanted, warnings = decode(str(raw), config)
     ss["pg_pin_wanted"] = wanted
+    write_url(config)  # the link's pin, as this page writes it (or gone if unusable), at once
     return warnings
 
 
 def write_url(config: TrainConfig) -> None:
-    pin = pinned()
-    wanted = encode(pin.config, config) if pin is not None else None
-    if wanted is None and PARAM in st.query_params:
-        del st.query_params[PARAM]
-    elif wanted is not None and st.query_params.get(PARAM) != wanted:
-        st.query_params[PARAM] = wanted
+    """The URL now: the settings and the pinned run (or no `pin`), written together by
+    ui.session.write_url (which also runs at the top of every run)."""
+    session.write_url(config)
 
 
 def differences(pin: RunView, config: TrainConfig) -> str:

@@ -16,6 +16,7 @@ from .text import literal
 
 NO_PRESET = "—"
 PRESET_PARAM = "preset"  # `?preset=NAME` in a link: start from that preset
+PIN_PARAM = "pin"  # `?pin=FIELD:VALUE;...`: the Playground's pinned run (ui.compare)
 DEFAULTS = TrainConfig().to_dict()
 # Every widget keeps its value for the whole session, also while it is not drawn (the fields of
 # another optimiser, the classes of moons/XOR, the Playground's toggles on another page).
@@ -26,7 +27,7 @@ PERSIST = "session"
 PAGE_TOGGLES = {"pg_show_train": True, "pg_show_val": True, "pg_log_loss": False}
 PAGE_STATE = {"pg_log": (), "pg_result": None, "pg_stopped_key": None, "pg_force": None,
               "pg_running": None, "pg_warm": False, "pg_pin": None, "pg_pin_wanted": None,
-              "pg_pin_read": False, "pg_replay_for": None, "pg_play": False}
+              "pg_pin_read": False, "pg_replay_for": None, "pg_playing": False}
 
 
 def defaults() -> dict:
@@ -149,15 +150,41 @@ def sidebar_config() -> tuple[TrainConfig | None, str | None]:
     return st.session_state.get(CONFIG_KEY), st.session_state.get(CONFIG_ERROR_KEY)
 
 
+def _pinned_values() -> dict | None:
+    """The pinned run's config values: the run pinned, or the link's pin that the Playground
+    is still training (ui.playground.pinned_from_link); None if nothing is pinned."""
+    ss = st.session_state
+    if ss.get("pg_pin") is not None:
+        return ss["pg_pin"]["view"].config
+    wanted = ss.get("pg_pin_wanted")
+    return None if wanted is None else wanted.to_dict()
+
+
+def _url_keys() -> set[str]:
+    """The params write_url owns. Not the pin until the Playground has read the link's own
+    (ui.compare.from_link): a session opened on another page keeps it for the Playground."""
+    keys = {*FIELD_SPECS, PRESET_PARAM}
+    return (keys | {PIN_PARAM}) if st.session_state.get("pg_pin_read") else keys
+
+
 def write_url(config: TrainConfig) -> None:
-    """Put the selected preset and the fields that differ from it (or, without a preset, from
-    the defaults) in the URL; only when they changed: each write is a message."""
+    """Put the selected preset, the fields that differ from it (or, without a preset, from the
+    defaults) and the pinned run (its fields that differ from `config`) in the URL; only when
+    they changed: each write is a message.
+
+    Settings and pin are written together, at the top of each run (dashboard.py, before the
+    page): the pin is told against these settings, so the two must change at once. Written at
+    the page's end, after its charts and a live run of seconds, the address bar lagged: no pin
+    while Unpin already showed, `pin=same` beside a setting moved since (another run), and a
+    pin that the next press's run (sent with the old URL) could not see to remove."""
     preset = st.session_state.get("cfg_preset", NO_PRESET)
     wanted = urlstate.encode(config.to_dict(), FIELD_SPECS, base_values(preset))
     if preset in PRESETS:
         wanted = {PRESET_PARAM: preset, **wanted}
-    current = {k: v for k, v in st.query_params.to_dict().items()
-               if k in FIELD_SPECS or k == PRESET_PARAM}
+    keys, pinned = _url_keys(), _pinned_values()
+    if PIN_PARAM in keys and pinned is not None:
+        wanted[PIN_PARAM] = urlstate.encode_pin(pinned, FIELD_SPECS, config.to_dict())
+    current = {k: v for k, v in st.query_params.to_dict().items() if k in keys}
     if current != wanted:
         for key in set(current) - set(wanted):
             del st.query_params[key]

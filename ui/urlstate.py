@@ -16,6 +16,7 @@ from nncore import MAX_HIDDEN_LAYERS, numtext
 from .text import literal
 
 MAX_PARAM_CHARS = 64  # longer values are garbage, not configs
+PIN_SAME = "same"  # `pin=same`: the pinned run has the page's own settings
 
 
 def _text(value: Any, kind: type) -> str:
@@ -43,6 +44,14 @@ def encode(values: Mapping[str, Any], specs: Mapping[str, Any],
         if value != default:
             params[name] = _text(value, spec.type)
     return params
+
+
+def encode_pin(pinned: Mapping[str, Any], specs: Mapping[str, Any],
+               values: Mapping[str, Any]) -> str:
+    """A pinned run as one param (`pin=dropout:0.5;...`): its fields that differ from `values`
+    (the page's settings, which the link carries too), or PIN_SAME if none do."""
+    changes = encode(pinned, specs, values)
+    return ";".join(f"{k}:{v}" for k, v in changes.items()) or PIN_SAME
 
 
 def _parse_number(text: str, kind: type) -> float | int:
