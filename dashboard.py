@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import buttons, session, sidebar, slots, style
+from ui import buttons, lesson_mode, session, sidebar, slots, style
 from ui.legacy_pages import leave_legacy_pages_mode
 
 leave_legacy_pages_mode()  # before anything else: a pages/ folder starts Streamlit's old mode
@@ -12,6 +12,18 @@ style.apply()
 slots.training_slots()  # the server's training workers start now, while the page draws
 session.init_session()
 buttons.begin_run()  # before any widget: a press a new session had no callback for (ui/buttons)
+pages = [st.Page("pages/playground.py", title="Playground", icon=":material/tune:",
+                 default=True),
+         st.Page("pages/lesson.py", title="Lesson", icon=":material/school:"),
+         st.Page("pages/inside.py", title="Inside the network", icon=":material/neurology:"),
+         st.Page("pages/sweep.py", title="Sweep", icon=":material/ssid_chart:"),
+         st.Page("pages/about.py", title="Formulas & help", icon=":material/functions:")]
+page = st.navigation(pages, position="top")
+with st.container(horizontal=True, key="phone_nav", gap="small"):  # shown on a phone only
+    for each in pages:
+        st.page_link(each, width="content")
+if page.url_path == "lesson":
+    lesson_mode.arrive()  # the step's settings into the sidebar, before it is drawn
 sidebar.render_sidebar()
 config, error = session.current_config()
 session.share_config(config, error)
@@ -22,11 +34,4 @@ if config is not None:
         st.warning("Some settings in the link were adjusted:  \n- "
                    + "\n- ".join(st.session_state["cfg_url_warnings"]), icon=":material/link:")
 
-pages = [st.Page("pages/playground.py", title="Playground", icon=":material/tune:",
-                 default=True),
-         st.Page("pages/lesson.py", title="Lesson", icon=":material/school:"),
-         st.Page("pages/inside.py", title="Inside the network", icon=":material/neurology:"),
-         st.Page("pages/sweep.py", title="Sweep", icon=":material/ssid_chart:"),
-         st.Page("pages/about.py", title="Formulas & help", icon=":material/functions:")]
-page = st.navigation(pages, position="top")
 page.run()

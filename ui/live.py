@@ -93,6 +93,23 @@ class _DoneElsewhere(Exception):
         self.view = view
 
 
+# A burst of slider presses (the arrow keys step a slider ~10 times a second; reaching decay 2e-2
+# takes 23 presses) trains once, for the value it ends on: a run waits this long, at yield
+# points, before it takes a training slot, and a press meanwhile ends it there (no job).
+SETTLE_S = 0.25
+
+
+def settle(seconds: float = SETTLE_S) -> None:
+    """Wait `seconds` at yield points (Streamlit raises at one if a widget changed)."""
+    end = time.perf_counter() + seconds
+    while True:
+        internals.yield_point()
+        left = end - time.perf_counter()
+        if left <= 0:
+            return
+        time.sleep(min(0.05, left))
+
+
 def train_live(config: TrainConfig, data: Dataset | None, key: str,
                draw: Callable[[RunView, Progress], None],
                on_wait: Callable[[int, bool], None] | None = None,
@@ -109,6 +126,8 @@ def train_live(config: TrainConfig, data: Dataset | None, key: str,
     """
     sizes = run_sizes(config, data)
     ss = st.session_state
+    if ss.get("pg_warm"):  # (not when a link opens the page: its first picture comes first)
+        settle()
     pace = REDRAW_S if ss.get("pg_warm") else WARMUP_REDRAW_S
     job = Job(config, data, chunk=chunk_for(config, *sizes), pace_s=pace,
               live_resolution=LIVE_RESOLUTION, final_resolution=FINAL_RESOLUTION)

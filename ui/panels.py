@@ -14,7 +14,7 @@ from nncore.metrics import NEAR_ZERO
 from workers.views import RunView
 
 from . import canvas, formulas, runs, teaching
-from .charts import regions, training
+from .charts import diagram, regions, training
 from .live import Progress
 
 # Sessions are threads: a module one thread imports lazily (pandas, for the run log's table
@@ -30,7 +30,12 @@ ALT = {"regions": "Decision regions of the network over the input plane, with th
        "accuracy": "Training and validation accuracy over the epochs",
        "lr": "Learning rate over the epochs",
        "weights": "Histogram of the weights of the layers the lambdas apply to",
-       "pinned": "Decision regions of the pinned reference run"}
+       "pinned": "Decision regions of the pinned reference run",
+       "network": "The network drawn: its units and strongest connections, width from |w|, "
+                  "colour from the sign"}
+
+
+N_CHARTS = len(ALT) - 1  # the charts of the Playground's run ("pinned": one more while pinned)
 
 
 @dataclass
@@ -47,11 +52,12 @@ class Slots:
     accuracy: object
     lr: object
     weights: object
+    network: object = None  # the network drawn (ui/charts/diagram.py)
     replay: object = None   # under the regions: the replay controls of a finished run
     pinned: object = None   # the pinned run's regions, if a run is pinned
 
 
-def place(shown: RunView, opts: dict, previous: dict | None) -> Slots:
+def place(shown: RunView, opts: dict, previous: dict | None, aside=None) -> Slots:
     """Lay out the progress line, the cards and the charts, drawing `shown` (the run on screen
     before this script run, or a blank one) into them at once, and return their handles.
 
@@ -59,16 +65,27 @@ def place(shown: RunView, opts: dict, previous: dict | None) -> Slots:
     its own, and the browser would swap every chart for an empty element and back at the start
     of each run (measured: all six charts rebuilt per slider move). Redrawing an element's
     handle replaces it in place. With a pinned run (opts["ref"]) its regions go beside the
-    current ones; under them is room for the replay controls (Slots.replay)."""
+    current ones; under them is room for the replay controls (Slots.replay). `aside`: a
+    function that draws into a narrower first column, left of the regions (the lesson's text
+    in lesson mode, ui/lesson_mode.py)."""
     progress, alert = st.empty(), st.empty()
     frac, text = progress_text(shown, None) if len(shown.epoch) else (0.0, "Starting…")
     progress = progress.progress(min(frac, 1.0), text=text)
     specs = charts(shown, opts)
     # The regions beside the cards and the loss split: on a 1280 x 720 projector (sidebar
-    # collapsed) both charts fit without scrolling.
-    left, right = st.columns([1.1, 1])
-    with right:
-        places = [*st.columns(3), *st.columns(3)]
+    # collapsed) both charts fit without scrolling. The regions are square (equal aspect) and
+    # fill their column, so the column's width sets their height: about 380 px wide leaves
+    # room for the title, axes and legends under the row of controls (issue 20, 2).
+    if aside is None:
+        left, right = st.columns([1, 2.1])
+    else:
+        side, left, right = st.columns([0.85, 0.95, 1.2])
+        with side:
+            aside()
+    # The six cards in one keyed container that ui/style.py lays out as a grid (one row of six
+    # on a wide screen, rows of three on a narrow one: st.columns stack one per row on a phone).
+    cards_grid = right.container(key="pg_cards")
+    places = [cards_grid] * len(CARDS)
     cards = metric_cards(shown, previous, places, opts.get("at"))
     with right:  # what the small numbers under the cards are measured against (issue 19)
         st.caption(against_text(previous))
@@ -86,6 +103,9 @@ def place(shown: RunView, opts: dict, previous: dict | None) -> Slots:
     # unmount the replay slider and take its keyboard focus (arrow keys stepped once only).
     replay = left.container()
     handles["accuracy"] = canvas.draw(left, specs["accuracy"], alt=ALT["accuracy"])
+    # The network under the reg-loss chart, in the right column: a third row of three charts
+    # was too narrow for their titles at 1280 x 720 with the sidebar open.
+    handles["network"] = canvas.draw(right, specs["network"], alt=ALT["network"])
     low_left, low_right = st.columns(2)
     handles.update(lr=canvas.draw(low_left, specs["lr"], alt=ALT["lr"]),
                    weights=canvas.draw(low_right, specs["weights"], alt=ALT["weights"]))
@@ -153,6 +173,7 @@ def charts(view: RunView, opts: dict) -> dict[str, dict]:
             math.nan if at is not None else view.final["exact_zero_weights"], NEAR_ZERO,
             ref_counts=ref.weight_hist[1] if ref is not None else None,
             title=_weights_title(config, regularised)),
+        "network": diagram.diagram_chart(getattr(view, "network", None)),
     }
     if ref is not None:
         specs["pinned"] = _regions_chart(ref, opts, None, title="Pinned run",
@@ -203,7 +224,7 @@ def _regions_chart(view: RunView, opts: dict, at=None,
     labels = np.r_[np.asarray(y), np.asarray(y_val)]
     classes = (probs.shape[-1] if probs is not None else
                int(labels.max()) + 1 if labels.size else int(view.config["classes"]))
-    bounds = grid_bounds(np.asarray(X)) if len(X) else ((-1.0, -1.0), (1.0, 1.0))
+    bounds = grid_bounds(np.asarray(X), np.asarray(X_val))  # the box the worker used
     return regions.decision_chart(bounds, probs, X, y, X_val, y_val, title=title,
                                   codes=at.codes if at is not None else None,
                                   classes=classes, show_train=opts.get("show_train", True),

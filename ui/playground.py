@@ -44,12 +44,43 @@ def settings() -> TrainConfig:
     return config
 
 
-def header(config: TrainConfig) -> None:
-    """The preset's story (what the class should look for), if a preset is selected; then what
-    the link asked for that could not be applied."""
-    note = sidebar.preset_banner(config)
-    if note:
-        st.info(note, icon=":material/school:")
+def run_page(lesson=None) -> None:
+    """The Playground, top to bottom: the settings (or why they cannot train), the preset's
+    story (or, in lesson mode, the lesson's header) and the link's pinned run, the row of
+    controls, the charts (the last run stays until a new one draws; in lesson mode the step's
+    text beside them), then the run: one to show at once (cached or stopped), or one trained
+    live. `lesson`: ui.lesson_mode's Lesson, or None for the Playground itself."""
+    from .playground_bar import control_bar
+
+    config = settings()
+    header(config, lesson)
+    data_set, digest = data(config)
+    key = live.run_key(config, digest)
+    pinned_from_link(config, data_set, digest)
+    view = ready_view(key)
+    earlier = trained_earlier(view, key)
+    bar = control_bar(key, config, finished=view is not None,
+                      extra=None if lesson is None else lesson.steps)
+    charts = place_charts(config, key, digest, view, bar.pin,
+                          aside=None if lesson is None else lambda: lesson.aside(config))
+    if view is None:
+        view = train(config, data_set, key, bar, charts)
+    if view is not None:
+        show_run(view, key, digest, charts, earlier=earlier)
+        if lesson is not None:
+            lesson.with_run(view)
+    compare.write_url(config)
+
+
+def header(config: TrainConfig, lesson=None) -> None:
+    """The preset's story (what the class should look for), if a preset is selected, or the
+    lesson's header in lesson mode; then what the link asked for that could not be applied."""
+    if lesson is not None:
+        lesson.header(config)
+    else:
+        note = sidebar.preset_banner(config)
+        if note:  # compact (ui/style.py .st-key-pg_story): it must not push the charts down
+            st.container(key="pg_story").info(note, icon=":material/school:")
     for warning in compare.from_link(config):
         st.warning(warning, icon=":material/link:")
 
@@ -74,8 +105,8 @@ def pinned_from_link(config: TrainConfig, data: Dataset | None, digest: str) -> 
     """A link that pins a run (?pin=...): take it from the cache, or train it first. A pinned
     run that cannot be trained (a CSV it does not have, a setting the engine rejects, a
     training process that failed) is said so in a warning and forgotten: nothing is pinned,
-    the page goes on with its own run. The `pin` leaves the link at once: the page's own
-    compare.write_url comes only after its run has trained (seconds, if it is not cached)."""
+    the page goes on with its own run, and the `pin` leaves the link at once (written here,
+    not only at the top of the next run)."""
     wanted = ss["pg_pin_wanted"]
     if wanted is None or ss["pg_pin"] is not None:
         return
@@ -136,7 +167,7 @@ def trained_earlier(view: RunView | None, key: str) -> bool:
 
 
 def place_charts(config: TrainConfig, key: str, digest: str, view: RunView | None,
-                 pin: RunView | None) -> Charts:
+                 pin: RunView | None, aside=None) -> Charts:
     """Lay out the progress line, cards and charts. The run on screen stays there (updated in
     place) until this run's first snapshot replaces it; the cards compare with the pinned run,
     or else with this session's last run of other settings on the same data."""
@@ -150,7 +181,7 @@ def place_charts(config: TrainConfig, key: str, digest: str, view: RunView | Non
             **row, "against": "the previous run on these points: "
                               + runs.config_changes(config.to_dict(), row["config"], arrows=True)}
     shown = view or (ss["pg_result"] or {}).get("view") or runs.blank_view(config.to_dict())
-    return Charts(panels.place(shown, opts, previous), opts, previous)
+    return Charts(panels.place(shown, opts, previous, aside), opts, previous)
 
 
 def train(config: TrainConfig, data: Dataset | None, key: str, bar: Bar, charts: Charts

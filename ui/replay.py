@@ -99,7 +99,7 @@ def controls(place, view: RunView) -> None:
                  "last epoch: the regions, the weights and the cards at that epoch; a dark "
                  "line marks it on the curves. With the slider focused, the arrow keys step "
                  "one snapshot.")
-        buttons.button(st, "Back", icon=":material/skip_previous:", key="pg_replay_back",
+        buttons.button(st, "Earlier", icon=":material/skip_previous:", key="pg_replay_back",
                        on_click=_step, args=(-1,), disabled=at == options[0],
                        help="One snapshot back.", width="content")
         if playing:
@@ -110,7 +110,7 @@ def controls(place, view: RunView) -> None:
                            on_click=_play, width="content",
                            help="Step through the snapshots up to the end (from the start "
                                 "when the slider is at the end).")
-        buttons.button(st, "Next", icon=":material/skip_next:", key="pg_replay_forward",
+        buttons.button(st, "Later", icon=":material/skip_next:", key="pg_replay_forward",
                        on_click=_step, args=(+1,), disabled=at == END,
                        help="One snapshot forward.", width="content")
     if playing:

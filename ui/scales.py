@@ -25,6 +25,24 @@ EPOCHS_GRID = (1, 2, 5, 11, 21, 51, 101, 201, 501, 1001, 2001, 3001, 5001, 10001
 NEURONS_GRID = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
 
 
+LOG_GRIDS = (LAMBDA_GRID, DECAY_GRID, LR_GRID, EPS_GRID)
+
+
+def marks(grid: Sequence[float], most: int = 5) -> str:
+    """The marks of a log grid as its slider's caption (issue 20, 5: the sliders read "0 ... 1"
+    at their ends but step 1-2-5 on a log scale): '0 · 1e-6 · 1e-4 · 1e-2 · 1', powers of ten
+    from the top down, at most `most` marks with the 0 (the steps between: 1-2-5)."""
+    positive = [g for g in grid if g > 0]
+    lo, hi = round(math.log10(min(positive))), round(math.log10(max(positive)))
+    room = most - (1 if 0.0 in grid else 0) - 1
+    step = max(1, math.ceil((hi - lo) / room))
+    exps = sorted(range(hi, lo - 1, -step))
+    exps[0] = lo  # both ends are marks
+    labels = ["0"] if 0.0 in grid else []
+    labels += ["1" if e == 0 else f"{10**e}" if e > 0 else f"1e{e}" for e in exps]
+    return "log scale: " + " · ".join(labels)
+
+
 def with_value(grid: Sequence, value) -> list:
     """The grid plus `value` (sorted in), so a preset or URL value off the grid is shown exactly."""
     if value in grid:

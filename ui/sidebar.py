@@ -41,6 +41,8 @@ def _control(c: Control) -> None:
     if c.kind == "select_slider":
         options = scales.with_value(c.options, st.session_state[key])
         st.select_slider(c.label, options=options, format_func=_format(c.field), **common)
+        if c.options in scales.LOG_GRIDS:  # the ends alone ("0 ... 1") hide the scale
+            st.caption(scales.marks(c.options))
     elif c.kind == "slider":
         st.slider(c.label, min_value=c.low, max_value=c.high, step=c.step, **common)
     elif c.kind == "number":

@@ -253,7 +253,7 @@ def _thumb(view: RunView) -> tuple:
     """What a small decision-regions chart needs: the grid at half resolution, the points."""
     X, y, X_val, y_val = view.points
     probs = view.grid[2][::2, ::2] if view.grid is not None else None
-    return grid_bounds(np.asarray(X)), probs, X, y, X_val, y_val
+    return grid_bounds(np.asarray(X), np.asarray(X_val)), probs, X, y, X_val, y_val
 
 
 def stop(running: Running) -> None:

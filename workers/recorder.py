@@ -111,24 +111,27 @@ class Recorder:
                  for name, (e, v) in self._norms.items()}
         finite = np.all(np.isfinite(history.model.params.value))
         return Extras(snapshots=tuple(self._snapshots), norms=norms,
-                      units=first_layer_units(history.model, history.data.X) if finite else None,
+                      units=first_layer_units(history.model, history.data.X,
+                                              history.data.X_val) if finite else None,
                       layers=layer_summaries(history.model, history.config.regularise_output))
 
 
 def _snapshot(history, epoch: int) -> Snapshot:
-    _, _, probs = decision_grid(history.model, history.data.X, resolution=SNAPSHOT_RESOLUTION)
+    _, _, probs = decision_grid(history.model, history.data.X, X_val=history.data.X_val,
+                                resolution=SNAPSHOT_RESOLUTION)
     cells = codes(probs) if np.all(np.isfinite(probs)) else np.zeros(probs.shape[:2], np.uint8)
     weights = regularised_weights(history.model, history.config.regularise_output)
     return Snapshot(epoch, cells, weight_histogram(weights)[1])
 
 
-def first_layer_units(model, X: np.ndarray, resolution: int = UNIT_RESOLUTION) -> Units:
+def first_layer_units(model, X: np.ndarray, X_val: np.ndarray | None = None,
+                      resolution: int = UNIT_RESOLUTION) -> Units:
     """Each first-layer unit's activation relu(w . x + b) over the grid's box, strongest
     incoming weights first; a unit is dead if it is not active on any training point."""
     dense = model.params.params[0], model.params.params[1]  # dense1.weights, dense1.biases
     W = dense[0].value.astype(np.float64)
     b = dense[1].value.astype(np.float64).ravel()
-    xs, ys = grid_axes(np.asarray(X), resolution)
+    xs, ys = grid_axes(np.asarray(X), resolution, X_val=X_val)  # the regions' box
     gx, gy = np.meshgrid(xs, ys)
     grid = np.c_[gx.ravel(), gy.ravel()]
     act = np.maximum(grid @ W + b, 0.0)                       # (res*res, units)

@@ -30,6 +30,7 @@ class RunView:
     n_params: int
     fingerprint: str = ""  # History.fingerprint(): equal fingerprints, equal numbers
     extras: object = None  # recorder.Extras of a finished run (replay, inside the network)
+    network: object = None  # workers.network.Picture: the network drawn (None: not known)
 
 
 def weight_edges() -> np.ndarray:
@@ -59,6 +60,8 @@ def weight_histogram(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def view_from_history(history, grid, extras=None) -> RunView:
     """Copy a (possibly still growing) History into a RunView; `grid` is (xs, ys, probs);
     `extras` what workers.recorder recorded (a finished run's)."""
+    from .network import picture_from_history  # (here: workers.network -> recorder -> views)
+
     n = len(history.epoch)
     data = history.data
     regularise_output = history.config.regularise_output
@@ -72,4 +75,4 @@ def view_from_history(history, grid, extras=None) -> RunView:
         weight_hist=weight_histogram(regularised_weights(history.model, regularise_output)),
         n_params=int(history.model.n_params),
         fingerprint=history.fingerprint() if history.status != "running" else "",
-        extras=extras)
+        extras=extras, network=picture_from_history(history))

@@ -88,7 +88,8 @@ class Job:
 
 def grid_of(history, resolution: int):
     """Decision regions for the model as it is now, or None if its outputs are not finite."""
-    xs, ys, probs = decision_grid(history.model, history.data.X, resolution=resolution)
+    xs, ys, probs = decision_grid(history.model, history.data.X, X_val=history.data.X_val,
+                                  resolution=resolution)
     return (xs, ys, probs) if np.all(np.isfinite(probs)) else None
 
 

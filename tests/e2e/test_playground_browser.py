@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks import load_sessions
+from ui import panels
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"  # gitignored
@@ -32,11 +33,12 @@ def _wait_done(page, not_fingerprint: str | None = None) -> str:
 
 
 CHARTS = '[data-testid="stVegaLiteChart"] canvas'
+ALL_CHARTS = f"() => document.querySelectorAll('{CHARTS}').length == {panels.N_CHARTS}"
 
 
 def _charts_rendered(page) -> bool:
     """All six charts (regions, loss, reg loss, accuracy, learning rate, weights) are drawn."""
-    return page.locator(CHARTS).count() == 6
+    return page.locator(CHARTS).count() == panels.N_CHARTS
 
 
 def _record_progress_changes(page) -> None:
@@ -53,7 +55,7 @@ def _record_progress_changes(page) -> None:
 def test_slider_keyboard_move_retrains_and_redraws(page, server):
     page.goto(server)
     first = _wait_done(page)
-    page.wait_for_function(f"() => document.querySelectorAll('{CHARTS}').length == 6")
+    page.wait_for_function(ALL_CHARTS)
 
     slider = page.locator('[data-testid="stSlider"]').filter(has_text="Dropout rate")
     thumb = slider.locator('input[type="range"]')  # react-aria: the thumb's focusable input
@@ -123,7 +125,7 @@ def test_stop_keeps_the_partial_run_in_a_later_session(page, server):
     assert 0 < done < 100_000
     time.sleep(1.0)
     assert _status_text(page) == text  # nothing trains any more
-    page.wait_for_function(f"() => document.querySelectorAll('{CHARTS}').length == 6",
+    page.wait_for_function(ALL_CHARTS,
                            timeout=30_000)
     page.wait_for_function("() => document.querySelectorAll('[data-testid=stMetric]').length == 6",
                            timeout=30_000)  # the cards of the partial run

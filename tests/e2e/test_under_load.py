@@ -18,6 +18,7 @@ import pytest
 
 from benchmarks import load_sessions, serving
 from nncore import PRESETS, TrainConfig, train
+from ui import panels
 
 pytestmark = pytest.mark.e2e
 PROGRESS = load_sessions.PROGRESS
@@ -152,8 +153,9 @@ def test_charts_and_cards_stay_on_screen_while_a_preset_retrains_under_load(page
                 break
             time.sleep(0.25)
     training = [s for s in samples if "Training" in s["status"]]
-    whole = [s for s in training if s["charts"] == 6 and s["cards"] == 6]
+    whole = [s for s in training if s["charts"] == panels.N_CHARTS and s["cards"] == 6]
     print(f"\n{preset}: {len(whole)} of {len(training)} samples during the retrain show all "
-          f"6 charts and 6 cards; fewest charts {min(s['charts'] for s in training)}")
+          f"{panels.N_CHARTS} charts and 6 cards; fewest charts "
+          f"{min(s['charts'] for s in training)}")
     assert len(training) >= 4
     assert len(whole) >= 0.95 * len(training), [s["shares"] for s in training[:3]]

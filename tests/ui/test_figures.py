@@ -200,7 +200,7 @@ def test_decision_chart_without_probabilities_draws_points_only():
     X, y = np.zeros((6, 2)), np.array([0, 1, 2, 0, 1, 2])
     spec = regions.decision_chart(((-1, -1), (1, 1)), None, X, y, X[:3], y[:3], classes=3)
     assert spec["datasets"]["cells"].num_rows == 0
-    assert "diverged" in spec["title"]["text"]
+    assert "diverged" in spec["title"]["subtitle"]  # (under the title: "This run" stays whole)
 
 
 def _every_chart(n=300, res=20, seed=0):
@@ -298,16 +298,157 @@ def test_a_pinned_run_is_drawn_faintly_under_the_current_curves(curves):
     top = training.robust_top(data + reg, val)
     assert _column(spec, "ref", "val").max() <= top + 1e-6  # cut at the same robust top
     assert (ref["val"] > top).any()                          # (which it needed)
-    assert "grey: pinned run" in spec["title"]["subtitle"]
+    assert "grey: pinned run" in " ".join(spec["title"]["subtitle"])
 
 
 @pytest.mark.parametrize(("classes", "narrow", "columns"),
-                         [(3, False, 3), (10, False, 3), (3, True, 1), (4, True, 1),
-                          (10, True, 2)])
-def test_two_regions_side_by_side_stack_their_class_legend(classes, narrow, columns):
-    """Beside a pinned run's regions (half the width) the class legend in one row was cut off
-    at 1280x720 ('class 0 ● cl'): there it takes one column (two beyond 4 classes)."""
+                         [(3, False, 3), (10, False, 5), (2, True, 2), (4, True, 3),
+                          (10, True, 3)])
+def test_two_regions_side_by_side_stack_their_legends(classes, narrow, columns):
+    """Beside a pinned run's regions (half the width) the legends in one row were cut off at
+    1280x720 ('class 0 ● cl'): the class legend is "class" over short labels (0, 1, 2) and,
+    narrow, the two legends go one under the other."""
     X, y = _points()
     spec = regions.decision_chart(grid_bounds(X), _probs(classes=classes), X, y % classes,
                                   X, y % classes, classes=classes, narrow=narrow)
-    assert spec["layer"][1]["encoding"]["color"]["legend"]["columns"] == columns
+    colour = spec["layer"][1]["encoding"]["color"]
+    assert colour["legend"]["columns"] == columns
+    assert colour["title"] == "class" and "labelExpr" not in colour["legend"]
+    layout = spec["config"]["legend"].get("layout")
+    assert (layout is not None and "vertical" in layout["expr"]) == narrow
+
+
+def test_text_is_large_enough_to_read_from_the_back_of_a_room():
+    """Issue 20, a projector at 1280x720: tick labels >= 14 px, axis titles and legends >= 15
+    px, on every chart (one shared config); text limits as wide as the room there is."""
+    for name, spec in _every_chart().items():
+        axis, key, head = (spec["config"][k] for k in ("axis", "legend", "title"))
+        assert axis["labelFontSize"] >= 14 and axis["titleFontSize"] >= 15, name
+        assert key["labelFontSize"] >= 15 and key["titleFontSize"] >= 15, name
+        assert head["fontSize"] >= 18 and head["subtitleFontSize"] >= 15, name
+        assert axis["labelLimit"] >= 260 and key["labelLimit"] >= 260, name
+        assert key["titleLimit"] >= 260, name
+        # the title may be as wide as the plot and the y-axis beside it (not Streamlit's
+        # default: the column less 40 px); a number or no limit would let a long title push
+        # the plot to nothing in a narrow column
+        assert spec["title"]["limit"] == {"expr": "width + 60"}, name
+
+
+def test_long_subtitles_come_in_lines():
+    """"total = data + reg · dashed: validation (data onl…" was cut in a half column at 1280 x
+    720 (~45 characters of room): every line of a subtitle is shorter than that."""
+    epoch = np.arange(50)
+    curve = np.linspace(1, 0.1, 50)
+    for ref in (None, {"epoch": epoch, "total": curve, "val": curve}):
+        lines = training.loss_chart(epoch, curve, curve / 10, curve, ref=ref)["title"]["subtitle"]
+        assert isinstance(lines, list) and all(len(line) <= 40 for line in lines)
+        assert "dashed: validation (data only)" in lines
+
+
+class _Num(int):
+    """A number that joins strings as JavaScript's + does (for _vega below)."""
+
+    def __add__(self, other):
+        return str(self) + other if isinstance(other, str) else _Num(int(self) + other)
+
+    def __radd__(self, other):
+        return other + str(self) if isinstance(other, str) else _Num(other + int(self))
+
+
+def _vega(expr: str, **env):
+    """Evaluate one of the Vega expressions note_layer writes, with Python's stand-ins."""
+    import re
+    import types
+
+    functions = {
+        "max": lambda *a: _Num(max(a)), "floor": lambda v: _Num(math.floor(v)),
+        "regexp": lambda pattern, flags: re.compile(pattern), "trim": str.strip,
+        "replace": lambda s, rx, rep: rx.sub(rep.replace("$1", r"\g<1>"), s),
+        "split": lambda s, sep: s.split(sep), "length": len}
+    datum = types.SimpleNamespace(**env.pop("datum"))
+    return eval(expr, {**functions, "datum": datum, **env})
+
+
+@pytest.mark.parametrize("width", [140, 230, 330, 700])
+def test_notes_over_a_plot_wrap_into_lines_as_wide_as_it(width):
+    """The weights' note ("36% of the weights have |w| < 0.001 (14% set to 0: ...)") was cut
+    to "36.0% of …" at 1280x720: it wraps between words at the plot's width (~7 px a
+    character at 15 px), and stands on the plot, however many lines it takes."""
+    from ui.charts import common
+
+    spec = training.weights_chart(np.linspace(-1, 1, 6), np.array([1, 2, 3, 2, 1]), 1 / 7, 1e-3)
+    text = str(_column(spec, "label", "text")[0])
+    layer = spec["layer"][1]
+    assert layer["data"]["name"] == "label" and layer["mark"]["lineBreak"] == "\n"
+    (wrap, top) = layer["transform"]
+    lines = _vega(wrap["calculate"], width=width, datum={"text": text})
+    assert lines.replace("\n", " ") == text                      # every word, in order
+    assert all(len(line) * 7 <= max(width, 12 * 8) for line in lines.split("\n"))
+    assert (len(lines.split("\n")) > 1) == (len(text) * common.CHAR_PX > width)
+    rows = len(lines.split("\n"))
+    y = _vega(top["calculate"], datum={"lines": lines})
+    assert -8 <= y + rows * layer["mark"]["lineHeight"] < 0  # the last line just over the plot
+    assert layer["encoding"]["y"] == {"field": "top", "type": "quantitative", "scale": None}
+
+
+def test_the_regions_plot_is_square_and_filled_by_the_box():
+    """The plot is as tall as it is wide (up to PLOT_MAX px): with nncore.grid's square box
+    the cells fill it, whatever the column's width (was: a fixed 440 px high chart, whose
+    axes then ran to +-3.5 around the data in a wide or a narrow column)."""
+    X, y = _points()
+    spec = regions.decision_chart(grid_bounds(X), _probs(), X, y, X, y, classes=3)
+    assert spec["autosize"]["type"] == "fit-x"
+    (height,) = spec["params"]
+    assert height["name"] == "height"
+    for width in (130, 330, 2000):
+        side = eval(height["expr"], {"min": min, "max": max, "width": width})
+        assert side == min(width, regions.PLOT_MAX)
+        (a, b) = _domain(spec["layer"][1]["encoding"]["x"]["scale"], width, side)
+        (lo_x, _), (hi_x, _) = grid_bounds(X)
+        if width <= regions.PLOT_MAX:  # square: the x axis is the box, no more
+            assert (a, b) == (pytest.approx(lo_x), pytest.approx(hi_x))
+    # the plot's width must not depend on its height (it follows the width): a fixed y-axis
+    # width, x labels kept inside the plot
+    axis = spec["layer"][1]["encoding"]["y"]["axis"]
+    assert axis["minExtent"] == axis["maxExtent"]
+    assert spec["layer"][1]["encoding"]["x"]["axis"]["labelFlush"] is True
+
+
+def test_points_outside_the_box_are_still_on_the_plot():
+    """A validation point beyond the box (a caller that fitted it to the training points
+    only) widens the axes, not the cells."""
+    X, y = _points()
+    (x_lo, y_lo), (x_hi, y_hi) = bounds = grid_bounds(X)
+    far = np.array([[x_hi + 2.0, y_lo - 1.0]])
+    spec = regions.decision_chart(bounds, _probs(), X, y, far, np.array([0]), classes=3)
+    encoding = spec["layer"][1]["encoding"]
+    (a, b) = _domain(encoding["x"]["scale"], 300, 300)
+    (c, d) = _domain(encoding["y"]["scale"], 300, 300)
+    assert a <= x_lo and b >= far[0, 0] and c <= far[0, 1] and d >= y_hi
+    calc = {t["as"]: t["calculate"] for t in spec["layer"][0]["transform"]}
+    assert calc["x"].startswith(repr(float(x_lo)))  # the cells still tile the box
+
+
+def test_a_thumbnail_has_no_axes_and_no_legends():
+    X, y = _points()
+    spec = regions.decision_chart(grid_bounds(X), _probs(), X, y, X, y, classes=3,
+                                  compact=True, height=190)
+    for layer in spec["layer"]:
+        assert layer["encoding"]["x"]["axis"] is None and layer["encoding"]["y"]["axis"] is None
+    assert all(spec["layer"][1]["encoding"][c]["legend"] is None
+               for c in ("color", "shape", "size", "opacity"))
+    assert "max(min(width, 190)" in spec["params"][0]["expr"]
+
+
+def test_layer_histograms_keep_their_titles_short():
+    """"dense3 (not regularised)" was cut to "dense3 (not regulari…" in a third of a column at
+    1280x720: the layer's name is the title, whether it is regularised the subtitle."""
+    from ui.charts import network
+    from workers.recorder import Extras
+
+    edges, counts = views.weight_histogram(np.random.default_rng(0).normal(size=200))
+    extras = Extras(layers=(("dense1", (edges, counts), 0.1, True),
+                            ("dense2", (edges, counts), 0.0, False)))
+    heads = [spec["title"] for spec in network.layer_histograms(extras)]
+    assert [(h["text"], h["subtitle"]) for h in heads] == [("dense1", "regularised"),
+                                                            ("dense2", "not regularised")]

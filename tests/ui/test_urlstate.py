@@ -152,3 +152,12 @@ def test_a_rejected_value_is_quoted_literally_in_the_warning(raw):
     assert warnings[0].startswith(quoted + " in the link is not valid")
     outside = warnings[0][len(quoted):]
     assert "http" not in outside and "](" not in outside and ":material" not in outside
+
+
+def test_a_log_sliders_caption_marks_its_scale():
+    """Issue 20, 5: the lambda and decay sliders read "0 ... 1" at their ends but step 1-2-5 on
+    a log scale: the caption under each says so, with the powers of ten as marks."""
+    assert scales.marks(scales.LAMBDA_GRID).endswith("0 · 1e-6 · 1e-4 · 1e-2 · 1")
+    assert scales.marks(scales.DECAY_GRID).endswith("0 · 1e-9 · 1e-6 · 1e-3 · 1")
+    assert scales.marks(scales.LR_GRID).endswith("1e-4 · 1e-2 · 1 · 100")
+    assert scales.marks(scales.EPS_GRID).endswith("1e-10 · 1e-6 · 1e-3 · 1")

@@ -10,7 +10,7 @@ import pytest
 from apphelpers import make_app, no_errors
 
 from nncore import PRESETS, TrainConfig, decision_grid, train
-from ui import compare
+from ui import compare, formulas, lesson_mode, panels
 from ui.charts import network
 from ui.lessons import STEPS
 from workers import recorder, views
@@ -81,7 +81,7 @@ def test_pin_keeps_the_run_as_a_faint_reference_with_its_regions_beside(pinned_a
     current = at.session_state["pg_result"]["view"]
     assert pin.config["dropout"] == 0.0 and current.config["dropout"] == 0.5
     charts = at.get("vega_lite_chart")
-    assert len(charts) == 7  # the pinned run's regions beside the current ones
+    assert len(charts) == panels.N_CHARTS + 1  # the pinned run's regions beside the current ones
     with_ref = [c for c in charts if "ref" in _datasets(c)]
     assert len(with_ref) == 4  # loss, reg loss, accuracy, weights
     assert any("here → pinned: dropout 0.5 → 0" in c.value for c in at.caption)
@@ -107,7 +107,7 @@ def test_unpin_and_swap(pinned_app):
     at.run()
     no_errors(at)
     assert at.session_state["pg_pin"] is None and "pin" not in at.query_params
-    assert len(at.get("vega_lite_chart")) == 6
+    assert len(at.get("vega_lite_chart")) == panels.N_CHARTS
 
 
 def test_a_link_with_a_pin_opens_both_runs():
@@ -117,7 +117,7 @@ def test_a_link_with_a_pin_opens_both_runs():
     pin = at.session_state["pg_pin"]["view"]
     assert pin.config["dropout"] == 0.0 and pin.status == "completed"
     assert at.session_state["pg_result"]["view"].config["dropout"] == 0.5
-    assert len(at.get("vega_lite_chart")) == 7
+    assert len(at.get("vega_lite_chart")) == panels.N_CHARTS + 1
 
 
 @pytest.mark.parametrize("link, words", [("dropout", "FIELD:VALUE"),
@@ -160,7 +160,7 @@ def test_replay_scrubs_regions_weights_and_cards_to_a_snapshot():
     i = list(view.epoch).index(shots[2].epoch)
     assert train_acc.value == f"{view.series['accuracy'][i]:.1%}"
     charts = at.get("vega_lite_chart")
-    assert len(charts) == 6  # the same charts, redrawn with the snapshot
+    assert len(charts) == panels.N_CHARTS  # the same charts, redrawn with the snapshot
     # The regions and weights shown are those of the model at that epoch: the same config
     # trained here to that epoch alone (its last record's parameters are that epoch's).
     config = TrainConfig.from_dict(view.config)
@@ -168,7 +168,8 @@ def test_replay_scrubs_regions_weights_and_cards_to_a_snapshot():
     at_epoch = train(TrainConfig.from_dict({**view.config, "epochs": shots[2].epoch + 1}))
     at_end = train(config)
     res = recorder.SNAPSHOT_RESOLUTION
-    expected, end = (_codes(decision_grid(h.model, h.data.X, resolution=res)[2])
+    expected, end = (_codes(decision_grid(h.model, h.data.X, X_val=h.data.X_val,
+                                          resolution=res)[2])
                      for h in (at_epoch, at_end))
     (regions,) = _with(charts, "cells")
     shown = np.full((res, res), -1)
@@ -317,24 +318,56 @@ def test_inside_the_network_before_any_run_says_what_to_do():
     assert any("Train a run in the **Playground** first" in i.value for i in at.info)
 
 
-def test_the_lesson_walks_its_steps_and_applies_one_in_the_playground():
+def _markdown(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_the_lesson_is_the_playground_with_its_step_applied_on_arrival():
+    """Issue 20, 1: /lesson?step=2 puts the step's settings into the sidebar and trains them,
+    its text, formula and question beside the charts; Next applies the next step; a moved
+    control is said, and one click puts the step's settings back."""
     at = make_app()
     at.query_params["step"] = "2"
     at.switch_page("pages/lesson.py")
-    at.run()
+    at.run(timeout=300)
     no_errors(at)
     assert at.session_state["ls_step"] == 2
-    assert any(STEPS[1].title in h.value for h in at.header)
+    assert at.session_state["cfg_preset"] == "overfit-l2"
+    assert at.session_state["cfg_config"] == STEPS[1].config == PRESETS["overfit-l2"]
+    assert at.session_state["pg_result"]["view"].config == STEPS[1].config.to_dict()
+    assert f"Lesson 2 of {len(STEPS)}: {STEPS[1].title}" in _markdown(at)
+    assert all(line in _markdown(at) for line in STEPS[1].look)
+    assert any(STEPS[1].question == i.value for i in at.info)
+    assert len(at.get("vega_lite_chart")) == panels.N_CHARTS  # the Playground's charts, beside it
+    # the step's formula, then with the run's numbers (before the page's formulas expander)
+    rows = {t: (g, n) for t, g, n in formulas.formula_rows(
+        STEPS[1].config.to_dict(), at.session_state["pg_result"]["view"].final)}
+    assert [x.value.strip("$\n").removeprefix(lesson_mode.SMALL) for x in at.latex[:2]] == list(
+        rows[STEPS[1].formula])
     _button(at, "ls_next").click()
-    at.run()
-    assert at.session_state["ls_step"] == 3 and at.query_params["step"] == "3"
-    assert any(STEPS[2].question == i.value for i in at.info)
-    _button(at, "ls_apply_3").click()
-    at.run()
+    at.run(timeout=300)
     no_errors(at)
-    assert at.session_state["cfg_preset"] == "l1-sparse"
+    assert at.session_state["ls_step"] == 3 and at.query_params["step"] == "3"
     assert at.session_state["cfg_config"] == PRESETS["l1-sparse"]
     assert at.session_state["pg_result"]["view"].config == PRESETS["l1-sparse"].to_dict()
+    assert any(STEPS[2].question == i.value for i in at.info)
+    assert not any("Changed since this step" in w.value for w in at.warning)
+    at.slider(key="cfg_dropout").set_value(0.5)
+    at.run(timeout=300)
+    no_errors(at)
+    assert any("Changed since this step's settings: dropout" in w.value for w in at.warning)
+    assert at.session_state["cfg_config"].dropout == 0.5  # a moved control stays moved
+    _button(at, "ls_reapply").click()
+    at.run(timeout=300)
+    assert at.session_state["cfg_config"] == PRESETS["l1-sparse"]
+    assert not any("Changed since this step" in w.value for w in at.warning)
+    # the decay step: its preset and its changes
+    for _ in range(2):
+        _button(at, "ls_next").click()
+        at.run(timeout=300)
+    no_errors(at)
+    assert at.session_state["cfg_config"] == STEPS[4].config
+    assert STEPS[4].config.decay == 0 and STEPS[4].config.learning_rate == 0.05
 
 
 def test_a_bad_step_in_a_link_starts_at_step_one():
@@ -345,3 +378,27 @@ def test_a_bad_step_in_a_link_starts_at_step_one():
     assert not at.exception
     assert at.session_state["ls_step"] == 1
     assert any(f"is not one of 1-{len(STEPS)}" in w.value for w in at.warning)
+
+
+def test_the_playground_draws_the_network_and_l1_thins_it():
+    """Issue 20, 3: the Playground's network diagram is the run's network; raising L1 leaves
+    fewer connections above the fixed threshold (the diagram's own count, and its rules)."""
+    at = make_app(preset="l1-sparse", epochs="1001")
+    at.run(timeout=300)
+    no_errors(at)
+
+    def drawn():
+        (chart,) = _with(at.get("vega_lite_chart"), "edges")
+        note = _table(chart, "note").column("text").to_pylist()[0]
+        above = int(note.split(" of ")[0].replace(",", ""))
+        return above, len(_table(chart, "edges"))
+
+    view = at.session_state["pg_result"]["view"]
+    assert view.network is not None and drawn()[0] == view.network.above
+    plain_above, plain_rules = drawn()
+    at.select_slider(key="cfg_weight_l1").set_value(1e-3)
+    at.run(timeout=300)
+    no_errors(at)
+    sparse_above, sparse_rules = drawn()
+    assert sparse_above < 0.6 * plain_above, (plain_above, sparse_above)
+    assert sparse_rules < plain_rules

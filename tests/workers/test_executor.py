@@ -33,7 +33,8 @@ def test_rows_are_those_of_run_one_and_the_views_are_handed_over(worker_slots):
             k: alone[k] for k in alone if k != "elapsed_s"}
         assert views[run["index"]].fingerprint == row["fingerprint"]
         # the regions, for the Playground's cache: those of the run's own final model
-        fresh = decision_grid(history.model, history.data.X, resolution=cost.FINAL_RESOLUTION)
+        fresh = decision_grid(history.model, history.data.X, X_val=history.data.X_val,
+                              resolution=cost.FINAL_RESOLUTION)
         handed = views[run["index"]].grid
         assert handed[2].shape == (cost.FINAL_RESOLUTION, cost.FINAL_RESOLUTION, 3)
         for got, want in zip(handed, fresh, strict=True):

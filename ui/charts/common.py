@@ -41,29 +41,54 @@ def table(**columns) -> pa.Table:
     return pa.table(out)
 
 
+# Type sizes (px) for a projector at 1280 x 720 read from the back of a room (Streamlit's own
+# theme draws chart text at 12 px): tick labels, then axis titles and legends, subtitles and the
+# notes drawn from data, chart titles.
+TICK_SIZE, LABEL_SIZE, NOTE_SIZE, TITLE_SIZE = 15, 16, 15, 20
+TEXT_COLOUR, SUBTLE_COLOUR = "#1b1f24", "#4a5260"
+# Text is not cut short below the room it has: labels up to LABEL_LIMIT px (Vega-Lite's
+# default: 160-180), a title and its subtitle lines up to the plot's width plus TITLE_ROOM (the
+# y-axis beside the plot is at least that wide; Streamlit's default, the column less 40 px, cut
+# "dense3 (not regularised)" in a third of a column at 1280 x 720). Not a fixed number or none
+# at all: text wider than the chart would make Vega shrink the plot to make room for it (to
+# nothing, when the text is wider than the column).
+LABEL_LIMIT, TITLE_ROOM = 300, 60
+
+
 def config(**extra) -> dict:
     """The shared look: large type for a projector, light grid, no frame. ARIA is off (the
     charts are canvases with an accessible name, ui.panels.ALT): were it unset, Streamlit's
     frontend would switch it off once a chart passed 5,000 rows, a spec change mid-run."""
     return {"font": FONT, "view": {"stroke": None}, "aria": False, "mark": {"aria": False},
-            "axis": {"labelFontSize": 15, "titleFontSize": 16, "gridColor": "#e3e7ee",
-                     "domainColor": "#c4cad4", "tickColor": "#c4cad4", "titleFontWeight": 400,
-                     "labelColor": "#1b1f24", "titleColor": "#1b1f24"},
-            "legend": {"labelFontSize": 15, "titleFontSize": 15, "orient": "top",
-                       "direction": "horizontal", "symbolStrokeWidth": 3, "labelLimit": 260,
+            "axis": {"labelFontSize": TICK_SIZE, "titleFontSize": LABEL_SIZE,
+                     "gridColor": "#e3e7ee", "domainColor": "#c4cad4", "tickColor": "#c4cad4",
+                     "titleFontWeight": 400, "labelColor": TEXT_COLOUR,
+                     "titleColor": TEXT_COLOUR, "labelLimit": LABEL_LIMIT,
+                     "titleLimit": LABEL_LIMIT},
+            "legend": {"labelFontSize": LABEL_SIZE, "titleFontSize": LABEL_SIZE,
+                       "titleFontWeight": 400, "labelColor": TEXT_COLOUR,
+                       "titleColor": TEXT_COLOUR, "orient": "top", "direction": "horizontal",
+                       "symbolStrokeWidth": 3, "symbolSize": 120, "labelLimit": LABEL_LIMIT,
+                       "titleLimit": LABEL_LIMIT, "columnPadding": 14, "rowPadding": 4,
                        "offset": 6, "padding": 0},
-            "title": {"fontSize": 20, "anchor": "start", "fontWeight": 600, "color": "#1b1f24",
-                      "subtitleFontSize": 15, "subtitleColor": "#4a5260", "offset": 6},
+            "title": {"fontSize": TITLE_SIZE, "anchor": "start", "fontWeight": 600,
+                      "color": TEXT_COLOUR, "subtitleFontSize": NOTE_SIZE,
+                      "subtitleColor": SUBTLE_COLOUR, "subtitlePadding": 4, "offset": 6},
             **extra}
 
 
 def chart(title: str, layers: list[dict], datasets: dict[str, pa.Table], *, height: int,
-          subtitle: str | None = None, title_offset: int | None = None, **extra) -> dict:
+          subtitle: str | list[str] | None = None, title_offset: int | None = None,
+          **extra) -> dict:
     """A layered spec (Streamlit sets its width to the container's: width="stretch").
-    `title_offset` leaves room between the title and the plot for a line of text drawn
-    from data (a subtitle is spec: changing it while a run trains would rebuild the chart)."""
+    `subtitle`: a line, or lines (one under the other: a long subtitle was cut short in a
+    half-width column at 1280 x 720). `title_offset`: px between the title and what is drawn
+    under it (a note_layer over the plot makes its own room: text that changes while a run
+    trains is drawn from data; a subtitle is spec, and changing it would rebuild the chart).
+    The title's limit: see TITLE_ROOM."""
     head = {"text": title, **({"subtitle": subtitle} if subtitle else {}),
-            **({"offset": title_offset} if title_offset else {})}
+            **({"offset": title_offset} if title_offset else {}),
+            "limit": {"expr": f"width + {TITLE_ROOM}"}}
     return {"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "title": head,
             "height": height, "autosize": {"type": "fit", "contains": "padding"},
             "datasets": datasets, "layer": layers, "config": config(), **extra}
@@ -86,3 +111,27 @@ def legend(names: list[str], colours: list[str], **legend_props) -> tuple[dict, 
                                     "legend": {"symbolOpacity": 1, "symbolType": "square",
                                                **legend_props}}}}
     return layer, table(series=np.array(names))
+
+
+# A note drawn from data over a plot (a run's last reg loss, the weights' near-zero share)
+# wraps into lines as wide as the plot: about CHAR_PX pixels a character at NOTE_SIZE (Source
+# Sans Pro averages ~7). The lines stand on the plot and push the title up (a title's offset
+# counts from the top of everything drawn, the note too).
+CHAR_PX, NOTE_LINE = 8, 19
+NOTE_OFFSET = 6  # title offset over a note: the usual (the note's lines make their own room)
+
+
+def note_layer(dataset: str, colour: str, *, field: str = "text", **mark) -> dict:
+    """A layer writing `dataset`'s `field` in the top left corner above the plot, its last
+    line just over the plot, wrapped between words into lines of the plot's width (a word
+    longer than a line runs on)."""
+    chars = f"max(floor(width / {CHAR_PX}), 12)"
+    wrap = (f"trim(replace(datum.{field}, regexp('(.{{1,' + {chars} + '}})( +|$)', 'g'), "
+            "'$1\\n'))")
+    top = f"-4 - {NOTE_LINE} * length(split(datum.lines, '\\n'))"  # (px above the plot)
+    return {"data": {"name": dataset},
+            "transform": [{"calculate": wrap, "as": "lines"}, {"calculate": top, "as": "top"}],
+            "mark": {"type": "text", "align": "left", "baseline": "top", "lineBreak": "\n",
+                     "lineHeight": NOTE_LINE, "fontSize": NOTE_SIZE, "color": colour, **mark},
+            "encoding": {"text": {"field": "lines"}, "x": {"value": 0},
+                         "y": {"field": "top", "type": "quantitative", "scale": None}}}

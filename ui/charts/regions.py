@@ -17,6 +17,7 @@ CLASS_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
 MAX_POINTS_SHOWN = 3000  # per set; big uploads are thinned for drawing only
 LIGHTEST, DARKEST = 0.88, 0.35  # share of white mixed in at lowest / highest confidence
 LEVELS = recorder.LEVELS  # confidence steps per class colour
+PLOT_MAX = 600  # px: the square plot's largest side (a wide column at 1920 x 1080)
 
 
 def _mix(hex_colour: str, white: float) -> str:
@@ -56,39 +57,83 @@ def _points(X, y, X_val, y_val, show_train: bool, show_val: bool):
 
 def decision_chart(bounds, probs, X=None, y=None, X_val=None, y_val=None, *, classes: int,
                    codes: np.ndarray | None = None,
-                   show_train: bool = True, show_val: bool = True, height: int = 440,
+                   show_train: bool = True, show_val: bool = True, height: int = PLOT_MAX,
                    title: str = "Decision regions", compact: bool = False,
                    narrow: bool = False) -> dict:
     """Cells of `probs` (res, res, K: probs[i, j] is cell j along x1, i along x2) tiling
     `bounds` = ((x1 low, x2 low), (x1 high, x2 high)), plus training dots and validation
     diamonds (lighter and smaller: there are often many more of them).
 
+    The plot is square, as wide as the column and as tall as it is wide up to `height` px
+    (nncore.grid's box is square: the cells fill it); the axes cover the bounds and every
+    point, with one unit of x1 as long as one of x2.
+
     `probs` None (a model that diverged before any finite prediction) draws the points only.
     `compact`: a thumbnail (no axes, no legend, small points), e.g. one of a sweep's grid.
-    `narrow`: one of two charts side by side (a pinned run's beside the current one): the class
-    legend in one column (two beyond 4 classes), so that it fits beside the point-kind legend.
+    `narrow`: one of two charts side by side (a pinned run's beside the current one): the
+    legends one under the other, so that they fit under a plot half as wide.
     `codes`: the cells already as cell_codes (a replay snapshot), instead of `probs`.
     """
     (x_lo, y_lo), (x_hi, y_hi) = (map(float, corner) for corner in bounds)  # (plain floats:
     # they are written into the spec's expressions)
     if codes is None and probs is not None:
         codes = cell_codes(probs)
-    if codes is None:
-        title += " (none: the model diverged)"
     x_span, y_span = x_hi - x_lo, y_hi - y_lo
-    x_axis = {"type": "quantitative", "title": "x₁", "scale": _equal_aspect(
-        (x_lo + x_hi) / 2, f"max({x_span!r}, {y_span!r} * width / height)")}
-    y_axis = {"type": "quantitative", "title": "x₂", "scale": _equal_aspect(
-        (y_lo + y_hi) / 2, f"max({y_span!r}, {x_span!r} * height / width)")}
-    legend_columns = (1 if classes <= 4 else 2) if narrow else min(classes, 3)
+    (ax_lo, ay_lo), (ax_hi, ay_hi) = _extent(bounds, X, X_val)
+    ax_span, ay_span = ax_hi - ax_lo, ay_hi - ay_lo
+    ticks = {"tickCount": 3 if narrow else 5}
+    x_scale = _equal_aspect((ax_lo + ax_hi) / 2,
+                            f"max({ax_span!r}, {ay_span!r} * width / height)")
+    y_scale = _equal_aspect((ay_lo + ay_hi) / 2,
+                            f"max({ay_span!r}, {ax_span!r} * height / width)")
+    x_axis = {"type": "quantitative", "title": "x₁", "scale": x_scale,
+              "axis": {**X_AXIS, **ticks}}
+    y_axis = {"type": "quantitative", "title": "x₂", "scale": y_scale,
+              "axis": {**Y_AXIS, **ticks, **(NARROW_Y_AXIS if narrow else {})}}
+    legend_columns = min(classes, 3 if narrow else 5)  # (4 were cut at 1280 x 720, pinned)
     layers = [_cell_layer(x_lo, y_lo, x_span, y_span, x_axis, y_axis, classes),
               _point_layer(x_axis, y_axis, classes, legend_columns)]
     # Why not one image of the cells (far cheaper to draw): the browser decodes each new image
     # before painting it, and the regions blinked out for a moment at every live redraw.
     spec = chart(title, layers, {"cells": _cells(codes),
                                  "points": _points(X, y, X_val, y_val, show_train, show_val)},
-                 height=height, resolve={"scale": {"color": "independent"}})
+                 height=height, resolve={"scale": {"color": "independent"}},
+                 subtitle=None if codes is not None else "none drawn: the model diverged",
+                 **square_plot(height))
+    if narrow:  # the two legends one under the other
+        spec["config"]["legend"] = {**spec["config"]["legend"], "layout": {
+            "expr": "{bottom: {direction: 'vertical', anchor: 'start', margin: 6}}"}}
     return _compact(spec) if compact else spec
+
+
+# The plot's height follows its width, so its width must not depend on its height (Vega would
+# lay the chart out again and again): the x2 axis keeps a fixed width whatever its labels, and
+# the first and last x1 labels stay inside the plot. A narrow chart (half a column at 1280 x
+# 720) has 3 ticks an axis (-1, 0, 1: short labels) and a narrower x2 axis.
+X_AXIS = {"labelFlush": True}
+Y_AXIS = {"minExtent": 46, "maxExtent": 46}
+NARROW_Y_AXIS = {"minExtent": 30, "maxExtent": 30}
+
+
+def square_plot(largest: int) -> dict:
+    """Spec entries that make the plot as tall as it is wide (at most `largest` px): the width
+    fits the column (Streamlit sets it), the height follows it (a signal; Vega merges a
+    "height" parameter into its own height signal), and title, axes and legends are added
+    around the plot ("fit-x": only the width is fitted)."""
+    return {"autosize": {"type": "fit-x", "contains": "padding"},
+            "params": [{"name": "height", "expr": f"max(min(width, {int(largest)}), 10)"}]}
+
+
+def _extent(bounds, X, X_val) -> tuple[tuple[float, float], tuple[float, float]]:
+    """((x1 low, x2 low), (x1 high, x2 high)) covering `bounds` and every finite point of X
+    and X_val (the axes' box: a point outside the cells' bounds is still on the plot)."""
+    (x_lo, y_lo), (x_hi, y_hi) = (map(float, corner) for corner in bounds)
+    parts = [np.asarray(p, dtype=np.float64).reshape(-1, 2) for p in (X, X_val)
+             if p is not None and len(p)]
+    points = np.vstack([np.array([[x_lo, y_lo], [x_hi, y_hi]]), *parts])
+    points = points[np.all(np.isfinite(points), axis=1)]
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    return (float(lo[0]), float(lo[1])), (float(hi[0]), float(hi[1]))
 
 
 def _cells(codes: np.ndarray | None):
@@ -149,12 +194,12 @@ def _point_legends(classes: int, legend_columns: int) -> dict:
     """The points' colour (class, in `legend_columns`) and shape (kind) encodings, each with
     its legend."""
     return {
-        "color": {"field": "k", "type": "nominal", "title": None,
+        "color": {"field": "k", "type": "nominal", "title": "class",
                   "scale": {"domain": list(range(classes)),
                             "range": [CLASS_COLOURS[k % len(CLASS_COLOURS)]
                                       for k in range(classes)]},
-                  "legend": {"labelExpr": "'class ' + datum.label", "orient": "bottom",
-                             "symbolType": "circle", "columns": legend_columns}},
+                  "legend": {"orient": "bottom", "symbolType": "circle",
+                             "columns": legend_columns}},
         "shape": {"field": "kind", "type": "nominal", "title": None,
                   "scale": {"domain": ["training", "validation"],
                             "range": ["circle", "diamond"]},
@@ -164,8 +209,10 @@ def _point_legends(classes: int, legend_columns: int) -> dict:
 
 def _compact(spec: dict) -> dict:
     """`spec` as a thumbnail: no axes, no legends, a smaller title and smaller points."""
-    spec["config"] = {**spec["config"], "axis": {"disable": True},
-                      "title": {**spec["config"]["title"], "fontSize": 14}}
+    spec["config"] = {**spec["config"], "title": {**spec["config"]["title"], "fontSize": 14}}
+    for layer in spec["layer"]:
+        for channel in ("x", "y"):
+            layer["encoding"][channel] = {**layer["encoding"][channel], "axis": None}
     encoding = spec["layer"][1]["encoding"]
     for channel in ("color", "shape", "size", "opacity"):
         encoding[channel] = {**encoding[channel], "legend": None}

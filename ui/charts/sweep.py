@@ -12,7 +12,15 @@ import numpy as np
 
 from nncore.sweep import SweepSpec
 
-from .common import TRAIN_COLOUR, VAL_COLOUR, chart, legend, table
+from .common import (
+    NOTE_SIZE,
+    TRAIN_COLOUR,
+    VAL_COLOUR,
+    chart,
+    legend,
+    note_layer,
+    table,
+)
 
 BEST_COLOUR = "#2ca02c"
 
@@ -53,10 +61,9 @@ def u_curve(spec: SweepSpec, summary: list[dict], *, metric: str = "loss",
                        "encoding": {"y": {**y, "field": "y"}}})
         datasets["chance"] = table(y=[math.log(classes)])
     return chart(f"{title_word} against {spec.axes[0].field}", layers, datasets, height=330,
-                 title_offset=26,
                  subtitle=None if metric != "loss" else
-                 f"band: lowest to highest of {spec.seeds} seeds · grey: chance, "
-                 f"ln {classes} = {math.log(classes):.2f}")
+                 [f"band: lowest to highest of {spec.seeds} seeds",
+                  f"grey: chance, ln {classes} = {math.log(classes):.2f}"])
 
 
 def _u_data(spec: SweepSpec, summary: list[dict], metric: str):
@@ -111,11 +118,7 @@ def _best_layers(spec: SweepSpec, y: dict) -> list[dict]:
                                              "filled": False, "strokeWidth": 3,
                                              "color": BEST_COLOUR},
          "encoding": {"x": _field_axis(spec), "y": {**y, "field": "y"}}},
-        {"data": {"name": "marks"},
-         "mark": {"type": "text", "align": "left", "baseline": "bottom", "x": 0, "y": -6,
-                  "limit": {"expr": "width"},
-                  "fontSize": 15, "color": BEST_COLOUR, "fontWeight": 600},
-         "encoding": {"text": {"field": "label"}}}]
+        note_layer("marks", BEST_COLOUR, field="label", fontWeight=600)]
 
 
 def heatmap(spec: SweepSpec, summary: list[dict], *, metric: str = "val_loss") -> dict:
@@ -145,7 +148,7 @@ def heatmap(spec: SweepSpec, summary: list[dict], *, metric: str = "val_loss") -
                       "tooltip": [{"field": "x", "title": a.field},
                                   {"field": "y", "title": b.field},
                                   {"field": "label", "title": f"mean {metric}"}]}},
-        {"data": {"name": "cells"}, "mark": {"type": "text", "fontSize": 14},
+        {"data": {"name": "cells"}, "mark": {"type": "text", "fontSize": NOTE_SIZE},
          "encoding": {"x": x, "y": y, "text": {"field": "label"},
                       "color": {"condition": {"test": "datum.best", "value": BEST_COLOUR},
                                 "value": "#1b1f24"}}},

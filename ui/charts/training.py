@@ -16,6 +16,8 @@ from .. import teaching
 from .common import (
     DATA_COLOUR,
     LR_COLOUR,
+    NOTE_LINE,
+    NOTE_SIZE,
     REG_COLOUR,
     TOTAL_COLOUR,
     TRAIN_COLOUR,
@@ -23,6 +25,7 @@ from .common import (
     WEIGHT_COLOUR,
     chart,
     legend,
+    note_layer,
     table,
     x_epoch,
 )
@@ -117,8 +120,9 @@ def loss_chart(epoch, data_loss, reg_loss, val_loss, *, log_y: bool = False,
                            [DATA_COLOUR, REG_COLOUR, TOTAL_COLOUR, VAL_COLOUR], columns=2)
     spec = chart("Loss = data + regularisation", [*_loss_layers(y), key, *_best_layers(y)],
                  {"curves": curves, "marks": _best_table(best, top), "legend": key_rows},
-                 height=280, subtitle="total = data + reg · dashed: validation (data only)"
-                 + (" · grey: pinned run" if ref is not None else ""))
+                 height=280, subtitle=["total = data + reg"
+                                       + (" · grey: pinned run" if ref is not None else ""),
+                                       "dashed: validation (data only)"])
     return overlays(spec, y, ref=ref, fields={"total": {}, "val": {"strokeDash": [7, 4]}},
                     cursor=cursor, points=points, clip=cut)
 
@@ -171,7 +175,8 @@ def _best_layers(y: dict) -> list[dict]:
         {"data": {"name": "marks"},
          "mark": {"type": "text", "align": "right", "baseline": "top", "x": {"expr": "width"},
                   "limit": {"expr": "width"},
-                  "dx": -4, "y": 4, "fontSize": 14, "color": VAL_COLOUR, "fontWeight": 600},
+                  "dx": -4, "y": 4, "fontSize": NOTE_SIZE, "color": VAL_COLOUR,
+                  "fontWeight": 600},
          "encoding": {"text": {"field": "label"}}},
     ]
 
@@ -203,14 +208,10 @@ def reg_chart(epoch, data_loss, reg_loss, *, regularised: bool,
                                    "title": "reg loss"},
                                   {"field": "share", "type": "quantitative", "format": ".1%",
                                    "title": "share of total"}]}},
-        {"data": {"name": "label"},
-         "mark": {"type": "text", "align": "left", "baseline": "bottom", "x": 0, "y": -6,
-                  "limit": {"expr": "width"},
-                  "fontSize": 15, "color": "#7a4100"},
-         "encoding": {"text": {"field": "text"}}},
+        note_layer("label", "#7a4100"),
     ]
     spec = chart("Regularisation loss (own scale)", layers,
-                 {"curves": curves, "label": label}, height=200, title_offset=26)
+                 {"curves": curves, "label": label}, height=200 + NOTE_LINE)  # (a 2-line note)
     return overlays(spec, {k: v for k, v in y.items() if k != "field"}, ref=ref,
                     fields={"reg": {}}, cursor=cursor, points=points)
 
@@ -247,9 +248,8 @@ def lr_chart(epoch, learning_rate, *, points: int = FINAL_POINTS) -> dict:
                                          "format": ","},
                                         {"field": "lr", "type": "quantitative",
                                          "format": ".4g", "title": "learning rate"}]}}]
-    return chart("Learning rate  lr₀ / (1 + decay·t)", layers,
-                 {"curves": table(epoch=epoch, lr=learning_rate)}, height=240,
-                 data={"name": "curves"})
+    return chart("Learning rate", layers, {"curves": table(epoch=epoch, lr=learning_rate)},
+                 height=240, subtitle="lr₀ / (1 + decay·t)", data={"name": "curves"})
 
 
 def weights_chart(edges: np.ndarray, counts: np.ndarray, exact_zero: float,
@@ -279,17 +279,13 @@ def weights_chart(edges: np.ndarray, counts: np.ndarray, exact_zero: float,
                                   {"field": "hi", "title": "to", "format": ".3g",
                                    "type": "quantitative"},
                                   {"field": "count", "type": "quantitative"}]}},
-        {"data": {"name": "label"},
-         "mark": {"type": "text", "align": "left", "baseline": "bottom", "x": 0, "y": -6,
-                  "limit": {"expr": "width"},
-                  "fontSize": 15, "color": "#3d2f73"},
-         "encoding": {"text": {"field": "text"}}},
+        note_layer("label", "#3d2f73"),
     ]
     datasets = {"bars": bars, "label": label}
     if ref_counts is not None:
         datasets["ref"], outline = _ref_outline(edges, np.asarray(ref_counts), x, y)
         layers.append(outline)
-    return chart(title, layers, datasets, height=240, title_offset=26)
+    return chart(title, layers, datasets, height=240)
 
 
 def _weights_note(counts: np.ndarray, exact_zero: float, threshold: float) -> str:
