@@ -31,11 +31,14 @@ ALT = {"regions": "Decision regions of the network over the input plane, with th
        "lr": "Learning rate over the epochs",
        "weights": "Histogram of the weights of the layers the lambdas apply to",
        "pinned": "Decision regions of the pinned reference run",
+       "network_pinned": "The pinned reference run's network drawn",
        "network": "The network drawn: its units and strongest connections, width from |w|, "
                   "colour from the sign"}
 
 
-N_CHARTS = len(ALT) - 1  # the charts of the Playground's run ("pinned": one more while pinned)
+PINNED_ONLY = ("pinned", "network_pinned")  # drawn only while a run is pinned
+N_CHARTS = len(ALT) - len(PINNED_ONLY)  # the charts of the Playground's run
+N_PINNED_CHARTS = len(ALT)              # ... and with a run pinned
 
 
 @dataclass
@@ -55,6 +58,7 @@ class Slots:
     network: object = None  # the network drawn (ui/charts/diagram.py)
     replay: object = None   # under the regions: the replay controls of a finished run
     pinned: object = None   # the pinned run's regions, if a run is pinned
+    network_pinned: object = None  # ... and its network drawn
 
 
 def place(shown: RunView, opts: dict, previous: dict | None, aside=None) -> Slots:
@@ -76,10 +80,10 @@ def place(shown: RunView, opts: dict, previous: dict | None, aside=None) -> Slot
     # collapsed) both charts fit without scrolling. The regions are square (equal aspect) and
     # fill their column, so the column's width sets their height: about 380 px wide leaves
     # room for the title, axes and legends under the row of controls (issue 20, 2).
-    if aside is None:
-        left, right = st.columns([1, 2.1])
+    if aside is None:  # (pinned: two maps side by side need a wider left column)
+        left, right = st.columns([1.5, 1.9] if opts.get("ref") is not None else [1, 2.1])
     else:
-        side, left, right = st.columns([0.85, 0.95, 1.2])
+        side, left, right = st.columns([0.8, 0.9, 1.4])
         with side:
             aside()
     # The six cards in one keyed container that ui/style.py lays out as a grid (one row of six
@@ -105,7 +109,13 @@ def place(shown: RunView, opts: dict, previous: dict | None, aside=None) -> Slot
     handles["accuracy"] = canvas.draw(left, specs["accuracy"], alt=ALT["accuracy"])
     # The network under the reg-loss chart, in the right column: a third row of three charts
     # was too narrow for their titles at 1280 x 720 with the sidebar open.
-    handles["network"] = canvas.draw(right, specs["network"], alt=ALT["network"])
+    if "network_pinned" in specs:  # the pinned run's network beside this run's
+        net_here, net_pinned = right.columns(2)
+        handles["network"] = canvas.draw(net_here, specs["network"], alt=ALT["network"])
+        handles["network_pinned"] = canvas.draw(net_pinned, specs["network_pinned"],
+                                                alt=ALT["network_pinned"])
+    else:
+        handles["network"] = canvas.draw(right, specs["network"], alt=ALT["network"])
     low_left, low_right = st.columns(2)
     handles.update(lr=canvas.draw(low_left, specs["lr"], alt=ALT["lr"]),
                    weights=canvas.draw(low_right, specs["weights"], alt=ALT["weights"]))
@@ -173,11 +183,16 @@ def charts(view: RunView, opts: dict) -> dict[str, dict]:
             math.nan if at is not None else view.final["exact_zero_weights"], NEAR_ZERO,
             ref_counts=ref.weight_hist[1] if ref is not None else None,
             title=_weights_title(config, regularised)),
-        "network": diagram.diagram_chart(getattr(view, "network", None)),
+        "network": diagram.diagram_chart(getattr(view, "network", None),
+                                         title="The network" if ref is None else "This run",
+                                         narrow=ref is not None),
     }
     if ref is not None:
         specs["pinned"] = _regions_chart(ref, opts, None, title="Pinned run",
                                          narrow=True)
+        # the same fixed |w| scale: the two networks compare line for line
+        specs["network_pinned"] = diagram.diagram_chart(getattr(ref, "network", None),
+                                                        title="Pinned run", narrow=True)
     return specs
 
 

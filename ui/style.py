@@ -5,12 +5,12 @@
   fold.
 - The preset's story is a compact alert (.st-key-pg_story): three lines of a full-size alert
   pushed the loss chart below a 1280 x 720 screen.
-- The Playground's six cards are one row of six on a screen 1,200 px wide or more, a grid of
-  three rows on a narrower one (.st-key-pg_cards; st.columns stacked them one per row on a
-  phone, and two rows pushed the loss chart below a 1280 x 720 screen); on a
-  phone the page links show as a row at the top (.st-key-phone_nav: Streamlit hides the top
-  navigation there, behind the sidebar button) and a formula wider than the screen scrolls
-  instead of being cut.
+- The Playground's six cards are one row of six in a column 420 px wide or more (a container
+  query on the column), rows of three in a narrower one (.st-key-pg_cards; st.columns
+  stacked them one per row on a phone, and two rows pushed the loss chart below a 1280 x 720
+  screen); on a phone the page links show as a row at the top (.st-key-phone_nav:
+  Streamlit hides the top navigation there, behind the sidebar button) and a formula wider
+  than the screen scrolls instead of being cut.
 - Metric values and labels scale with their own card (a CSS container query: a fixed 2.25rem
   cut "94.4%" to "94…" in a card a sixth of a 1280-pixel screen wide, and the lesson's column
   beside the charts makes the cards narrower still); a label that does not fit wraps instead
@@ -26,7 +26,8 @@ CSS = """
 [data-testid="stMainBlockContainer"] { padding-top: 4.25rem; padding-bottom: 2rem; }
 .st-key-pg_cards { display: grid !important; grid-template-columns: repeat(3, minmax(0, 1fr));
   gap: 0.5rem; }
-@media (min-width: 1200px) {
+[data-testid="stColumn"]:has(.st-key-pg_cards) { container-type: inline-size; }
+@container (min-width: 420px) {
   .st-key-pg_cards { grid-template-columns: repeat(6, minmax(0, 1fr)); }
 }
 .st-key-pg_story [data-testid="stAlertContainer"] { padding: 0.4rem 0.75rem; }
@@ -39,6 +40,8 @@ CSS = """
 .katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 0.2rem; }
 [data-testid="stMetric"] { container-type: inline-size; }
 [data-testid="stMetricValue"] { font-size: clamp(0.95rem, 27cqw, 2rem); }
+[data-testid="stMetricDelta"] { font-size: clamp(0.65rem, 12cqw, 0.875rem); max-width: 100%; }
+[data-testid="stMetricDelta"] div { overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
   font-size: clamp(0.7rem, 13cqw, 0.875rem); line-height: 1.15; }

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.e2e
 PROGRESS = load_sessions.PROGRESS
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 CHARTS = '[data-testid="stVegaLiteChart"] canvas'
-PINNED = panels.N_CHARTS + 1  # the Playground's charts and the pinned run's regions
+PINNED = panels.N_PINNED_CHARTS  # the Playground's charts and the pinned run's two
 
 
 def _done(page, not_text: str = "") -> str:

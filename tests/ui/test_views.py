@@ -81,7 +81,7 @@ def test_pin_keeps_the_run_as_a_faint_reference_with_its_regions_beside(pinned_a
     current = at.session_state["pg_result"]["view"]
     assert pin.config["dropout"] == 0.0 and current.config["dropout"] == 0.5
     charts = at.get("vega_lite_chart")
-    assert len(charts) == panels.N_CHARTS + 1  # the pinned run's regions beside the current ones
+    assert len(charts) == panels.N_PINNED_CHARTS  # the pinned run's regions beside the current ones
     with_ref = [c for c in charts if "ref" in _datasets(c)]
     assert len(with_ref) == 4  # loss, reg loss, accuracy, weights
     assert any("here → pinned: dropout 0.5 → 0" in c.value for c in at.caption)
@@ -117,7 +117,7 @@ def test_a_link_with_a_pin_opens_both_runs():
     pin = at.session_state["pg_pin"]["view"]
     assert pin.config["dropout"] == 0.0 and pin.status == "completed"
     assert at.session_state["pg_result"]["view"].config["dropout"] == 0.5
-    assert len(at.get("vega_lite_chart")) == panels.N_CHARTS + 1
+    assert len(at.get("vega_lite_chart")) == panels.N_PINNED_CHARTS
 
 
 @pytest.mark.parametrize("link, words", [("dropout", "FIELD:VALUE"),

@@ -28,6 +28,9 @@ WIDTHS, OPACITIES = [0.3, 3.0], [0.2, 0.8]
 # The legends to the right of the plot, one under the other (the space above it holds the
 # title, the subtitle and the counts).
 SIDE = {"orient": "right", "direction": "vertical"}
+# Narrow (the pinned pair, half a column each): the legends in one row under the plot, where
+# beside it they ran into the counts.
+BELOW = {"orient": "bottom", "direction": "horizontal"}
 NOT_YET = "no network yet"
 NOTE_ROOM = 2 * NOTE_LINE + 10  # px at the top of the plot for the counts (two lines)
 
@@ -48,7 +51,7 @@ def _share(rate: float) -> str:
     return "half the" if rate == 0.5 else f"{rate:.0%} of the"
 
 
-def subtitle(pic: Picture) -> list[str]:
+def subtitle(pic: Picture, narrow: bool = False) -> list[str]:
     """What is fixed while the run trains: how many hidden units are drawn, the dropout rate
     (short lines: a subtitle longer than a half-width column is cut off)."""
     lines = []
@@ -58,7 +61,8 @@ def subtitle(pic: Picture) -> list[str]:
         if len(sizes) == 1:
             lines.append(f"drawn: the strongest {drawn[0]} of {sizes[0]:,} hidden units")
         elif len(set(sizes)) == 1:
-            lines.append(f"drawn: the strongest {drawn[0]} of {sizes[0]:,} units per hidden "
+            lines.append(f"drawn: {drawn[0]} of {sizes[0]:,} units a layer" if narrow else
+                         f"drawn: the strongest {drawn[0]} of {sizes[0]:,} units per hidden "
                          "layer")
         else:
             lines.append("drawn: the strongest " + ", ".join(
@@ -85,7 +89,7 @@ def counts_note(pic: Picture) -> str:
 
 
 def diagram_chart(pic: Picture | None, *, title: str = "The network",
-                  ref: Picture | None = None) -> dict:
+                  ref: Picture | None = None, narrow: bool = False) -> dict:
     """A layered Vega-Lite spec of `pic`: layers as columns left to right, units as dots,
     connections as lines (width and opacity from |w| on the fixed scale [THRESHOLD, 1], colour
     from the sign), dead units hollow and grey. `pic` None: an empty chart saying so. `ref` (a
@@ -111,10 +115,11 @@ def diagram_chart(pic: Picture | None, *, title: str = "The network",
                      "lineBreak": "\n", "lineHeight": NOTE_LINE, "fontSize": NOTE_SIZE,
                      "color": TEXT_COLOUR},
             "encoding": {"text": {"field": "text"}}}
-    return chart(title, [_edge_layer(x, y), _unit_layer(x, y, rows), note],
+    legend = BELOW if narrow else SIDE
+    return chart(title, [_edge_layer(x, y, legend), _unit_layer(x, y, rows, legend), note],
                  {"edges": _edges(pic, ys), "units": _units(pic, ys, names),
                   "note": table(text=[counts_note(pic)])},
-                 height=HEIGHT, subtitle=subtitle(pic) or None)
+                 height=HEIGHT, subtitle=subtitle(pic, narrow) or None)
 
 
 def _edges(pic: Picture, ys: list[np.ndarray]):
@@ -139,7 +144,7 @@ def _units(pic: Picture, ys: list[np.ndarray], names: list[str]):
                  state=np.where(np.concatenate(pic.dead), STATES[1], STATES[0]).astype(str))
 
 
-def _edge_layer(x: dict, y: dict) -> dict:
+def _edge_layer(x: dict, y: dict, legend: dict = SIDE) -> dict:
     size = {"field": "size", "type": "quantitative", "legend": None}
     fixed = {"domain": [THRESHOLD, 1.0], "clamp": True, "zero": False, "nice": False}
     return {"data": {"name": "edges"}, "mark": {"type": "rule", "strokeCap": "round"},
@@ -148,14 +153,14 @@ def _edge_layer(x: dict, y: dict) -> dict:
                 "x2": {"field": "x2"}, "y2": {"field": "y2"},
                 "color": {"field": "sign", "type": "nominal", "title": None,
                           "scale": {"domain": SIGNS, "range": [POS_COLOUR, NEG_COLOUR]},
-                          "legend": {**SIDE, "symbolType": "stroke", "symbolStrokeWidth": 4}},
+                          "legend": {**legend, "symbolType": "stroke", "symbolStrokeWidth": 4}},
                 "strokeWidth": {**size, "scale": {**fixed, "range": WIDTHS}},
                 "opacity": {**size, "scale": {**fixed, "range": OPACITIES}},
                 "tooltip": [{"field": "w", "type": "quantitative", "title": "weight",
                              "format": ".3f"}]}}
 
 
-def _unit_layer(x: dict, y: dict, rows: int) -> dict:
+def _unit_layer(x: dict, y: dict, rows: int, legend: dict = SIDE) -> dict:
     """The units: filled dark dots, dead ones hollow and grey; as large as a slot allows."""
     state = {"field": "state", "type": "nominal", "title": None}
     slot = f"(height - {NOTE_ROOM}) / {rows}"  # px between two units of the fullest layer
@@ -166,10 +171,10 @@ def _unit_layer(x: dict, y: dict, rows: int) -> dict:
                 "x": {**x, "field": "x"}, "y": {**y, "field": "y"},
                 "fill": {**state, "scale": {"domain": STATES,
                                             "range": [UNIT_COLOUR, "#ffffff"]},
-                         "legend": {**SIDE, "symbolType": "circle", "symbolStrokeWidth": 1.5}},
+                         "legend": {**legend, "symbolType": "circle", "symbolStrokeWidth": 1.5}},
                 "stroke": {**state, "scale": {"domain": STATES,
                                               "range": [UNIT_COLOUR, DEAD_COLOUR]},
-                           "legend": {**SIDE, "symbolType": "circle", "symbolStrokeWidth": 1.5}},
+                           "legend": {**legend, "symbolType": "circle", "symbolStrokeWidth": 1.5}},
                 "tooltip": [{"field": "layer"}, {"field": "unit", "title": "unit #"},
                             {"field": "state", "title": "state"}]}}
 
