@@ -41,6 +41,7 @@ MEASURES: dict[str, Callable] = {
     "accuracy": lambda h: h.final()["accuracy"],
     "val_accuracy": lambda h: h.final()["val_accuracy"],
     "reg_loss": lambda h: h.final()["reg_loss"],
+    "data_loss": lambda h: h.final()["data_loss"],
     "val_loss": lambda h: h.final()["val_loss"],
     "lowest_val_loss": lambda h: float(np.min(h.val_loss)),
     "lowest_val_epoch": lambda h: float(h.epoch[int(np.argmin(h.val_loss))]),
@@ -137,6 +138,7 @@ CLAIMS: dict[str, Claim] = {
     "adamw-l2 near zero": Claim("adamw-l2", "near_zero", 0.04, 0.08, "pct"),
     "adamw-l2 exactly zero": Claim("adamw-l2", "exact_zero", 0.0, 0.0, "pct"),
     "adamw-l2 final val loss": Claim("adamw-l2", "val_loss", 0.28, 0.54),
+    "adamw-l2 reg loss": Claim("adamw-l2", "reg_loss", 340, 589, "int"),
 }
 
 

@@ -60,7 +60,11 @@ PRESET_NOTES: dict[str, str] = {
                 f"changes almost nothing (validation loss {c('adamw same lambda final val loss')}"
                 f", as without L2), and even λ = 1, the slider's top, regularises less than "
                 f"3e-3 under Adam: validation loss ends at {c('adamw-l2 final val loss')} "
-                f"(l2-adam: {c('adam-l2 final val loss')}; {ON_SEEDS}).",
+                f"(l2-adam: {c('adam-l2 final val loss')}; {ON_SEEDS}). The reg-loss band "
+                f"(λΣw², {c('adamw-l2 reg loss')} at the end) dwarfs the data loss: "
+                "AdamW does not minimise data + reg loss, it only shrinks each weight a little "
+                "every step while Adam's normalised steps push the weights the data needs "
+                "out, so the total is shown, not minimised.",
     "l1-sparse": "L1 1.5e-4 on the weights of a 64-neuron layer learning the two moons, with "
                  f"SGD and a decaying step. {c('l1-sparse near zero')} of the weights end "
                  "within 1e-3 of zero (a spike at 0 in the histogram; none exactly 0: a sign "

@@ -24,9 +24,10 @@ st.subheader("Reading the charts")
 st.markdown(
     "- **Loss**: the blue band is the data loss (cross-entropy), the orange band stacked on it "
     "the regularisation loss; the black line on top is their sum, the total loss the "
-    "optimiser minimises. The dashed red line is the validation loss (data loss only, like "
-    "the notes); its lowest point is marked. A spike far above the rest is cut off at the top "
-    "(hover for its value).\n"
+    "optimiser minimises (except with AdamW, whose decay is applied outside the loss: there "
+    "the sum is shown, not minimised). The dashed red line is the validation loss (data loss "
+    "only, like the notes); its lowest point is marked. A spike far above the rest is cut "
+    "off at the top (hover for its value).\n"
     + teaching.ACCURACY + "\n"
     "- **Regularisation loss (own scale)**: the same orange band alone, so it can be read when "
     "it is a hairline on the loss chart, with its share of the total at the last epoch.\n"

@@ -78,6 +78,10 @@ def test_l2_under_adam_piles_weights_at_zero_and_under_adamw_it_does_not(measure
     w1 = _m(measured, "adamw-l2", "val_loss")
     assert np.all(w1 > _m(measured, "adam-l2", "val_loss"))
     assert np.all(w1 < _m(measured, "overfit", "val_loss"))
+    # "the reg-loss band dwarfs the data loss: AdamW does not minimise data + reg loss"
+    assert np.all(_m(measured, "adamw-l2", "reg_loss") > 100 * _m(measured, "adamw-l2",
+                                                                    "data_loss"))
+    assert "shown, not minimised" in PRESET_NOTES["l2-adamw"]
 
 
 def test_presets_are_what_the_notes_describe():
