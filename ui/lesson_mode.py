@@ -10,8 +10,6 @@ settings, with one click back to them.
 
 from __future__ import annotations
 
-import dataclasses
-
 import streamlit as st
 
 from nncore import TrainConfig
@@ -54,13 +52,6 @@ def _reapply() -> None:
     ss["ls_applied"] = None  # arrive() puts the step's settings back
 
 
-def changed_fields(config: TrainConfig, step: lessons.Step) -> list[str]:
-    """The fields in which `config` differs from the step's own settings."""
-    own = step.config
-    return [f.name for f in dataclasses.fields(config)
-            if getattr(config, f.name) != getattr(own, f.name)]
-
-
 class Lesson:
     """What ui.playground.run_page draws in lesson mode: `header`, `aside` (the column left of
     the regions) and, once a run is shown, `with_run` (the formula with its numbers)."""
@@ -80,7 +71,7 @@ class Lesson:
             st.warning(f"The link's step {literal(bad, 20)} is not one of 1-{n}; starting at "
                        "step 1.", icon=":material/link:")
         st.markdown(f"##### Lesson {self.number} of {n}: {step.title}")
-        changed = changed_fields(config, step)
+        changed = session.changed_fields(config, step.config)
         if changed:
             with st.container(horizontal=True, vertical_alignment="center", gap="small"):
                 st.warning(f"Changed since this step's settings: {', '.join(changed)}. What "

@@ -126,9 +126,10 @@ def train_live(config: TrainConfig, data: Dataset | None, key: str,
     """
     sizes = run_sizes(config, data)
     ss = st.session_state
-    if ss.get("pg_warm"):  # (not when a link opens the page: its first picture comes first)
+    warm = ss.get("pg_warm")
+    if warm:  # (not when a link opens the page: its first picture comes first)
         settle()
-    pace = REDRAW_S if ss.get("pg_warm") else WARMUP_REDRAW_S
+    pace = REDRAW_S if warm else WARMUP_REDRAW_S
     job = Job(config, data, chunk=chunk_for(config, *sizes), pace_s=pace,
               live_resolution=LIVE_RESOLUTION, final_resolution=FINAL_RESOLUTION)
     long = is_long(config, data)

@@ -21,7 +21,6 @@ from . import buttons
 
 END = "end"
 STEP_S = 0.6   # seconds per snapshot while playing
-_OPTIONS = "pg_replay_options"   # the slider's options, for the callbacks (set by controls)
 
 
 def snapshots(view: RunView | None) -> tuple:
@@ -56,11 +55,11 @@ def _moved(options: list, value, step: int):
     return options[min(max(i + step, 0), len(options) - 1)]
 
 
-def _play() -> None:
+def _play(options: list) -> None:
     """On_click of Play: from the start if the slider is at the end, else from where it is."""
     ss = st.session_state
     if ss.get("pg_replay", END) == END:
-        ss["pg_replay"] = (ss.get(_OPTIONS) or [END])[0]
+        ss["pg_replay"] = options[0]
     ss["pg_playing"] = True
 
 
@@ -68,10 +67,10 @@ def _pause() -> None:
     st.session_state["pg_playing"] = False
 
 
-def _step(step: int) -> None:
+def _step(options: list, step: int) -> None:
     ss = st.session_state
     ss["pg_playing"] = False
-    ss["pg_replay"] = _moved(ss.get(_OPTIONS) or [END], ss.get("pg_replay", END), step)
+    ss["pg_replay"] = _moved(options, ss.get("pg_replay", END), step)
 
 
 def _label(epoch) -> str:
@@ -86,7 +85,6 @@ def controls(place, view: RunView) -> None:
     if len(options) < 2:
         place.empty()
         return
-    ss[_OPTIONS] = options
     if ss.get("pg_replay") not in options:  # not set yet, or of another run
         ss["pg_replay"] = END  # (its state is dropped while a run trains)
     playing = bool(ss.get("pg_playing"))
@@ -100,18 +98,18 @@ def controls(place, view: RunView) -> None:
                  "line marks it on the curves. With the slider focused, the arrow keys step "
                  "one snapshot.")
         buttons.button(st, "Earlier", icon=":material/skip_previous:", key="pg_replay_back",
-                       on_click=_step, args=(-1,), disabled=at == options[0],
+                       on_click=_step, args=(options, -1), disabled=at == options[0],
                        help="One snapshot back.", width="content")
         if playing:
             buttons.button(st, "Pause", icon=":material/pause:", key="pg_pause_button",
                            on_click=_pause, help="Stop here.", width="content")
         else:
             buttons.button(st, "Play", icon=":material/play_arrow:", key="pg_play_button",
-                           on_click=_play, width="content",
+                           on_click=_play, args=(options,), width="content",
                            help="Step through the snapshots up to the end (from the start "
                                 "when the slider is at the end).")
         buttons.button(st, "Later", icon=":material/skip_next:", key="pg_replay_forward",
-                       on_click=_step, args=(+1,), disabled=at == END,
+                       on_click=_step, args=(options, +1), disabled=at == END,
                        help="One snapshot forward.", width="content")
     if playing:
         ss["pg_play_inline"] = True  # the timer's first call is this run's: not a tick

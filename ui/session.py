@@ -204,13 +204,15 @@ def reset_to_defaults() -> None:
     st.session_state["cfg_preset"] = NO_PRESET
 
 
+def changed_fields(config: TrainConfig, base: TrainConfig) -> list[str]:
+    """Fields in which `config` differs from `base` (a preset's, or a lesson step's)."""
+    return [f.name for f in dataclasses.fields(config)
+            if getattr(config, f.name) != getattr(base, f.name)]
+
+
 def preset_changes(config: TrainConfig, name: str) -> list[str]:
     """Fields in which `config` differs from preset `name` (empty if unchanged or no preset)."""
-    if name not in PRESETS:
-        return []
-    preset = PRESETS[name]
-    return [f.name for f in dataclasses.fields(config)
-            if getattr(config, f.name) != getattr(preset, f.name)]
+    return changed_fields(config, PRESETS[name]) if name in PRESETS else []
 
 
 def neurons_options(value: int) -> list[int]:

@@ -2,7 +2,6 @@
 connection, width and opacity on the fixed |w| scale, colour by sign, dead units hollow, the
 counts it states, valid Vega-Lite, and a spec that stays the same while a run trains."""
 
-import ast
 import dataclasses
 import json
 from pathlib import Path
@@ -220,14 +219,3 @@ def test_every_diagram_is_valid_vega_lite(small, large):
                  diagram_chart(made(edges=0, above=0)), diagram_chart(made(dead_unit=(1, 0)))):
         rows = {k: table.to_pylist() for k, table in spec["datasets"].items()}
         jsonschema.validate({**spec, "datasets": rows}, schema)
-
-
-def test_the_builder_does_not_import_streamlit():
-    root = Path(__file__).resolve().parents[2]
-    for name in ("ui/charts/diagram.py", "workers/network.py"):
-        tree = ast.parse((root / name).read_text())
-        imported = {a.name.split(".")[0] for node in ast.walk(tree)
-                    if isinstance(node, ast.Import) for a in node.names}
-        imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree)
-                     if isinstance(node, ast.ImportFrom)}
-        assert "streamlit" not in imported, name
