@@ -18,8 +18,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .recorder import dense_weights
-
 THRESHOLD = 0.05   # |w| at or above which a connection is drawn
 MAX_UNITS = 16     # hidden units drawn per layer, the strongest (inputs and outputs: all)
 MAX_EDGES = 400    # connections drawn at most, the strongest of those above THRESHOLD
@@ -27,6 +25,12 @@ MAX_EDGES = 400    # connections drawn at most, the strongest of those above THR
 # its first rows: the data sets list their points class by class, so the first 2,000 rows of a
 # large set would all be of one class, and a unit active only on the others would look dead).
 DEAD_ROWS = 2000
+
+
+def dense_weights(model) -> list[tuple[str, np.ndarray]]:
+    """(layer name, weight matrix) of every Dense layer, first to last (views, not copies)."""
+    return [(p.name.rsplit(".", 1)[0], p.value) for p in model.params.params
+            if p.name.endswith(".weights")]
 
 
 @dataclass(frozen=True)

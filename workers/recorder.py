@@ -21,6 +21,7 @@ from nncore import decision_grid
 from nncore.grid import grid_axes
 from nncore.metrics import NEAR_ZERO, regularised_weights
 
+from .network import dense_weights
 from .thinning import thin
 from .views import weight_histogram
 
@@ -74,12 +75,6 @@ def codes(probs: np.ndarray) -> np.ndarray:
     confidence = np.clip((top - 1 / classes) / (1 - 1 / classes), 0, 1)
     level = np.minimum((confidence * LEVELS).astype(np.int64), LEVELS - 1)
     return (probs.argmax(axis=-1) * LEVELS + level).astype(np.uint8)
-
-
-def dense_weights(model) -> list[tuple[str, np.ndarray]]:
-    """(layer name, weight matrix) of every Dense layer, first to last (views, not copies)."""
-    return [(p.name.rsplit(".", 1)[0], p.value) for p in model.params.params
-            if p.name.endswith(".weights")]
 
 
 class Recorder:

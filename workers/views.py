@@ -9,6 +9,8 @@ import numpy as np
 from nncore.history import SERIES
 from nncore.metrics import NEAR_ZERO, final_values, regularised_weights
 
+from .network import picture_from_history
+
 WEIGHT_LIMIT = 4.0  # the weight histogram's fixed range [-4, 4]; larger |w| go in the end bins
 WEIGHT_BINS = 12    # bins on each side of the centre bin |w| < NEAR_ZERO
 
@@ -60,8 +62,6 @@ def weight_histogram(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def view_from_history(history, grid, extras=None) -> RunView:
     """Copy a (possibly still growing) History into a RunView; `grid` is (xs, ys, probs);
     `extras` what workers.recorder recorded (a finished run's)."""
-    from .network import picture_from_history  # (here: workers.network -> recorder -> views)
-
     n = len(history.epoch)
     data = history.data
     regularise_output = history.config.regularise_output

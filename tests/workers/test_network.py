@@ -15,10 +15,10 @@ from workers.network import (
     MAX_UNITS,
     THRESHOLD,
     Picture,
+    dense_weights,
     picture,
     picture_from_history,
 )
-from workers.recorder import dense_weights
 
 
 def hand_model(sizes, values=None, *, scale=0.3, seed=0):
