@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from ui import buttons, lesson_mode, session, sidebar, slots, style
+from ui import buttons, canvas, lesson_mode, session, sidebar, slots, style
 from ui.legacy_pages import leave_legacy_pages_mode
 
 leave_legacy_pages_mode()  # before anything else: a pages/ folder starts Streamlit's old mode
 st.set_page_config(page_title="Regularisation Lab", page_icon="🧪", layout="wide",
                    initial_sidebar_state="auto")  # a phone opens with it closed
 style.apply()
+canvas.preload()  # the browser fetches and parses plotly.js while this script runs
 slots.training_slots()  # the server's training workers start now, while the page draws
 session.init_session()
 buttons.begin_run()  # before any widget: a press a new session had no callback for (ui/buttons)

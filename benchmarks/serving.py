@@ -141,12 +141,14 @@ def chromium_cpu_seconds() -> float:
 
 @contextmanager
 def served(log_name: str = "server.log", *, env: dict | None = None, startup_s: float = 60.0,
-           poll_rss_s: float | None = None, port: int | None = None) -> Iterator[Server]:
+           poll_rss_s: float | None = None, port: int | None = None,
+           root: Path = ROOT) -> Iterator[Server]:
     """`streamlit run dashboard.py` on 127.0.0.1:<free port>; terminated (then killed) on exit.
 
     The server inherits this environment; OPENBLAS_NUM_THREADS is deliberately *not* forced here
     (the dashboard limits BLAS threads itself). With `poll_rss_s`, VmRSS is sampled that often.
     `port`: serve on this one (a server restarted on the same address), else a free one.
+    `root`: the checkout to serve (another commit's, unpacked, for a side-by-side benchmark).
     """
     port = port or free_port()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -156,7 +158,7 @@ def served(log_name: str = "server.log", *, env: dict | None = None, startup_s: 
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+            cwd=root, env=full_env, stdout=log, stderr=subprocess.STDOUT)
         server = Server(f"http://127.0.0.1:{port}", proc, log_path)
         stop = threading.Event()
         poller = None
@@ -214,3 +216,32 @@ def browser_missing() -> str | None:
 def launch_kwargs() -> dict:
     """Debian's chromium for Playwright's `chromium.launch` (never `playwright install`)."""
     return {"executable_path": str(CHROMIUM), "args": list(CHROMIUM_ARGS)}
+
+
+# A chart of the page (ui/canvas.py's component) once plotly.js has drawn it, and what it has
+# drawn: the count of its marks (curve and band paths, points, bars, the regions' image) that
+# have a shape; 0 while it is blank.
+CHART = ".lab-chart[data-drawn]"
+MARKS = """(c) => {
+    const r = c.getBoundingClientRect();
+    if (!c.dataset.drawn || r.width < 50 || r.height < 50) return 0;
+    let n = 0;
+    for (const m of c.querySelectorAll('.plot path, .imagelayer image, .plot image')) {
+        const d = m.getAttribute('d'), h = m.getAttribute('href') || m.getAttribute('xlink:href');
+        if ((d && d.length > 8 && d !== 'M0,0Z') || (h && h.length > 30)) n++;
+    }
+    return n;
+}"""
+
+
+def ink(page, selector: str) -> int:
+    """Pixels of the first element matching `selector` that are not white (or nearly), from a
+    screenshot of it (Pillow: a dependency of streamlit)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    shot = page.locator(selector).first.screenshot()
+    rgb = np.asarray(Image.open(io.BytesIO(shot)).convert("RGB")).astype(int)
+    return int(np.sum(~np.all(rgb > 234, axis=-1)))

@@ -41,11 +41,9 @@ for name, shown in runs:
     charts = network.layer_histograms(shown.extras)
     if len(runs) > 1:
         st.markdown(f"**{name}**")
-    for column, chart in zip(st.columns(len(charts)), charts, strict=True):
-        canvas.draw(column, chart)
+    for i, (column, chart) in enumerate(zip(st.columns(len(charts)), charts, strict=True)):
+        canvas.draw(column, chart, key=f"in_hist_{name}_{i}")
 
 st.subheader("The weights' size over training")
 for column, (name, shown) in zip(st.columns(len(runs)), runs, strict=True):
-    chart = network.norm_chart(shown.extras)
-    chart["title"]["text"] = f"{name}: {chart['title']['text'].lower()}"
-    canvas.draw(column, chart)
+    canvas.draw(column, network.norm_chart(shown.extras, run=name), key=f"in_norm_{name}")

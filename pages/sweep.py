@@ -88,7 +88,7 @@ if running.failed is not None:
     st.stop()
 left, right = st.columns(2)
 specs = sweep_page.charts(running)
-handles = {name: canvas.draw(where, specs[name])
+handles = {name: canvas.draw(where, specs[name], key=f"sw_chart_{name}")
            for name, where in (("left", left), ("right", right))}
 thumbs = st.empty()
 
@@ -97,14 +97,15 @@ def draw() -> None:
     frac, text = sweep_page.progress(running)
     progress.progress(frac, text=text)
     for name, chart in sweep_page.charts(running).items():
-        canvas.draw(handles[name], chart)
+        handles[name] = canvas.draw(handles[name], chart, key=f"sw_chart_{name}")
     shown = sweep_page.thumbnails(running)
     with thumbs.container():
         if shown:
             st.subheader("Decision regions across the grid (first seed)")
             for start in range(0, len(shown), 5):
-                for col, (_, chart) in zip(st.columns(5), shown[start:start + 5], strict=False):
-                    canvas.draw(col, chart)
+                for i, (col, (_, chart)) in enumerate(
+                        zip(st.columns(5), shown[start:start + 5], strict=False)):
+                    canvas.draw(col, chart, key=f"sw_thumb_{start + i}")
 
 
 draw()

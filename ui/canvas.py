@@ -1,14 +1,87 @@
-"""Drawing a chart spec (ui.charts) into the page: the one place that calls st.vega_lite_chart."""
+"""Drawing a figure (ui.charts) into the page: the one place that puts a chart on screen.
+
+A figure goes through one small custom component (`st.components.v2`, no iframe; its script:
+ui/chart_js.py)
+that keeps its div and calls `Plotly.react` with each new figure. Why not `st.plotly_chart`:
+it keys its element by a hash of the figure, and Streamlit's frontend re-mounts a chart whose
+key changed, so every live redraw blanked the chart and lost its zoom (docs/DECISIONS.md,
+"Charts on Plotly"). Here the element's identity is the chart's `key`, the same on every
+redraw and every rerun: the browser updates the chart it has.
+
+plotly.js comes from the app's own server (`static/plotly.min.js`, the plotly package's own
+bundle, kept in the repository and served by Streamlit's static file serving): classrooms are
+often offline, and no request of a page leaves its server. (The served code writes no file,
+so it is not copied there at start.)
+"""
 
 from __future__ import annotations
 
-# Vega-Lite on a canvas for every chart: Streamlit would pick SVG or canvas by row count, and a
-# renderer that changed while the data grows would rebuild the chart (see ui.charts.common).
-CANVAS = {"embedOptions": {"renderer": "canvas"}}
+import json
+import math
+
+import streamlit as st
+
+from . import internals
+from .chart_js import JS
+
+PLOTLY_JS = "plotly.min.js"  # static/, served at /app/static/ (.streamlit/config.toml)
+PLOTLY_JS_VERSION = "4.1.1"   # the file's: the plotly package's own (tests/ui/test_canvas.py)
+
+# isolate_styles=False: plotly.js puts its own style sheet (the toolbar, the hover labels) into
+# the document's head, which a shadow root would keep from the chart.
+_mount = st.components.v2.component("lab_chart", js=JS, isolate_styles=False)
 
 
-def draw(where, spec: dict, *, alt: str | None = None):
-    """Draw `spec` as wide as `where` (st, a column or container, or the handle of a chart drawn
-    before: redrawn in place) and return the element's handle, for the next redraw. `alt`: the
-    chart's accessible name."""
-    return where.vega_lite_chart({**spec, "usermeta": CANVAS}, width="stretch", alt=alt)
+def _src() -> str:
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    prefix = f"/{base}" if base else ""
+    return f"{prefix}/app/static/{PLOTLY_JS}?v={PLOTLY_JS_VERSION}"
+
+
+def _json(payload: dict) -> str:
+    """`payload` as compact JSON text (the component parses it): strict, because a NaN that
+    JSON cannot carry would fail the chart in the browser; a figure builder's stray NaN or
+    infinity (ui.charts writes None) becomes null here rather than a broken chart."""
+    try:
+        return json.dumps(payload, allow_nan=False, separators=(",", ":"))
+    except ValueError:
+        return json.dumps(_finite(payload), allow_nan=False, separators=(",", ":"))
+
+
+def _finite(value):
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+PRELOAD_KEY = "lab_plotly_preload"
+
+
+def preload() -> None:
+    """Start loading plotly.js at once (the page's first element; hidden by ui/style.py), so
+    that it is parsed while the script computes the charts, not after they arrive."""
+    with st.container(key=PRELOAD_KEY):
+        _mount(key=f"{PRELOAD_KEY}_js", data={"preload": _src()}, height="content")
+
+
+def draw(where, figure: dict, *, key: str, alt: str | None = None,
+         revision: str | None = None, filename: str | None = None):
+    """Draw `figure` as wide as `where` (a column or container, or the handle this returned
+    before: redrawn in place, in this script run or the next) and return the element's handle.
+    `key`: the chart's identity, one per chart of a page. `alt`: its accessible name.
+    `revision`: what the zoom and the hidden legend entries belong to (Plotly's uirevision):
+    kept while it stays the same (a retrain of the same run), reset when it changes. `filename`:
+    of the toolbar's PNG download (default: the key)."""
+    layout = dict(figure.get("layout", {}))
+    layout["uirevision"] = revision if revision is not None else key
+    data = _json({"figure": {"data": figure.get("data", []), "layout": layout}, "alt": alt or "",
+                  "src": _src(), "filename": filename or f"regularisation-lab-{key}"})
+
+    def mount(element_key: str) -> None:
+        _mount(key=element_key, data=data, height="content")
+
+    return internals.draw_in_place(where, key, mount)

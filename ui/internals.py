@@ -20,11 +20,23 @@ move interrupting a live run), tests/e2e/test_fresh_server.py (the legacy pages 
   worker learns there, by a RerunException or StopException, that a widget changed.
 - `PagesManager.uses_pages_directory` (streamlit.runtime.pages_manager): the flag of the old
   multipage mode, cleared by ui.legacy_pages (its docstring tells why).
+- A chart redrawn in place (`draw_in_place`, for ui/canvas.py): the live loop redraws each
+  chart several times in one script run. Its component keeps the chart only if every redraw
+  has the same element ID (its key), but Streamlit refuses a key twice in one run
+  (StreamlitDuplicateElementKey), and a component returns no handle to redraw through (an
+  st.empty() placeholder would replace the chart at the start of every run: a re-mount). So
+  the key is dropped from the run's register of keys (`ScriptRunContext.shared`'s
+  `widget_user_keys_this_run` / `widget_ids_this_run`) before a redraw, and the element's
+  handle is made from its container's cursor (`streamlit.cursor.LockedCursor`). The public way,
+  a fragment with `run_every` drawing once per fragment run, would move the live loop out of
+  the script thread that owns the run's slot, its Stop and its yield points. Without these
+  internals each redraw gets a fresh key: correct, but re-mounted.
 """
 
 from __future__ import annotations
 
 import threading
+import uuid
 
 import streamlit as st
 
@@ -78,3 +90,45 @@ def clear_legacy_pages_flag() -> bool:
         return False
     PagesManager.uses_pages_directory = False
     return True
+
+
+def _forget_key(key: str) -> bool:
+    """Drop `key` (and its element ID) from this script run's register of element keys;
+    False if Streamlit's register is not where this module knows it."""
+    ctx = script_context()
+    if ctx is None:
+        return True
+    try:
+        keys, ids = ctx.shared.widget_user_keys_this_run, ctx.shared.widget_ids_this_run
+        with keys._lock:
+            keys._data.discard(key)
+        with ids._lock:
+            ids._data.difference_update({i for i in ids._data if i.endswith(f"-{key}")})
+    except AttributeError:
+        return False
+    return True
+
+
+def draw_in_place(where, key: str, mount) -> object:
+    """Call `mount()` (which draws one keyed element into the current `with` container) so
+    that the element replaces the one `where` holds (a handle this returned) or, `where` being
+    a container, is added at its end; return the element's handle. See the module's note."""
+    if where is st:
+        where = st.container()
+    if not _forget_key(key):
+        with where:  # the plain behaviour: a fresh key, re-mounted but never refused
+            mount(f"{key}-{uuid.uuid4().hex[:8]}")
+        return where
+    cursor = getattr(where, "_cursor", None)
+    locked = cursor is not None and cursor.is_locked
+    index = cursor.index if cursor is not None else None
+    with where:
+        mount(key)
+    if locked or cursor is None:
+        return where
+    from streamlit.cursor import LockedCursor
+    from streamlit.delta_generator import DeltaGenerator
+
+    handle = LockedCursor(root_container=cursor.root_container,
+                          parent_path=cursor.parent_path, index=index)
+    return DeltaGenerator(root_container=where._root_container, cursor=handle, parent=where)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 
@@ -99,27 +100,44 @@ def place(shown: RunView, opts: dict, previous: dict | None, aside=None) -> Slot
     else:
         regions_place, pinned_place = left, None
     placed = {"regions": regions_place, "loss": right, "reg": right}
-    handles = {name: canvas.draw(where, specs[name], alt=ALT[name])
-               for name, where in placed.items()}
+    rev = revisions(shown, opts)
+    handles = {name: _draw(where, specs, name, rev) for name, where in placed.items()}
     if pinned_place is not None:
-        handles["pinned"] = canvas.draw(pinned_place, specs["pinned"], alt=ALT["pinned"])
+        handles["pinned"] = _draw(pinned_place, specs, "pinned", rev)
     # A container, not st.empty(): an empty placeholder is sent anew each run, which would
     # unmount the replay slider and take its keyboard focus (arrow keys stepped once only).
     replay = left.container()
-    handles["accuracy"] = canvas.draw(left, specs["accuracy"], alt=ALT["accuracy"])
+    handles["accuracy"] = _draw(left, specs, "accuracy", rev)
     # The network under the reg-loss chart, in the right column: a third row of three charts
     # was too narrow for their titles at 1280 x 720 with the sidebar open.
     if "network_pinned" in specs:  # the pinned run's network beside this run's
         net_here, net_pinned = right.columns(2)
-        handles["network"] = canvas.draw(net_here, specs["network"], alt=ALT["network"])
-        handles["network_pinned"] = canvas.draw(net_pinned, specs["network_pinned"],
-                                                alt=ALT["network_pinned"])
+        handles["network"] = _draw(net_here, specs, "network", rev)
+        handles["network_pinned"] = _draw(net_pinned, specs, "network_pinned", rev)
     else:
-        handles["network"] = canvas.draw(right, specs["network"], alt=ALT["network"])
+        handles["network"] = _draw(right, specs, "network", rev)
     low_left, low_right = st.columns(2)
-    handles.update(lr=canvas.draw(low_left, specs["lr"], alt=ALT["lr"]),
-                   weights=canvas.draw(low_right, specs["weights"], alt=ALT["weights"]))
+    handles.update(lr=_draw(low_left, specs, "lr", rev),
+                   weights=_draw(low_right, specs, "weights", rev))
     return Slots(progress=progress, alert=alert, cards=cards, replay=replay, **handles)
+
+
+CHART_KEY = "pg_chart_{}"  # a chart's element key: its identity across redraws and reruns
+
+
+def revisions(view: RunView, opts: dict) -> dict[str, str]:
+    """What each chart's zoom belongs to (Plotly's uirevision, ui/canvas.py): the run's
+    config, so that zooming in survives a retrain of the same run and a new run starts
+    unzoomed; the pinned run's charts: the pinned run's."""
+    ref = opts.get("ref")
+    mine = json.dumps(view.config, sort_keys=True, default=str)
+    theirs = json.dumps(ref.config, sort_keys=True, default=str) if ref is not None else ""
+    return {name: theirs if name in PINNED_ONLY else mine for name in ALT}
+
+
+def _draw(where, figures: dict, name: str, rev: dict[str, str]):
+    return canvas.draw(where, figures[name], key=CHART_KEY.format(name), alt=ALT[name],
+                       revision=rev[name])
 
 
 def against_text(previous: dict | None) -> str:
@@ -148,7 +166,7 @@ def progress_text(view: RunView, progress: Progress | None,
 
 
 def charts(view: RunView, opts: dict) -> dict[str, dict]:
-    """The Vega-Lite spec of every chart of `view` (pure: what the page draws). `opts` may
+    """The Plotly figure of every chart of `view` (pure: what the page draws). `opts` may
     hold "ref", a pinned RunView drawn faintly under the curves (and its regions as a chart
     of their own, "pinned"), and "at", a replay Snapshot (workers.recorder) the regions, weights
     and a cursor on the curves show instead of the end."""
@@ -218,18 +236,25 @@ def metrics_at(view: RunView, at) -> dict:
     return values
 
 
-def draw_charts(slots: Slots, view: RunView, opts: dict, progress: Progress | None = None,
-                previous: dict | None = None, earlier: bool = False) -> None:
-    """Redraw the progress line, the cards and every chart of `view` into their placeholders
-    (used live and for the final result; `earlier`: see progress_text)."""
+def draw_progress(slots: Slots, view: RunView, opts: dict, progress: Progress | None = None,
+                  earlier: bool = False) -> None:
+    """Redraw the progress line of `view` (and the replayed epoch, if any)."""
     frac, text = progress_text(view, progress, earlier)
     if opts.get("at") is not None:
         text += f" · replaying epoch {opts['at'].epoch:,}"
     slots.progress.progress(min(frac, 1.0), text=text)
+
+
+def draw_charts(slots: Slots, view: RunView, opts: dict, progress: Progress | None = None,
+                previous: dict | None = None, earlier: bool = False) -> None:
+    """Redraw the progress line, the cards and every chart of `view` into their placeholders
+    (used live and for the final result; `earlier`: see progress_text)."""
+    draw_progress(slots, view, opts, progress, earlier)
     slots.cards = metric_cards(view, previous, slots.cards, opts.get("at"))
-    for name, spec in charts(view, opts).items():
+    figures, rev = charts(view, opts), revisions(view, opts)
+    for name in figures:
         if getattr(slots, name, None) is not None:
-            canvas.draw(getattr(slots, name), spec, alt=ALT[name])
+            setattr(slots, name, _draw(getattr(slots, name), figures, name, rev))
 
 
 def _regions_chart(view: RunView, opts: dict, at=None,

@@ -28,9 +28,16 @@ class Charts:
     slots: panels.Slots
     opts: dict
     previous: dict | None
+    shown: RunView | None = None  # the run place() drew (with these opts)
 
     def draw(self, view: RunView, progress: live.Progress | None = None, *,
              earlier: bool = False, opts: dict | None = None) -> None:
+        if view is self.shown and opts is None and progress is None:
+            # drawn already by place(): only the progress line's words differ. (A link to a
+            # cached run sent every chart's data twice: 180 kB, then the same 180 kB again.)
+            panels.draw_progress(self.slots, view, self.opts, None, earlier)
+            return
+        self.shown = None
         panels.draw_charts(self.slots, view, self.opts if opts is None else opts, progress,
                            self.previous, earlier)
 
@@ -181,7 +188,7 @@ def place_charts(config: TrainConfig, key: str, digest: str, view: RunView | Non
             **row, "against": "the previous run on these points: "
                               + runs.config_changes(config.to_dict(), row["config"], arrows=True)}
     shown = view or (ss["pg_result"] or {}).get("view") or runs.blank_view(config.to_dict())
-    return Charts(panels.place(shown, opts, previous, aside), opts, previous)
+    return Charts(panels.place(shown, opts, previous, aside), opts, previous, shown)
 
 
 def train(config: TrainConfig, data: Dataset | None, key: str, bar: Bar, charts: Charts

@@ -15,6 +15,8 @@
   cut "94.4%" to "94…" in a card a sixth of a 1280-pixel screen wide, and the lesson's column
   beside the charts makes the cards narrower still); a label that does not fit wraps instead
   of ending in "…".
+- The element that starts loading plotly.js (.st-key-lab_plotly_preload, ui/canvas.py) takes
+  no room.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ CSS = """
 .st-key-pg_story [data-testid="stAlertContainer"] { padding: 0.4rem 0.75rem; }
 .st-key-pg_story p { font-size: 0.9rem; line-height: 1.35; }
 .st-key-phone_nav { display: none !important; }
+.st-key-lab_plotly_preload { display: none !important; }
 @media (max-width: 640px) {
   .st-key-phone_nav { display: flex !important; }
   .katex-display { font-size: 0.85em; }

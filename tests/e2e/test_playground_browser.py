@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import load_sessions
+from benchmarks import load_sessions, serving
 from ui import panels
 
 pytestmark = pytest.mark.e2e
@@ -32,7 +32,7 @@ def _wait_done(page, not_fingerprint: str | None = None) -> str:
     return DONE.search(_status_text(page)).group(2)
 
 
-CHARTS = '[data-testid="stVegaLiteChart"] canvas'
+CHARTS = serving.CHART
 ALL_CHARTS = f"() => document.querySelectorAll('{CHARTS}').length == {panels.N_CHARTS}"
 
 

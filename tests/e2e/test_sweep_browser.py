@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from benchmarks import load_sessions
+from benchmarks import load_sessions, serving
 from nncore import TrainConfig, train
 from ui import sweep_page
 
@@ -28,9 +28,8 @@ def test_a_sweep_draws_its_u_curve_and_a_run_opens_in_the_playground(page, serve
     page.wait_for_function(
         "(sel) => /Done: 8 of 8 runs/.test(document.querySelector(sel)?.innerText || '')",
         arg=PROGRESS, timeout=120_000)
-    charts = page.locator('[data-testid="stVegaLiteChart"] canvas')
-    page.wait_for_function("() => document.querySelectorAll("
-                           "'[data-testid=stVegaLiteChart] canvas').length >= 2 + 4")
+    charts = page.locator(serving.CHART)
+    page.wait_for_function(f"() => document.querySelectorAll('{serving.CHART}').length >= 2 + 4")
     assert charts.count() == 2 + 4  # the loss and accuracy U-curves, a thumbnail per point
     assert "sweep=weight_l2" in page.url
     page.locator('[data-testid="stDataFrame"]').wait_for()  # the runs' table, with its links

@@ -105,34 +105,19 @@ def test_a_burst_of_fifty_presses_settles_with_slider_url_and_run_agreeing(page,
 
 
 SAMPLE = """() => {
-    // A chart is on screen when its canvas is laid out and painted: of a grid of 40 x 20
-    // pixels, enough are not white (axes and labels alone paint fewer than the curves and
-    // regions do; the regions chart, its cells filling a square plot, must colour a quarter).
-    const painted = c => {
-        const canvas = c.querySelector('canvas');
-        if (!canvas || canvas.width < 50 || canvas.height < 50) return 0;
-        const r = canvas.getBoundingClientRect();
-        if (r.width < 50 || r.height < 50) return 0;
-        const ctx = canvas.getContext('2d');
-        const {width, height} = canvas;
-        const {data} = ctx.getImageData(0, 0, width, height);
-        let hits = 0;
-        for (let i = 0; i < 40; i++) for (let j = 0; j < 20; j++) {
-            const x = Math.floor(width * (i + 0.5) / 40), y = Math.floor(height * (j + 0.5) / 20);
-            const k = 4 * (y * width + x);
-            const white = data[k] > 234 && data[k + 1] > 234 && data[k + 2] > 234;
-            if (data[k + 3] > 0 && !white) hits++;
-        }
-        return hits / 800;
-    };
-    const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
-    const shares = charts.map(painted);
+    // A chart is on screen when plotly.js has drawn it and its marks have shapes (curves,
+    // bands, points, bars; the regions chart, first on the page, its image of cells too).
+    const marks = MARKS;
+    const charts = [...document.querySelectorAll('.lab-chart')];
+    const shares = charts.map(marks);
+    const regions = charts.length ? charts[0].querySelectorAll('.imagelayer image, .plot image')
+        .length : 0;
     const cards = [...document.querySelectorAll('[data-testid="stMetric"]')]
         .filter(m => /\\d|–/.test(m.innerText));
     const p = document.querySelector('[data-testid="stProgress"]');
-    return {shares, charts: shares.filter((s, i) => s > (i === 0 ? 0.25 : 0.02)).length,
+    return {shares, charts: shares.filter((s, i) => s > 0 && (i > 0 || regions > 0)).length,
             cards: cards.length, status: p ? p.innerText : ''};
-}"""
+}""".replace("MARKS", serving.MARKS)
 
 
 @pytest.mark.parametrize("preset", ["book-ch14", "book-ch15"])

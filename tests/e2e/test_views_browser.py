@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import load_sessions
+from benchmarks import load_sessions, serving
 from ui import panels
 from ui.lessons import STEPS
 
 pytestmark = pytest.mark.e2e
 PROGRESS = load_sessions.PROGRESS
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-CHARTS = '[data-testid="stVegaLiteChart"] canvas'
+CHARTS = serving.CHART
 PINNED = panels.N_PINNED_CHARTS  # the Playground's charts and the pinned run's two
 
 
@@ -185,28 +185,19 @@ def test_the_regions_the_loss_split_and_the_lesson_are_on_the_first_screen(brows
         context.close()
 
 
-INK = """(sel) => {
-    const c = document.querySelector(sel + ' canvas');
-    if (!c || !c.width) return -1;
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let ink = 0;
-    for (let k = 0; k < d.length; k += 4)
-        if (d[k + 3] > 0 && !(d[k] > 234 && d[k + 1] > 234 && d[k + 2] > 234)) ink++;
-    return ink;
-}"""
 NETWORK = '[aria-label^="The network drawn"]'
 
 
 def test_the_network_diagram_thins_out_when_l1_rises(page, server):
     """Issue 20, 3 and 'What must show': the drawn network, in the browser, has visibly fewer
-    connections with L1 1e-3 than with the preset's 1.5e-4 (ink on its canvas)."""
+    connections with L1 1e-3 than with the preset's 1.5e-4 (ink on its screenshot)."""
     inks = {}
     for l1 in ("0.00015", "0.001"):
         page.goto(f"{server}/?preset=l1-sparse&epochs=1001&weight_l1={l1}")
         _done(page)
         page.locator(NETWORK).first.scroll_into_view_if_needed()
         time.sleep(1.0)
-        inks[l1] = page.evaluate(INK, NETWORK)
+        inks[l1] = serving.ink(page, NETWORK)
         page.screenshot(path=str(ARTIFACTS / f"e2e-network-l1-{l1}.png"))
     assert inks["0.00015"] > 0 and inks["0.001"] > 0, inks
     assert inks["0.001"] < 0.85 * inks["0.00015"], inks

@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))  # apphelpers
 
-from apphelpers import make_app, no_errors  # noqa: E402
+from apphelpers import charts, make_app, no_errors  # noqa: E402
 
 from ui import upload  # noqa: E402
 from ui.fields import widget_key  # noqa: E402
@@ -50,7 +50,7 @@ def test_an_upload_in_one_session_is_invisible_to_the_other():
     assert b.session_state["cfg_csv"] is None
     assert b.session_state["pg_result"] is None
     assert any("Upload a CSV" in i.value for i in b.info)
-    assert not b.get("vega_lite_chart")
+    assert not charts(b)
 
 
 def test_session_state_objects_are_not_shared():

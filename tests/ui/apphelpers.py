@@ -33,3 +33,18 @@ def sweep_page(check: bool = True, **params: str) -> AppTest:
     if check:
         no_errors(at)
     return at
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    """The charts on the page (ui/canvas.py's component), by key: {"figure", "alt", ...}."""
+    import json
+
+    out = {}
+    for element in at.get("bidi_component"):
+        proto = element.proto
+        if proto.component_name.endswith("lab_chart"):
+            data = json.loads(proto.json)
+            data = json.loads(data) if isinstance(data, str) else data  # (a chart's: text)
+            if "figure" in data:  # (not the element that preloads plotly.js)
+                out[proto.id.split("-", 2)[2]] = data
+    return out

@@ -3,7 +3,7 @@
 import math
 
 import pytest
-from apphelpers import make_app, no_errors
+from apphelpers import charts, make_app, no_errors
 
 from nncore import PRESET_NOTES, PRESETS, TrainConfig, train
 from ui import panels, upload
@@ -26,7 +26,7 @@ def test_default_run_trains_to_the_end_and_shows_everything():
     labels = [m.label for m in at.metric]
     assert {"Train acc", "Val acc", "Data loss", "Val loss", "Reg share", "|w|<1e-3"} <= set(labels)
     assert float(at.metric[0].value.rstrip("%")) > 50
-    assert len(at.get("vega_lite_chart")) == panels.N_CHARTS
+    assert len(charts(at)) == panels.N_CHARTS
     assert any("Completed" in p.proto.text and "epochs/s" in p.proto.text
                for p in at.get("progress"))
     assert dict(at.query_params) == {}  # defaults: a clean URL
@@ -180,7 +180,7 @@ def test_divergence_shows_the_epoch_and_a_hint():
     assert view.status == "diverged"
     message = " ".join(e.value for e in at.error)
     assert f"epoch {view.diverged_at}" in message and "learning rate" in message
-    assert len(at.get("vega_lite_chart")) == panels.N_CHARTS  # the charts up to that point stay
+    assert len(charts(at)) == panels.N_CHARTS  # the charts up to that point stay
 
 
 @pytest.mark.parametrize("query, words", [
@@ -228,7 +228,7 @@ def test_csv_upload_good_then_bad_keeps_the_previous_data(fast_app):
     assert any("` bad.csv ` was not used" in e.value and "not a number" in e.value
                for e in at.error)
     assert at.session_state["cfg_csv"]["name"] == "points.csv"
-    assert len(at.get("vega_lite_chart")) == panels.N_CHARTS
+    assert len(charts(at)) == panels.N_CHARTS
 
 
 def test_csv_first_upload_bad_shows_the_error_and_no_charts(fast_app):
@@ -252,7 +252,7 @@ def test_cached_result_is_reused_and_train_again_retrains(fast_app):
     at = fast_app
     first = at.session_state["pg_result"]["view"]
     at.toggle(key="pg_log_loss").set_value(True).run()
-    assert at.session_state["pg_result"]["view"] is first or at.get("vega_lite_chart")
+    assert at.session_state["pg_result"]["view"] is first or charts(at)
     at.button(key="pg_again").click().run()
     no_errors(at)
     assert at.session_state["pg_result"]["view"].fingerprint == first.fingerprint

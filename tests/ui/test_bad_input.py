@@ -6,7 +6,7 @@ classes, a config over the work cap, learning_rate=-1, a non-numeric CSV and a o
 upload.)"""
 
 import pytest
-from apphelpers import make_app, no_errors
+from apphelpers import charts, make_app, no_errors
 
 from nncore import TrainConfig
 from ui import panels, upload
@@ -136,7 +136,7 @@ def test_a_bad_csv_keeps_the_previous_data_and_charts(csv_app, name):
     errors = " ".join(e.value for e in at.error)
     assert f"` {name} ` was not used" in errors and words in errors, errors
     assert at.session_state["cfg_csv"]["name"] == "points.csv"
-    assert len(at.get("vega_lite_chart")) == panels.N_CHARTS
+    assert len(charts(at)) == panels.N_CHARTS
     after = at.session_state["pg_result"]["view"]
     assert after.fingerprint == before.fingerprint  # same data, same run
 
@@ -181,4 +181,4 @@ def test_extreme_valid_configs_train_or_diverge_cleanly(params):
         assert f"epoch {view.diverged_at}" in errors
     else:
         assert not errors
-    assert len(at.get("vega_lite_chart")) == panels.N_CHARTS
+    assert len(charts(at)) == panels.N_CHARTS

@@ -97,9 +97,7 @@ def test_the_loss_cards_delta_is_the_change_of_the_data_loss(source):
 
 
 def _weights_title(view) -> str:
-    spec = panels.charts(view, {})["weights"]
-    title = spec["title"]
-    return title if isinstance(title, str) else title["text"]
+    return panels.charts(view, {})["weights"]["layout"]["title"]["text"]
 
 
 def test_weight_histogram_title_says_whether_any_layer_is_regularised():

@@ -1,16 +1,18 @@
-"""Chart builders (Vega-Lite specs), tested without Streamlit: what each chart plots, that every
-spec is valid Vega-Lite, and that a spec does not change while a run trains (only its named
-datasets do: that is what lets the browser update a chart in place, see ui.charts.common)."""
+"""The training charts' builders (Plotly figures as plain dicts), tested without Streamlit: what
+each figure plots (its traces' x and y, names, colours, dashes, fills; the layout's axes,
+titles, notes and lines), that every figure is valid Plotly and plain JSON."""
 
+import html
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 
-from nncore.grid import grid_axes, grid_bounds
-from ui.charts import regions, training
+from ui.charts import common, training
 from workers import views
 
 
@@ -24,84 +26,197 @@ def curves():
     return epoch, data, reg, data * 1.2, rng.random(n), rng.random(n), 0.02 / (1 + 1e-3 * epoch)
 
 
-def _column(spec, dataset, name):
-    return np.asarray(spec["datasets"][dataset].column(name).to_numpy(zero_copy_only=False))
+def _trace(fig: dict, name: str, *, ref: bool = False) -> dict:
+    """The one trace called `name` (the pinned run's, if `ref`)."""
+    found = [t for t in fig["data"] if t.get("name") == name
+             and (t.get("legendgroup") == "ref") == ref]
+    assert len(found) == 1, (name, [t.get("name") for t in fig["data"]])
+    return found[0]
+
+
+def _y(trace: dict) -> np.ndarray:
+    return np.array([math.nan if v is None else v for v in trace["y"]], dtype=np.float64)
+
+
+def _custom(trace: dict) -> np.ndarray:
+    return np.array([math.nan if v is None else v for v in trace["customdata"]],
+                    dtype=np.float64)
+
+
+def _legend(fig: dict) -> list[str]:
+    """The legend's entries, in order."""
+    return [t["name"] for t in fig["data"] if t.get("showlegend", True)] \
+        if fig["layout"]["showlegend"] else []
+
+
+def _lines(fig: dict) -> list[str]:
+    """The title's lines (title, then subtitle lines) as plain text."""
+    text = common.title_text(fig)
+    return [html.unescape(re.sub(r"<[^>]+>", "", line)) for line in text.split("<br>")]
+
+
+def _notes(fig: dict) -> list[str]:
+    """The annotations' text as Plotly draws it (one line; entities read)."""
+    return [html.unescape(a["text"].replace("<br>", " ")) for a in fig["layout"]["annotations"]]
+
+
+def _rgb(colour: str) -> str:
+    return ",".join(str(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
 
 
 def test_loss_chart_stacks_reg_loss_on_data_loss_to_the_total(curves):
     epoch, data, reg, val, *_ = curves
-    spec = training.loss_chart(epoch, data, reg, val)
-    np.testing.assert_allclose(_column(spec, "curves", "data"), data, rtol=1e-6)
-    np.testing.assert_allclose(_column(spec, "curves", "total"), data + reg, rtol=1e-6)
-    np.testing.assert_allclose(_column(spec, "curves", "val"), val, rtol=1e-6)
-    bands = [layer for layer in spec["layer"] if layer["mark"]["type"] == "area"]
-    # the data band from 0 to the data loss, the reg band from the data loss to the total
-    assert [(b["encoding"]["y"]["field"], b["encoding"]["y2"]["field"]) for b in bands] == [
-        ("base", "data"), ("data", "total")]
-    assert set(_column(spec, "curves", "base")) == {0.0}
-    key = [layer for layer in spec["layer"] if layer["data"]["name"] == "legend"][0]
-    assert key["encoding"]["color"]["scale"]["domain"] == ["data loss", "reg loss", "total",
-                                                          "val loss"]
-    assert [b["mark"]["color"] for b in bands] == key["encoding"]["color"]["scale"]["range"][:2]
+    fig = training.loss_chart(epoch, data, reg, val)
+    assert _legend(fig) == ["data loss", "reg loss", "total", "val loss"]
+    band, reg_band, total, val_line = (_trace(fig, n) for n in ("data loss", "reg loss",
+                                                                 "total", "val loss"))
+    assert band["x"] == list(range(300))
+    np.testing.assert_allclose(_y(band), data, rtol=1e-4)
+    np.testing.assert_allclose(_y(reg_band), data + reg, rtol=1e-4)  # stacked: up to the total
+    np.testing.assert_allclose(_y(total), data + reg, rtol=1e-4)
+    np.testing.assert_allclose(_y(val_line), val, rtol=1e-4)
+    # the data band from 0 to the data loss, the reg band from the data loss (the trace just
+    # before it) to the total
+    assert band["fill"] == "tozeroy" and reg_band["fill"] == "tonexty"
+    assert fig["data"].index(reg_band) == fig["data"].index(band) + 1
+    assert _rgb(common.DATA_COLOUR) in band["fillcolor"]
+    assert _rgb(common.REG_COLOUR) in reg_band["fillcolor"]
+    assert total["line"]["color"] == common.TOTAL_COLOUR and "dash" not in total["line"]
+    assert val_line["line"]["color"] == common.VAL_COLOUR
+    assert val_line["line"]["dash"] == common.VAL_DASH
+    # the hover: every series' true value at the epoch under the pointer
+    assert fig["layout"]["hovermode"] == "x unified"
+    np.testing.assert_allclose(_custom(reg_band), reg, rtol=1e-4)
+    assert fig["layout"]["yaxis"]["title"]["text"] == "loss"
+    assert fig["layout"]["xaxis"]["title"]["text"] == "epoch"
+    assert fig["layout"]["yaxis"]["range"][0] == 0
 
 
 def test_loss_chart_marks_the_lowest_validation_loss(curves):
     epoch, data, reg, val, *_ = curves
     val = val.copy()
     val[123] = 0.01
-    spec = training.loss_chart(epoch, data, reg, val)
-    assert list(_column(spec, "marks", "epoch")) == [123]
-    assert "0.010" in _column(spec, "marks", "label")[0]
-    assert "epoch 123" in _column(spec, "marks", "label")[0]
+    fig = training.loss_chart(epoch, data, reg, val)
+    (label,) = [a for a in fig["layout"]["annotations"] if "lowest val loss" in a["text"]]
+    assert label["text"] == "● lowest val loss 0.010, epoch 123"
+    assert (label["x"], label["xanchor"], label["y"], label["yanchor"]) == (1, "right", 1, "top")
+    assert label["font"]["color"] == common.VAL_COLOUR
+    (rule,) = [s for s in fig["layout"]["shapes"] if s["line"].get("dash") == "dot"]
+    assert rule["x0"] == rule["x1"] == 123 and (rule["y0"], rule["y1"]) == (0, 1)
+    assert rule["yref"] == "paper" and rule["line"]["color"] == common.VAL_COLOUR
+    dot = _trace(fig, "lowest val loss")
+    assert dot["x"] == [123] and dot["y"] == [0.01] and dot["mode"] == "markers"
+    assert dot["showlegend"] is False
 
 
 def test_a_spike_is_cut_off_at_a_robust_top_and_keeps_its_true_value(curves):
     epoch, data, reg, val, *_ = curves
     val = val.copy()
     val[200] = 50.0  # one of Adam's spikes
-    spec = training.loss_chart(epoch, data, reg, val)
-    drawn = _column(spec, "curves", "val")
+    fig = training.loss_chart(epoch, data, reg, val)
+    line = _trace(fig, "val loss")
+    drawn = _y(line)
     assert drawn.max() < 2.0  # the axis is not squashed: it ends near the first loss
     assert drawn.max() >= (data + reg)[0]
-    assert _column(spec, "curves", "val_true")[200] == 50.0
+    assert drawn[200] == pytest.approx(fig["layout"]["yaxis"]["range"][1])  # at the top edge
+    assert _custom(line)[200] == 50.0                                       # its true value
+    assert "customdata" in line["hovertemplate"]
+    top = training.robust_top(data + reg, val)
+    assert fig["layout"]["yaxis"]["range"][1] == pytest.approx(top, rel=1e-4)
 
 
 def test_loss_chart_log_scale(curves):
     epoch, data, reg, val, *_ = curves
-    spec = training.loss_chart(epoch, data, np.zeros_like(reg), val, log_y=True)
-    scales = [layer["encoding"]["y"]["scale"] for layer in spec["layer"]
-              if "y" in layer["encoding"]]
-    assert all(s["type"] == "log" for s in scales)
-    assert _column(spec, "curves", "base").min() > 0  # a log axis cannot start at 0
+    data = data.copy()
+    data[5] = 0.0  # no logarithm
+    fig = training.loss_chart(epoch, data, np.zeros_like(reg), val, log_y=True)
+    y = fig["layout"]["yaxis"]
+    assert y["type"] == "log"
+    assert y["range"][0] == pytest.approx(math.log10(training.LOG_FLOOR))
+    assert y["range"][1] == pytest.approx(math.log10(training.robust_top(data, val)),
+                                  abs=1e-4)
+    band = _trace(fig, "data loss")
+    assert _y(band)[5] == training.LOG_FLOOR and _custom(band)[5] == 0.0
+    for trace in fig["data"]:
+        assert np.nanmin(_y(trace)) >= training.LOG_FLOOR, trace["name"]  # none below the axis
+    # the data band is filled down to the floor (a log axis has no 0 to fill to)
+    under = fig["data"][fig["data"].index(band) - 1]
+    assert band["fill"] == "tonexty" and set(under["y"]) == {training.LOG_FLOOR}
+    assert under["showlegend"] is False and under["hoverinfo"] == "skip"
+    linear = training.loss_chart(epoch, data, np.zeros_like(reg), val)
+    assert linear["layout"]["yaxis"].get("type") in (None, "linear")
 
 
 def test_reg_chart_has_its_own_axis_and_states_its_share(curves):
     epoch, data, reg, *_ = curves
-    spec = training.reg_chart(epoch, data, reg, regularised=True)
-    np.testing.assert_allclose(_column(spec, "curves", "reg"), reg, rtol=1e-6)
+    fig = training.reg_chart(epoch, data, reg, regularised=True)
+    line = _trace(fig, "reg loss")
+    np.testing.assert_allclose(_y(line), reg, rtol=1e-4)
+    assert line["fill"] == "tozeroy" and line["line"]["color"] == common.REG_COLOUR
+    assert fig["layout"]["yaxis"]["title"]["text"] == "reg loss"
+    assert fig["layout"]["yaxis"]["rangemode"] == "tozero"
     share = reg[-1] / (data[-1] + reg[-1])
-    assert f"{share:.1%}" in _column(spec, "label", "text")[0]
+    (text,) = _notes(fig)
+    assert text == f"last epoch: reg loss {reg[-1]:.4g} = {share:.1%} of the total"
+    np.testing.assert_allclose(_custom(line), reg / (data + reg), rtol=1e-4)  # in the hover
     off = training.reg_chart(epoch, data, np.zeros_like(reg), regularised=False)
-    assert "every lambda is 0" in _column(off, "label", "text")[0]
+    assert _notes(off) == ["no regularisation: every lambda is 0"]
+    # the note stands over the plot: the top margin makes room for it
+    assert fig["layout"]["margin"]["t"] > training.lr_chart(epoch, reg)["layout"]["margin"]["t"]
 
 
 def test_accuracy_and_lr_charts(curves):
     epoch, *_, acc, val_acc, lr = curves
-    spec = training.accuracy_chart(epoch, acc, val_acc)
-    np.testing.assert_allclose(_column(spec, "curves", "train"), acc, rtol=1e-6)
-    assert spec["layer"][0]["encoding"]["y"]["scale"]["domain"] == [0, 1]
-    np.testing.assert_allclose(_column(training.lr_chart(epoch, lr), "curves", "lr"), lr,
-                               rtol=1e-6)
+    fig = training.accuracy_chart(epoch, acc, val_acc)
+    assert _legend(fig) == ["train", "validation"]
+    np.testing.assert_allclose(_y(_trace(fig, "train")), acc, rtol=1e-4)
+    np.testing.assert_allclose(_y(_trace(fig, "validation")), val_acc, rtol=1e-4)
+    assert _trace(fig, "train")["line"]["color"] == common.TRAIN_COLOUR
+    assert _trace(fig, "validation")["line"]["dash"] == common.VAL_DASH
+    assert _trace(fig, "validation")["line"]["color"] == common.VAL_COLOUR
+    y = fig["layout"]["yaxis"]
+    assert y["range"] == [0, 1] and y["tickformat"] == ".0%"
+    assert y["title"]["text"] == "accuracy"
+    lr_fig = training.lr_chart(epoch, lr)
+    (line,) = lr_fig["data"]
+    np.testing.assert_allclose(_y(line), lr, rtol=1e-4)
+    assert line["line"]["color"] == common.LR_COLOUR
+    assert lr_fig["layout"]["yaxis"]["title"]["text"] == "learning rate"
+    assert _lines(lr_fig) == ["Learning rate", "lr₀ / (1 + decay·t)"]
 
 
 def test_long_runs_are_thinned_but_keep_the_last_epoch():
     epoch = np.arange(100_000)
     values = np.linspace(1, 0, 100_000)
-    spec = training.loss_chart(epoch, values, values * 0.1, values, points=500)
-    x = _column(spec, "curves", "epoch")
-    assert len(x) <= 501 and x[0] == 0 and x[-1] == 99_999
+    fig = training.loss_chart(epoch, values, values * 0.1, values, points=500)
+    for name in ("data loss", "reg loss", "total", "val loss"):
+        x = _trace(fig, name)["x"]
+        assert len(x) <= 501 and x[0] == 0 and x[-1] == 99_999
     # the marker of the lowest validation loss comes from every epoch, not the thinned ones
-    assert list(_column(spec, "marks", "epoch")) == [99_999]
+    assert _trace(fig, "lowest val loss")["x"] == [99_999]
+
+
+@pytest.mark.parametrize(("points", "most"), [(training.LIVE_POINTS, 501),
+                                              (training.FINAL_POINTS, 1501)])
+def test_a_1501_epoch_run_in_a_live_and_a_final_view(points, most):
+    """1,501 epochs drawn for a live (500 points) and a finished (1,500) view: thinned to at
+    most one more point than asked, ending at the last epoch, valid Plotly and JSON."""
+    epoch = np.arange(1501)
+    curve = np.linspace(1.0, 0.1, 1501)
+    ref = {"epoch": epoch, "total": curve, "val": curve, "train": 1 - curve, "reg": curve / 10}
+    figs = [training.loss_chart(epoch, curve, curve / 10, curve * 1.2, points=points, ref=ref,
+                                cursor=700),
+            training.reg_chart(epoch, curve, curve / 10, regularised=True, points=points,
+                               ref=ref),
+            training.accuracy_chart(epoch, 1 - curve, 1 - curve / 2, points=points, ref=ref),
+            training.lr_chart(epoch, 0.05 / (1 + 1e-3 * epoch), points=points)]
+    for fig in figs:
+        for trace in fig["data"]:
+            if len(trace["x"]) > 1:
+                assert len(trace["x"]) <= most and trace["x"][-1] == 1500
+                assert len(trace["x"]) < 1501  # thinned in both views
+        go.Figure(fig)
+        json.dumps(fig, allow_nan=False)
 
 
 def test_weight_histogram_has_fixed_edges_and_counts_the_centre_exactly():
@@ -112,160 +227,98 @@ def test_weight_histogram_has_fixed_edges_and_counts_the_centre_exactly():
     assert counts[centre] == 3           # |w| < 1e-3: the card's number
     assert counts.sum() == 7             # NaN left out; 100 goes in the last bin
     assert counts[-1] == 1 and edges[-1] == views.WEIGHT_LIMIT
-    spec = training.weights_chart(edges, counts, 1 / 7, 1e-3)
-    assert _column(spec, "bars", "share").sum() == pytest.approx(1.0)
-    assert "43% of the weights have |w| < 0.001 (14% set to 0: too small for float32)" in _column(
-        spec, "label", "text")[0]
-    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == [-edges[-1], edges[-1]]
+    fig = training.weights_chart(edges, counts, 1 / 7, 1e-3)
+    (bars,) = fig["data"]
+    assert bars["type"] == "bar" and bars["marker"]["color"] == common.WEIGHT_COLOUR
+    assert sum(bars["y"]) == pytest.approx(1.0, rel=1e-4)
+    assert bars["y"][centre] == pytest.approx(3 / 7, rel=1e-4)
+    # the hover gives each bar's true edges and count
+    lo, hi, n = zip(*bars["customdata"], strict=True)
+    np.testing.assert_allclose(lo, edges[:-1], rtol=1e-4)
+    np.testing.assert_allclose(hi, edges[1:], rtol=1e-4)
+    assert list(n) == counts.tolist()
+    assert _notes(fig) == ["43% of the weights have |w| < 0.001 (14% set to 0: too small for "
+                           "float32)"]
+    # the bars tile the symmetric-log axis edge to edge, the centre bar around 0, the axis
+    # exactly as wide as the fixed edges, the outer bars (log-spaced edges) about as wide as
+    # each other, as on a log axis
+    x, width = np.array(bars["x"]), np.array(bars["width"])
+    np.testing.assert_allclose((x + width / 2)[:-1], (x - width / 2)[1:], atol=1e-3)
+    assert x[centre] == 0
+    axis = fig["layout"]["xaxis"]
+    assert axis["range"] == pytest.approx([x[0] - width[0] / 2, x[-1] + width[-1] / 2],
+                                          abs=1e-3)
+    assert axis["range"][0] == -axis["range"][1]
+    assert np.ptp(width[-6:]) < 0.05 * width[-1] and np.ptp(width[:6]) < 0.05 * width[0]
+    ticks = dict(zip(axis["ticktext"], axis["tickvals"], strict=True))
+    assert ticks["0"] == 0 and ticks["-1"] == -ticks["1"]
+    assert np.all(np.diff(axis["tickvals"]) > 0)
+    # a weight of 1 is drawn inside the bar whose edges hold it
+    k = int(np.searchsorted(edges, 1.0)) - 1
+    assert x[k] - width[k] / 2 <= ticks["1"] <= x[k] + width[k] / 2
+    unknown = training.weights_chart(edges, counts, math.nan, 1e-3)
+    assert _notes(unknown) == ["43% of the weights have |w| < 0.001"]
 
 
-def _probs(res=20, classes=3, seed=0):
-    rng = np.random.default_rng(seed)
-    logits = rng.normal(size=(res, res, classes))
-    e = np.exp(logits)
-    return e / e.sum(-1, keepdims=True)
-
-
-def _points(n=30, classes=3):
-    rng = np.random.default_rng(3)
-    return rng.normal(size=(n, 2)), np.arange(n) % classes
-
-
-def test_decision_chart_cells_and_points():
-    X, y = _points()
-    Xv, yv = _points(9)
-    probs = _probs()
-    spec = regions.decision_chart(grid_bounds(X), probs, X, y, Xv, yv, classes=3)
-    assert spec["datasets"]["cells"].num_rows == 400
-    codes = _column(spec, "cells", "c").reshape(20, 20)
-    np.testing.assert_array_equal(codes, regions.cell_codes(probs))
-    np.testing.assert_array_equal(codes // regions.LEVELS, probs.argmax(-1))
-    kinds = list(_column(spec, "points", "kind"))
-    assert kinds.count("training") == 30 and kinds.count("validation") == 9
-    only_train = regions.decision_chart(grid_bounds(X), probs, X, y, Xv, yv, classes=3,
-                                        show_val=False)
-    assert set(_column(only_train, "points", "kind")) == {"training"}
-    nothing = regions.decision_chart(grid_bounds(X), probs, X, y, Xv, yv, classes=3,
-                                     show_train=False, show_val=False)
-    assert nothing["datasets"]["points"].num_rows == 0
-
-
-def _domain(scale: dict, width: float, height: float) -> tuple[float, float]:
-    """A scale's domain from its domainMin/domainMax expressions, for a plot this size."""
-    env = {"max": max, "width": width, "height": height}
-    return (eval(scale["domainMin"]["expr"], env), eval(scale["domainMax"]["expr"], env))
-
-
-def test_cells_line_up_with_the_points_and_one_unit_is_as_long_on_both_axes():
-    """Cell j of n spans [lo + j * span / n, lo + (j + 1) * span / n] (nncore.grid samples
-    its centre); the axes keep x1 and x2 at the same scale whatever the plot's shape."""
-    X, y = _points()
-    (x_lo, y_lo), (x_hi, y_hi) = bounds = grid_bounds(X)
-    spec = regions.decision_chart(bounds, _probs(), X, y, X, y, classes=3)
-    cells, points = spec["layer"][0], spec["layer"][1]
-    x_scale = points["encoding"]["x"]["scale"]
-    y_scale = points["encoding"]["y"]["scale"]
-    assert cells["encoding"]["x"]["scale"] == x_scale  # one shared scale per axis
-    for width, height in ((400, 400), (900, 300), (300, 900)):
-        (a, b), (c, d) = _domain(x_scale, width, height), _domain(y_scale, width, height)
-        eps = 1e-9  # (the expressions round in the last bit)
-        assert a <= x_lo + eps and b >= x_hi - eps and c <= y_lo + eps and d >= y_hi - eps
-        assert (b - a) / width == pytest.approx((d - c) / height)      # equal aspect
-    calc = {t["as"]: t["calculate"] for t in cells["transform"]}
-    j, n = 7, 20
-    x = eval(calc["x"].replace("datum.", ""), {"j": j, "n": n})
-    xs, _ = grid_axes(X, resolution=n)
-    assert x + (x_hi - x_lo) / n / 2 == pytest.approx(xs[j])  # the sample is the cell's centre
-
-
-def test_cell_codes_encode_class_and_confidence():
-    probs = np.array([[[1.0, 0.0, 0.0], [1 / 3, 1 / 3, 1 / 3], [0.0, 0.2, 0.8]]])
-    codes = regions.cell_codes(probs)
-    assert codes[0, 0] == regions.LEVELS - 1              # class 0, certain
-    assert codes[0, 1] == 0                               # a three-way tie: least sure
-    assert 2 * regions.LEVELS < codes[0, 2] < 3 * regions.LEVELS  # class 2, fairly sure
-    palette = regions.cell_palette(3)
-    assert len(palette) == 3 * regions.LEVELS and len(set(palette)) == len(palette)
-
-
-def test_big_point_sets_are_thinned_for_drawing():
-    X = np.zeros((20_000, 2))
-    y = np.repeat([0, 1], 10_000)
-    spec = regions.decision_chart(((-1, -1), (1, 1)), _probs(classes=2), X, y, X[:10], y[:10],
-                                  classes=2, show_val=False)
-    assert spec["datasets"]["points"].num_rows <= regions.MAX_POINTS_SHOWN
-
-
-def test_decision_chart_without_probabilities_draws_points_only():
-    X, y = np.zeros((6, 2)), np.array([0, 1, 2, 0, 1, 2])
-    spec = regions.decision_chart(((-1, -1), (1, 1)), None, X, y, X[:3], y[:3], classes=3)
-    assert spec["datasets"]["cells"].num_rows == 0
-    assert "diverged" in spec["title"]["subtitle"]  # (under the title: "This run" stays whole)
-
-
-def _every_chart(n=300, res=20, seed=0):
+def _every_chart(n=300, seed=0):
     rng = np.random.default_rng(seed)
     epoch = np.arange(n)
     curve = np.linspace(1.0, 0.1, n) + 0.01 * rng.random(n)
-    X, y = _points()
+    diverged = curve.copy()
+    diverged[n // 2:] = np.nan
+    diverged[n // 2] = np.inf
     edges, counts = views.weight_histogram(rng.normal(size=500))
+    ref = {"epoch": epoch, "total": curve * 1.1, "val": curve * 1.3, "train": 1 - curve,
+           "reg": curve / 20}
     return {
         "loss": training.loss_chart(epoch, curve, curve / 10, curve * 1.2),
         "loss log": training.loss_chart(epoch, curve, curve / 10, curve * 1.2, log_y=True),
+        "loss, diverged": training.loss_chart(epoch, diverged, diverged / 10, diverged),
+        "loss, no epochs yet": training.loss_chart(epoch[:0], curve[:0], curve[:0], curve[:0]),
         "reg": training.reg_chart(epoch, curve, curve / 10, regularised=True),
+        "reg, none": training.reg_chart(epoch, curve, 0 * curve, regularised=False),
         "accuracy": training.accuracy_chart(epoch, 1 - curve / 2, 1 - curve),
         "lr": training.lr_chart(epoch, 0.05 / (1 + 1e-3 * epoch)),
         "weights": training.weights_chart(edges, counts, 0.0, 1e-3),
         "weights, pinned": training.weights_chart(edges, counts, math.nan, 1e-3,
                                                   ref_counts=counts[::-1]),
+        "weights, none": training.weights_chart(edges, 0 * counts, math.nan, 1e-3),
         "loss, pinned and replayed": training.loss_chart(
-            epoch, curve, curve / 10, curve * 1.2, cursor=int(epoch[n // 3]),
-            ref={"epoch": epoch, "total": curve * 1.1, "val": curve * 1.3}),
-        "accuracy, pinned": training.accuracy_chart(
-            epoch, 1 - curve / 2, 1 - curve, ref={"epoch": epoch, "train": 1 - curve,
-                                                  "val": 1 - curve / 3}),
-        "regions, replay": regions.decision_chart(
-            grid_bounds(X), None, X, y, X, y, classes=3,
-            codes=regions.cell_codes(_probs(40, seed=seed))),
-        "regions": regions.decision_chart(grid_bounds(X), _probs(res, seed=seed), X, y, X, y,
-                                          classes=3),
-        "regions, diverged": regions.decision_chart(grid_bounds(X), None, X, y, X, y,
-                                                    classes=3),
-        "regions, narrow (pinned pair)": regions.decision_chart(
-            grid_bounds(X), _probs(res, seed=seed), X, y, X, y, classes=3, narrow=True),
+            epoch, curve, curve / 10, curve * 1.2, cursor=int(epoch[n // 3]), ref=ref),
+        "loss log, pinned": training.loss_chart(epoch, curve, curve / 10, curve * 1.2,
+                                                log_y=True, ref=ref),
+        "reg, pinned and replayed": training.reg_chart(epoch, curve, curve / 10,
+                                                       regularised=True, ref=ref, cursor=9),
+        "accuracy, pinned": training.accuracy_chart(epoch, 1 - curve / 2, 1 - curve, ref=ref,
+                                                    cursor=3),
+        "live view (500 points)": training.loss_chart(
+            np.arange(5000), np.linspace(1, 0.1, 5000), np.full(5000, 0.01),
+            np.linspace(1.2, 0.3, 5000), points=training.LIVE_POINTS),
     }
 
 
-def _without_data(spec: dict) -> str:
-    return json.dumps({**spec, "datasets": sorted(spec["datasets"])}, sort_keys=True)
-
-
-@pytest.mark.parametrize("name", [k for k in _every_chart() if k != "regions, diverged"])
-def test_a_spec_stays_the_same_while_a_run_trains(name):
-    """Snapshots at epochs 50 and 3,000 (the regions at the live and the final resolution)
-    differ only in their datasets: the browser swaps the data into the chart on screen."""
-    early, late = _every_chart(n=50, res=60, seed=1)[name], _every_chart(n=3000, res=100)[name]
-    assert _without_data(early) == _without_data(late)
-
-
-SCHEMA = Path(__import__("altair").__file__).parent / "vegalite/v6/schema/vega-lite-schema.json"
-
-
 @pytest.mark.parametrize("name", list(_every_chart()))
-def test_every_chart_is_valid_vega_lite(name):
-    """Validated against the Vega-Lite 6 JSON schema (the one Altair, a Streamlit dependency,
-    ships), with its datasets as the rows they stand for."""
-    import jsonschema
+def test_every_figure_is_valid_plotly_and_plain_json(name):
+    """plotly's own schema accepts the figure, and it is JSON as it stands: no numpy values,
+    no NaN (a gap is None)."""
+    fig = _every_chart()[name]
+    assert set(fig) == {"data", "layout"}
+    go.Figure(fig)  # raises on any property plotly.js does not know
+    text = json.dumps(fig, allow_nan=False)
+    assert json.loads(text) == fig  # only lists, dicts, strings, numbers, None, bools
 
-    spec = _every_chart()[name]
-    rows = {k: table.to_pylist() for k, table in spec["datasets"].items()}
-    jsonschema.validate({**spec, "datasets": rows}, json.loads(SCHEMA.read_text()))
+
+def test_a_diverged_run_leaves_gaps():
+    fig = _every_chart()["loss, diverged"]
+    y = _trace(fig, "data loss")["y"]
+    assert y[150] == pytest.approx(fig["layout"]["yaxis"]["range"][1])  # inf: at the top
+    assert y[151] is None and y[-1] is None                             # NaN: a gap
 
 
 def test_figure_builders_do_not_import_streamlit():
     import ast
     root = Path(__file__).resolve().parents[2] / "ui"
-    for name in ("charts/training.py", "charts/regions.py", "runs.py", "urlstate.py", "scales.py",
+    for name in ("charts/training.py", "charts/common.py", "runs.py", "urlstate.py", "scales.py",
                  "fields.py", "formulas.py"):
         tree = ast.parse((root / name).read_text())
         imported = {a.name.split(".")[0] for node in ast.walk(tree)
@@ -273,65 +326,87 @@ def test_figure_builders_do_not_import_streamlit():
         imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree)
                      if isinstance(node, ast.ImportFrom)}
         assert "streamlit" not in imported, name
+        if name.startswith("charts/"):  # plain dicts: no plotly objects built per redraw
+            assert "plotly" not in imported, name
 
 
-def test_scrubbing_a_replay_changes_data_not_the_spec(curves):
-    """The replay cursor is a dataset (empty at the end of the run): moving it redraws the
-    charts in place."""
+def test_a_replay_draws_a_cursor_at_its_epoch(curves):
     epoch, data, reg, val, acc, val_acc, _ = curves
     for build in (lambda c: training.loss_chart(epoch, data, reg, val, cursor=c),
                   lambda c: training.accuracy_chart(epoch, acc, val_acc, cursor=c),
                   lambda c: training.reg_chart(epoch, data, reg, regularised=True, cursor=c)):
         at_end, early = build(None), build(30)
-        assert _without_data(at_end) == _without_data(early)
-        assert at_end["datasets"]["cursor"].num_rows == 0
-        assert list(_column(early, "cursor", "epoch")) == [30]
+        cursors = [s for s in early["layout"]["shapes"]
+                   if s["line"]["color"] == common.CURSOR_COLOUR]
+        assert len(cursors) == 1
+        (line,) = cursors
+        assert line["x0"] == line["x1"] == 30 and line["xref"] == "x"
+        assert (line["yref"], line["y0"], line["y1"]) == ("paper", 0, 1)
+        assert not [s for s in at_end["layout"]["shapes"]
+                    if s["line"]["color"] == common.CURSOR_COLOUR]
+        assert early["data"] == at_end["data"]  # the curves are the same
 
 
 def test_a_pinned_run_is_drawn_faintly_under_the_current_curves(curves):
-    epoch, data, reg, val, *_ = curves
+    epoch, data, reg, val, acc, val_acc, _ = curves
     ref = {"epoch": epoch, "total": (data + reg) * 2, "val": val * 2}
-    spec = training.loss_chart(epoch, data, reg, val, ref=ref)
-    faint = [layer for layer in spec["layer"] if layer.get("data", {}).get("name") == "ref"]
-    assert len(faint) == 2 and spec["layer"][:2] == faint  # under the current run's marks
-    assert all(layer["mark"]["color"] == training.REF_COLOUR for layer in faint)
+    fig = training.loss_chart(epoch, data, reg, val, ref=ref)
+    faint = [t for t in fig["data"] if t.get("legendgroup") == "ref"]
+    assert len(faint) == 2 and fig["data"][:2] == faint  # under the current run's traces
+    assert all(t["line"]["color"] == common.REF_COLOUR for t in faint)
+    assert [t["name"] for t in faint] == ["pinned run", "pinned run"]
+    assert [t["showlegend"] for t in faint] == [True, False]  # one legend entry for both
+    assert faint[1]["line"]["dash"] == common.VAL_DASH and "dash" not in faint[0]["line"]
+    np.testing.assert_allclose(_custom(faint[1]), val * 2, rtol=1e-4)  # true values to hover
     top = training.robust_top(data + reg, val)
-    assert _column(spec, "ref", "val").max() <= top + 1e-6  # cut at the same robust top
-    assert (ref["val"] > top).any()                          # (which it needed)
-    assert "grey: pinned run" in " ".join(spec["title"]["subtitle"])
+    assert np.nanmax(_y(faint[1])) <= top * (1 + 1e-4)  # cut at the same robust top
+    assert (ref["val"] > top).any()                      # (which it needed)
+    assert "grey: pinned run" in " ".join(_lines(fig))
+    assert "grey" not in " ".join(_lines(training.loss_chart(epoch, data, reg, val)))
+    # the other charts: the same, the current run's curves unchanged
+    acc_fig = training.accuracy_chart(epoch, acc, val_acc,
+                                      ref={"epoch": epoch, "train": acc / 2, "val": val_acc / 2})
+    assert [t["name"] for t in acc_fig["data"]] == ["pinned run", "pinned run", "train",
+                                                    "validation"]
+    np.testing.assert_allclose(_y(acc_fig["data"][0]), acc / 2, rtol=1e-4)
+    assert _legend(acc_fig) == ["pinned run", "train", "validation"]
+    reg_fig = training.reg_chart(epoch, data, reg, regularised=True,
+                                 ref={"epoch": epoch, "reg": reg * 3})
+    assert reg_fig["data"][0]["line"]["color"] == common.REF_COLOUR
+    np.testing.assert_allclose(_y(reg_fig["data"][0]), reg * 3, rtol=1e-4)
+    assert _legend(reg_fig) == ["pinned run", "reg loss"]
+    assert _legend(training.reg_chart(epoch, data, reg, regularised=True)) == []
 
 
-@pytest.mark.parametrize(("classes", "narrow", "columns"),
-                         [(3, False, 3), (10, False, 5), (2, True, 2), (4, True, 3),
-                          (10, True, 3)])
-def test_two_regions_side_by_side_stack_their_legends(classes, narrow, columns):
-    """Beside a pinned run's regions (half the width) the legends in one row were cut off at
-    1280x720 ('class 0 ● cl'): the class legend is "class" over short labels (0, 1, 2) and,
-    narrow, the two legends go one under the other."""
-    X, y = _points()
-    spec = regions.decision_chart(grid_bounds(X), _probs(classes=classes), X, y % classes,
-                                  X, y % classes, classes=classes, narrow=narrow)
-    colour = spec["layer"][1]["encoding"]["color"]
-    assert colour["legend"]["columns"] == columns
-    assert colour["title"] == "class" and "labelExpr" not in colour["legend"]
-    layout = spec["config"]["legend"].get("layout")
-    assert (layout is not None and "vertical" in layout["expr"]) == narrow
+def test_a_pinned_runs_histogram_is_drawn_as_outlines():
+    edges, counts = views.weight_histogram(np.random.default_rng(0).normal(size=300))
+    ref_counts = counts[::-1] * 2
+    fig = training.weights_chart(edges, counts, math.nan, 1e-3, ref_counts=ref_counts)
+    bars, outline = fig["data"]
+    assert outline["name"] == "pinned run" and outline["x"] == bars["x"]
+    assert outline["marker"]["line"]["color"] == common.REF_COLOUR
+    assert outline["marker"]["color"] == "rgba(0,0,0,0)"  # no fill: the bars show through
+    np.testing.assert_allclose(outline["y"], ref_counts / ref_counts.sum(), rtol=1e-4)
+    assert fig["layout"]["barmode"] == "overlay"
+    assert _legend(fig) == ["this run", "pinned run"]
+    assert _legend(training.weights_chart(edges, counts, math.nan, 1e-3)) == []
 
 
 def test_text_is_large_enough_to_read_from_the_back_of_a_room():
-    """Issue 20, a projector at 1280x720: tick labels >= 14 px, axis titles and legends >= 15
-    px, on every chart (one shared config); text limits as wide as the room there is."""
-    for name, spec in _every_chart().items():
-        axis, key, head = (spec["config"][k] for k in ("axis", "legend", "title"))
-        assert axis["labelFontSize"] >= 14 and axis["titleFontSize"] >= 15, name
-        assert key["labelFontSize"] >= 15 and key["titleFontSize"] >= 15, name
-        assert head["fontSize"] >= 18 and head["subtitleFontSize"] >= 15, name
-        assert axis["labelLimit"] >= 260 and key["labelLimit"] >= 260, name
-        assert key["titleLimit"] >= 260, name
-        # the title may be as wide as the plot and the y-axis beside it (not Streamlit's
-        # default: the column less 40 px); a number or no limit would let a long title push
-        # the plot to nothing in a narrow column
-        assert spec["title"]["limit"] == {"expr": "width + 60"}, name
+    """Issue 20, a projector at 1280x720: tick labels >= 14 px, axis titles, legends and notes
+    >= 15 px, titles >= 18 px, on every chart."""
+    for name, fig in _every_chart().items():
+        layout = fig["layout"]
+        assert layout["font"]["size"] >= 15, name
+        assert layout["title"]["font"]["size"] >= 18, name
+        for key in ("xaxis", "yaxis"):
+            if layout[key].get("visible", True):
+                assert layout[key]["tickfont"]["size"] >= 14, name
+                assert layout[key]["title"]["font"]["size"] >= 15, name
+        if layout["showlegend"]:
+            assert layout["legend"]["font"]["size"] >= 15, name
+        assert all(a["font"]["size"] >= 15 for a in layout["annotations"]), name
+        assert layout["hoverlabel"]["font"]["size"] >= 15, name
 
 
 def test_long_subtitles_come_in_lines():
@@ -340,115 +415,23 @@ def test_long_subtitles_come_in_lines():
     epoch = np.arange(50)
     curve = np.linspace(1, 0.1, 50)
     for ref in (None, {"epoch": epoch, "total": curve, "val": curve}):
-        lines = training.loss_chart(epoch, curve, curve / 10, curve, ref=ref)["title"]["subtitle"]
-        assert isinstance(lines, list) and all(len(line) <= 40 for line in lines)
+        title, *lines = _lines(training.loss_chart(epoch, curve, curve / 10, curve, ref=ref))
+        assert title == "Loss = data + regularisation"
+        assert len(lines) == 2 and all(len(line) <= 40 for line in lines)
         assert "dashed: validation (data only)" in lines
 
 
-class _Num(int):
-    """A number that joins strings as JavaScript's + does (for _vega below)."""
-
-    def __add__(self, other):
-        return str(self) + other if isinstance(other, str) else _Num(int(self) + other)
-
-    def __radd__(self, other):
-        return other + str(self) if isinstance(other, str) else _Num(other + int(self))
-
-
-def _vega(expr: str, **env):
-    """Evaluate one of the Vega expressions note_layer writes, with Python's stand-ins."""
-    import re
-    import types
-
-    functions = {
-        "max": lambda *a: _Num(max(a)), "floor": lambda v: _Num(math.floor(v)),
-        "regexp": lambda pattern, flags: re.compile(pattern), "trim": str.strip,
-        "replace": lambda s, rx, rep: rx.sub(rep.replace("$1", r"\g<1>"), s),
-        "split": lambda s, sep: s.split(sep), "length": len}
-    datum = types.SimpleNamespace(**env.pop("datum"))
-    return eval(expr, {**functions, "datum": datum, **env})
-
-
-@pytest.mark.parametrize("width", [140, 230, 330, 700])
-def test_notes_over_a_plot_wrap_into_lines_as_wide_as_it(width):
-    """The weights' note ("36% of the weights have |w| < 0.001 (14% set to 0: ...)") was cut
-    to "36.0% of …" at 1280x720: it wraps between words at the plot's width (~7 px a
-    character at 15 px), and stands on the plot, however many lines it takes."""
-    from ui.charts import common
-
-    spec = training.weights_chart(np.linspace(-1, 1, 6), np.array([1, 2, 3, 2, 1]), 1 / 7, 1e-3)
-    text = str(_column(spec, "label", "text")[0])
-    layer = spec["layer"][1]
-    assert layer["data"]["name"] == "label" and layer["mark"]["lineBreak"] == "\n"
-    (wrap, top) = layer["transform"]
-    lines = _vega(wrap["calculate"], width=width, datum={"text": text})
-    assert lines.replace("\n", " ") == text                      # every word, in order
-    assert all(len(line) * 7 <= max(width, 12 * 8) for line in lines.split("\n"))
-    assert (len(lines.split("\n")) > 1) == (len(text) * common.CHAR_PX > width)
-    rows = len(lines.split("\n"))
-    y = _vega(top["calculate"], datum={"lines": lines})
-    assert -8 <= y + rows * layer["mark"]["lineHeight"] < 0  # the last line just over the plot
-    assert layer["encoding"]["y"] == {"field": "top", "type": "quantitative", "scale": None}
-
-
-def test_the_regions_plot_is_square_and_filled_by_the_box():
-    """The plot is as tall as it is wide (up to PLOT_MAX px): with nncore.grid's square box
-    the cells fill it, whatever the column's width (was: a fixed 440 px high chart, whose
-    axes then ran to +-3.5 around the data in a wide or a narrow column)."""
-    X, y = _points()
-    spec = regions.decision_chart(grid_bounds(X), _probs(), X, y, X, y, classes=3)
-    assert spec["autosize"]["type"] == "fit-x"
-    (height,) = spec["params"]
-    assert height["name"] == "height"
-    for width in (130, 330, 2000):
-        side = eval(height["expr"], {"min": min, "max": max, "width": width})
-        assert side == min(width, regions.PLOT_MAX)
-        (a, b) = _domain(spec["layer"][1]["encoding"]["x"]["scale"], width, side)
-        (lo_x, _), (hi_x, _) = grid_bounds(X)
-        if width <= regions.PLOT_MAX:  # square: the x axis is the box, no more
-            assert (a, b) == (pytest.approx(lo_x), pytest.approx(hi_x))
-    # the plot's width must not depend on its height (it follows the width): a fixed y-axis
-    # width, x labels kept inside the plot
-    axis = spec["layer"][1]["encoding"]["y"]["axis"]
-    assert axis["minExtent"] == axis["maxExtent"]
-    assert spec["layer"][1]["encoding"]["x"]["axis"]["labelFlush"] is True
-
-
-def test_points_outside_the_box_are_still_on_the_plot():
-    """A validation point beyond the box (a caller that fitted it to the training points
-    only) widens the axes, not the cells."""
-    X, y = _points()
-    (x_lo, y_lo), (x_hi, y_hi) = bounds = grid_bounds(X)
-    far = np.array([[x_hi + 2.0, y_lo - 1.0]])
-    spec = regions.decision_chart(bounds, _probs(), X, y, far, np.array([0]), classes=3)
-    encoding = spec["layer"][1]["encoding"]
-    (a, b) = _domain(encoding["x"]["scale"], 300, 300)
-    (c, d) = _domain(encoding["y"]["scale"], 300, 300)
-    assert a <= x_lo and b >= far[0, 0] and c <= far[0, 1] and d >= y_hi
-    calc = {t["as"]: t["calculate"] for t in spec["layer"][0]["transform"]}
-    assert calc["x"].startswith(repr(float(x_lo)))  # the cells still tile the box
-
-
-def test_a_thumbnail_has_no_axes_and_no_legends():
-    X, y = _points()
-    spec = regions.decision_chart(grid_bounds(X), _probs(), X, y, X, y, classes=3,
-                                  compact=True, height=190)
-    for layer in spec["layer"]:
-        assert layer["encoding"]["x"]["axis"] is None and layer["encoding"]["y"]["axis"] is None
-    assert all(spec["layer"][1]["encoding"][c]["legend"] is None
-               for c in ("color", "shape", "size", "opacity"))
-    assert "max(min(width, 190)" in spec["params"][0]["expr"]
-
-
-def test_layer_histograms_keep_their_titles_short():
-    """"dense3 (not regularised)" was cut to "dense3 (not regulari…" in a third of a column at
-    1280x720: the layer's name is the title, whether it is regularised the subtitle."""
-    from ui.charts import network
-    from workers.recorder import Extras
-
-    edges, counts = views.weight_histogram(np.random.default_rng(0).normal(size=200))
-    extras = Extras(layers=(("dense1", (edges, counts), 0.1, True),
-                            ("dense2", (edges, counts), 0.0, False)))
-    heads = [spec["title"] for spec in network.layer_histograms(extras)]
-    assert [(h["text"], h["subtitle"]) for h in heads] == [("dense1", "regularised"),
-                                                            ("dense2", "not regularised")]
+def test_plots_keep_their_heights_under_titles_and_notes():
+    """The plot itself is as high as the Vega-Lite chart's was (loss 280 px, ...): the figure
+    adds the room its title, subtitles, legend and notes take over it."""
+    epoch = np.arange(50)
+    curve = np.linspace(1, 0.1, 50)
+    edges, counts = views.weight_histogram(np.linspace(-1, 1, 50))
+    for fig, plot in ((training.loss_chart(epoch, curve, curve, curve), 280),
+                      (training.reg_chart(epoch, curve, curve, regularised=True), 200),
+                      (training.accuracy_chart(epoch, curve, curve), 260),
+                      (training.lr_chart(epoch, curve), 240),
+                      (training.weights_chart(edges, counts, 0.1, 1e-3), 240)):
+        layout = fig["layout"]
+        assert layout["height"] - layout["margin"]["t"] - training.X_AXIS_ROOM == plot
+        assert layout["margin"]["t"] >= 34 + 20 * (len(_lines(fig)) - 1)

@@ -6,7 +6,7 @@ import re
 import urllib.parse
 
 import pytest
-from apphelpers import no_errors, sweep_page
+from apphelpers import charts, no_errors, sweep_page
 
 from nncore import SWEEP_PRESET_NOTES, SWEEP_PRESETS, SweepSpec, TrainConfig, train
 
@@ -25,8 +25,9 @@ def test_a_sweep_runs_and_shows_its_u_curve_thumbnails_and_table():
     running = at.session_state["sw_run"]
     assert running.sweep.finished and running.sweep.done == 6
     assert any("Done: 6 of 6 runs" in p.proto.text for p in at.get("progress"))
-    charts = at.get("vega_lite_chart")
-    assert len(charts) == 2 + 3  # the two U-curves and a thumbnail per grid point
+    drawn = charts(at)
+    assert sorted(drawn) == ["sw_chart_left", "sw_chart_right", "sw_thumb_0", "sw_thumb_1",
+                             "sw_thumb_2"]  # the two U-curves and a thumbnail per grid point
     base = TrainConfig(samples=30, epochs=201, hidden=(16,))
     spec = SweepSpec.from_string("weight_l2=0.0001:0.01:log:3;seeds=2", base)
     for row, (_, config) in zip(sorted(running.sweep.rows, key=lambda r: r["index"]),

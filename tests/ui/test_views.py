@@ -1,17 +1,18 @@
 """AppTest of the views beside the live run: Pin (compare), Replay, Inside the network, and the
 Lesson page."""
 
-import json
+import base64
+import struct
 import urllib.parse
+import zlib
 
 import numpy as np
-import pyarrow as pa
 import pytest
-from apphelpers import make_app, no_errors
+from apphelpers import charts, make_app, no_errors
 
 from nncore import PRESETS, TrainConfig, decision_grid, train
 from ui import compare, formulas, lesson_mode, panels
-from ui.charts import network
+from ui.charts import common, network, png, regions, training
 from ui.lessons import STEPS
 from workers import recorder, views
 
@@ -22,24 +23,64 @@ def _button(at, key):
     return next(b for b in at.button if b.key == key)
 
 
-def _datasets(chart) -> set:
-    import json
-    spec = json.loads(chart.proto.spec)
-    return {d.name for d in chart.proto.datasets} | set(spec.get("datasets", {}))
+def _figures(at, prefix: str = panels.CHART_KEY.format("")) -> dict[str, dict]:
+    """The Plotly figures the page drew (as the browser receives them), by the name after
+    `prefix` in their key: the Playground's "regions", "loss", ... (ui/panels.py's ALT)."""
+    return {key.removeprefix(prefix): chart["figure"] for key, chart in charts(at).items()
+            if key.startswith(prefix)}
 
 
-def _table(chart, name: str) -> pa.Table:
-    """Dataset `name` of a chart the page drew, as the browser receives it (Arrow)."""
-    return pa.ipc.open_stream(next(d.data.data for d in chart.proto.datasets
-                                   if d.name == name)).read_all()
+def _is_pinned_trace(trace: dict) -> bool:
+    """A pinned run's trace (ui/charts/training.py): named "pinned run", drawn grey (a curve's
+    line, a histogram's bar outlines)."""
+    colours = {trace.get("line", {}).get("color"),
+               trace.get("marker", {}).get("line", {}).get("color")}
+    return trace.get("name") == training.REF_NAME and common.REF_COLOUR in colours
 
 
-def _column(chart, dataset: str, name: str) -> np.ndarray:
-    return _table(chart, dataset).column(name).to_numpy(zero_copy_only=False)
+def _counts(fig: dict) -> np.ndarray:
+    """The counts of a weight histogram's bars (each bar's customdata: [from, to, count])."""
+    (bars,) = [t for t in fig["data"] if t["type"] == "bar" and t["name"] != training.REF_NAME]
+    return np.array([count for _, _, count in bars["customdata"]])
 
 
-def _with(charts, dataset: str) -> list:
-    return [c for c in charts if dataset in {d.name for d in c.proto.datasets}]
+def _decode_png(data: bytes) -> np.ndarray:
+    """(h, w, 3) RGB of a PNG as ui.charts.png writes it (8-bit RGB or indexed, no interlace,
+    filter type 0 on every row), read here independently (tests/ui/test_regions_chart.py)."""
+    assert data[:8] == png.SIGNATURE
+    pos, chunks = 8, []
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos:pos + 4])
+        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
+        (crc,) = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])
+        assert crc == zlib.crc32(kind + body) & 0xFFFFFFFF, kind
+        chunks.append((kind, body))
+        pos += 12 + length
+    w, h, depth, colour_type, _, _, interlace = struct.unpack(">IIBBBBB", chunks[0][1])
+    assert chunks[0][0] == b"IHDR" and depth == 8 and interlace == 0
+    raw = zlib.decompress(b"".join(b for k, b in chunks if k == b"IDAT"))
+    rows = np.frombuffer(raw, np.uint8).reshape(h, 1 + w * {2: 3, 3: 1}[colour_type])
+    assert (rows[:, 0] == 0).all()
+    if colour_type == 2:
+        return rows[:, 1:].reshape(h, w, 3)
+    (plte,) = [b for k, b in chunks if k == b"PLTE"]
+    return np.frombuffer(plte, np.uint8).reshape(-1, 3)[rows[:, 1:]]
+
+
+def _cell_pixels(fig: dict) -> np.ndarray:
+    """The decision regions' cells as drawn: the RGB pixels of the one image trace's PNG; row
+    r, column c is cell codes[r, c] (row 0 the lowest x2, ui.charts.regions.cells_png)."""
+    (image,) = [t for t in fig["data"] if t["type"] == "image"]
+    head, _, body = image["source"].partition(",")
+    assert head == "data:image/png;base64"
+    return _decode_png(base64.b64decode(body))
+
+
+def _segments(fig: dict) -> int:
+    """The connections a network diagram draws: None-separated segments of its edge traces
+    (lines with points; the signs' legend entries are a single None)."""
+    return sum(t["x"].count(None) for t in fig["data"]
+               if t.get("mode") == "lines" and t["x"] != [None])
 
 
 def _histogram(w: np.ndarray) -> np.ndarray:
@@ -80,13 +121,15 @@ def test_pin_keeps_the_run_as_a_faint_reference_with_its_regions_beside(pinned_a
     pin = at.session_state["pg_pin"]["view"]
     current = at.session_state["pg_result"]["view"]
     assert pin.config["dropout"] == 0.0 and current.config["dropout"] == 0.5
-    charts = at.get("vega_lite_chart")
-    assert len(charts) == panels.N_PINNED_CHARTS  # the pinned run's regions beside the current ones
-    with_ref = [c for c in charts if "ref" in _datasets(c)]
-    assert len(with_ref) == 4  # loss, reg loss, accuracy, weights
+    figures = _figures(at)
+    assert len(charts(at)) == len(figures) == panels.N_PINNED_CHARTS  # + the pinned run's
+    assert set(figures) == set(panels.ALT)  # regions (and network) beside the current ones
+    with_ref = {name for name, fig in figures.items()
+                if any(_is_pinned_trace(t) for t in fig["data"])}
+    assert with_ref == {"loss", "reg", "accuracy", "weights"}
     assert any("here → pinned: dropout 0.5 → 0" in c.value for c in at.caption)
     # Side by side, short titles (at 1280x720 "Decision regions" was cut to "Decision regi…")
-    titles = {json.loads(c.proto.spec).get("title", {}).get("text") for c in charts}
+    titles = {fig["layout"]["title"]["text"] for fig in figures.values()}
     assert {"This run", "Pinned run"} <= titles and "Decision regions" not in titles
     # the cards' deltas are against the pinned run
     val_acc = next(m for m in at.metric if m.label == "Val acc")
@@ -107,7 +150,7 @@ def test_unpin_and_swap(pinned_app):
     at.run()
     no_errors(at)
     assert at.session_state["pg_pin"] is None and "pin" not in at.query_params
-    assert len(at.get("vega_lite_chart")) == panels.N_CHARTS
+    assert len(charts(at)) == panels.N_CHARTS
 
 
 def test_a_link_with_a_pin_opens_both_runs():
@@ -117,7 +160,7 @@ def test_a_link_with_a_pin_opens_both_runs():
     pin = at.session_state["pg_pin"]["view"]
     assert pin.config["dropout"] == 0.0 and pin.status == "completed"
     assert at.session_state["pg_result"]["view"].config["dropout"] == 0.5
-    assert len(at.get("vega_lite_chart")) == panels.N_PINNED_CHARTS
+    assert len(charts(at)) == panels.N_PINNED_CHARTS
 
 
 @pytest.mark.parametrize("link, words", [("dropout", "FIELD:VALUE"),
@@ -159,8 +202,8 @@ def test_replay_scrubs_regions_weights_and_cards_to_a_snapshot():
     train_acc = next(m for m in at.metric if m.label == "Train acc")
     i = list(view.epoch).index(shots[2].epoch)
     assert train_acc.value == f"{view.series['accuracy'][i]:.1%}"
-    charts = at.get("vega_lite_chart")
-    assert len(charts) == panels.N_CHARTS  # the same charts, redrawn with the snapshot
+    figures = _figures(at)
+    assert len(charts(at)) == len(figures) == panels.N_CHARTS  # the same charts, redrawn
     # The regions and weights shown are those of the model at that epoch: the same config
     # trained here to that epoch alone (its last record's parameters are that epoch's).
     config = TrainConfig.from_dict(view.config)
@@ -168,19 +211,18 @@ def test_replay_scrubs_regions_weights_and_cards_to_a_snapshot():
     at_epoch = train(TrainConfig.from_dict({**view.config, "epochs": shots[2].epoch + 1}))
     at_end = train(config)
     res = recorder.SNAPSHOT_RESOLUTION
-    expected, end = (_codes(decision_grid(h.model, h.data.X, X_val=h.data.X_val,
-                                          resolution=res)[2])
-                     for h in (at_epoch, at_end))
-    (regions,) = _with(charts, "cells")
-    shown = np.full((res, res), -1)
-    i, j, c = (_column(regions, "cells", name) for name in "ijc")
-    assert len(c) == res * res
-    shown[i, j] = c
-    np.testing.assert_array_equal(shown, expected)
+    probs, end_probs = (decision_grid(h.model, h.data.X, X_val=h.data.X_val,
+                                      resolution=res)[2] for h in (at_epoch, at_end))
+    expected, end = _codes(probs), _codes(end_probs)
+    # the cells drawn: pixel (r, c) is cell (r along x2, c along x1) in its code's colour
+    palette = png.rgb(regions.cell_palette(probs.shape[-1]))
+    shown = _cell_pixels(figures["regions"])
+    assert shown.shape == (res, res, 3)
+    np.testing.assert_array_equal(shown, palette[expected])
     assert (expected != end).sum() > 0.1 * res * res  # (the end's picture is another one)
-    (weights,) = _with(charts, "bars")
+    assert (shown != palette[end]).any(axis=-1).sum() > 0.1 * res * res
     hidden = np.concatenate([w.ravel() for w in _dense_weights(at_epoch.model)[:-1]])
-    np.testing.assert_array_equal(_column(weights, "bars", "count"), _histogram(hidden))
+    np.testing.assert_array_equal(_counts(figures["weights"]), _histogram(hidden))
     end_hidden = np.concatenate([w.ravel() for w in _dense_weights(at_end.model)[:-1]])
     assert (_histogram(hidden) != _histogram(end_hidden)).any()
 
@@ -242,8 +284,8 @@ def test_inside_the_network_shows_units_layers_and_norms():
     no_errors(at)
     images = at.get("image")
     assert len(images) == 1
-    charts = at.get("vega_lite_chart")
-    assert len(charts) == 2 + 1  # two layers' histograms, the norm curve
+    drawn = charts(at)
+    assert len(drawn) == 2 + 1  # two layers' histograms, the norm curve
     # Against the run trained here alone: its 16 first-layer units (all drawn), each layer's
     # weights, and each layer's weight norm at the first recorded epoch and at the end.
     alone = train(TrainConfig.from_dict(view.config))
@@ -256,20 +298,21 @@ def test_inside_the_network_shows_units_layers_and_norms():
     assert f"(‖w‖ from {norms.max():.2g} to {norms.min():.2g})" in caption
     assert norms.max() > 2 * norms.min() > 0  # (so the order shows)
     assert f"{dead} shown {'is' if dead == 1 else 'are'} dead" in caption
-    histograms = _with(charts, "bars")
+    histograms = [drawn[f"in_hist_This run_{i}"]["figure"] for i in range(len(weights))]
     assert len(histograms) == len(weights) == 2
-    for chart, w in zip(histograms, weights, strict=True):
-        np.testing.assert_array_equal(_column(chart, "bars", "count"), _histogram(w))
-    (curve,) = _with(charts, "norms")
-    epoch, norm, layer = (_column(curve, "norms", name) for name in ("epoch", "norm", "layer"))
-    start = int(epoch.min())
+    for fig, w in zip(histograms, weights, strict=True):
+        np.testing.assert_array_equal(_counts(fig), _histogram(w))
+    curves = {t["name"]: t for t in drawn["in_norm_This run"]["figure"]["data"]}
+    assert set(curves) == {"dense1", "dense2"}  # a line per layer
+    start = min(min(t["x"]) for t in curves.values())
     early = _dense_weights(train(TrainConfig.from_dict({**view.config,
                                                         "epochs": start + 1})).model)
     for name, w_end, w_start in zip(("dense1", "dense2"), weights, early, strict=True):
-        mine = layer == name
-        assert epoch[mine][-1] == 300 and epoch[mine][0] == start
-        np.testing.assert_allclose(norm[mine][[0, -1]],
-                                   [np.linalg.norm(w_start), np.linalg.norm(w_end)], rtol=1e-5)
+        epoch, norm = curves[name]["x"], curves[name]["y"]
+        assert epoch[-1] == 300 and epoch[0] == start
+        # (a figure's numbers have 5 significant digits: ui.charts.common.nums)
+        np.testing.assert_allclose([norm[0], norm[-1]],
+                                   [np.linalg.norm(w_start), np.linalg.norm(w_end)], rtol=1e-4)
 
 
 def test_inside_the_network_orders_units_by_strength_and_frames_the_dead_ones():
@@ -338,7 +381,7 @@ def test_the_lesson_is_the_playground_with_its_step_applied_on_arrival():
     assert f"Lesson 2 of {len(STEPS)}: {STEPS[1].title}" in _markdown(at)
     assert all(line in _markdown(at) for line in STEPS[1].look)
     assert any(STEPS[1].question == i.value for i in at.info)
-    assert len(at.get("vega_lite_chart")) == panels.N_CHARTS  # the Playground's charts, beside it
+    assert len(charts(at)) == panels.N_CHARTS  # the Playground's charts, beside it
     # the step's formula, then with the run's numbers (before the page's formulas expander)
     rows = {t: (g, n) for t, g, n in formulas.formula_rows(
         STEPS[1].config.to_dict(), at.session_state["pg_result"]["view"].final)}
@@ -388,10 +431,11 @@ def test_the_playground_draws_the_network_and_l1_thins_it():
     no_errors(at)
 
     def drawn():
-        (chart,) = _with(at.get("vega_lite_chart"), "edges")
-        note = _table(chart, "note").column("text").to_pylist()[0]
-        above = int(note.split(" of ")[0].replace(",", ""))
-        return above, len(_table(chart, "edges"))
+        fig = _figures(at)["network"]
+        note = fig["layout"]["annotations"][0]  # "N of M connections with |w| ≥ …", then …
+        assert " connections with |w| ≥ " in note["text"]
+        above = int(note["text"].split(" of ")[0].replace(",", ""))
+        return above, _segments(fig)
 
     view = at.session_state["pg_result"]["view"]
     assert view.network is not None and drawn()[0] == view.network.above

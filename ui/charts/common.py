@@ -1,137 +1,179 @@
-"""What the charts share: the look, the colours, the layered spec, tables and legends.
+"""What the charts share: the look, the colours, the figure's frame, numbers made small.
 
-Why Vega-Lite and not Plotly: the live view redraws every chart a few times a second, and a
-redrawn chart must stay on screen. Streamlit (1.67) gives every `st.plotly_chart` an element ID
-hashed from its figure, and its frontend keys the chart by that ID: each new figure unmounts the
-chart and mounts a new one (blank or grey while it draws; on a loaded 2-core machine the page's
-lazily loaded widgets then never got a quiet moment to appear). A `st.vega_lite_chart` without
-selections has no ID: a new spec in the same place is compared with the old one and, when only
-the named datasets changed, the frontend swaps the data in the existing view. So every spec in
-ui.charts depends only on what is fixed during a run (classes, a toggle, whether a lambda is
-on); every number that changes while training goes into a named dataset (`spec["datasets"]`,
-pyarrow tables: Streamlit sends them as Arrow, apart from the spec).
+Every chart is a Plotly figure built by a pure function (arrays in, a figure out: a plain dict
+{"data": [...traces], "layout": {...}} of lists, floats, strings and None, JSON as it stands;
+no Streamlit and no plotly Python objects, which would validate every trace on every live
+redraw). ui/canvas.py draws a figure through one small component that keeps its div and calls
+`Plotly.react` on it, so a figure may change anything between two redraws (the titles, the
+notes, the axes) without the chart being rebuilt; tests/ui validate the figures against
+plotly's own schema (plotly.graph_objects.Figure).
+
+Why not `st.plotly_chart`: Streamlit 1.67 keys the chart by a hash of its figure, and its
+frontend unmounts the chart and mounts a new one for every new figure (blank while it draws,
+zoom lost). See docs/DECISIONS.md, "Charts on Plotly".
+
+Text: Plotly reads `<b>`, `<br>`, `<a href>` in any string it draws. A string that may come
+from a user (an uploaded file's class count is a number, but a sweep's or a link's text need
+not be) goes through `plain`, and `figure` passes titles and notes through it: the only
+markup in a figure is the `<br>` this module writes itself.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+
 import numpy as np
-import pyarrow as pa
 
 FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
-DATA_COLOUR, REG_COLOUR, VAL_COLOUR = "#1f77b4", "#ff7f0e", "#d62728"
-TOTAL_COLOUR, TRAIN_COLOUR, LR_COLOUR, WEIGHT_COLOUR = "#1b1f24", "#1f77b4", "#2ca02c", "#6c5ba7"
-# 1,500 -> "1.5k": epoch ticks stay short on a narrow chart.
-EPOCH_LABEL = ("datum.value >= 1000 ? format(datum.value / 1000, '~g') + 'k' "
-               ": format(datum.value, '~g')")
 
+# Colours a colour-blind student can tell apart (Okabe & Ito's palette, designed for the three
+# common colour-vision deficiencies), the same meaning in every chart: data loss and training
+# in blue, the regularisation loss in orange, validation in vermillion and dashed (a second
+# cue besides the hue), the total in black.
+BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
+PURPLE, SKY, YELLOW, BLACK = "#CC79A7", "#56B4E9", "#F0E442", "#1b1f24"
+DATA_COLOUR, REG_COLOUR, VAL_COLOUR, TOTAL_COLOUR = BLUE, ORANGE, VERMILLION, BLACK
+TRAIN_COLOUR, LR_COLOUR, WEIGHT_COLOUR = BLUE, GREEN, PURPLE
+# Class k's colour (the regions, the points, the sweep's thumbnails). Yellow last: pale on white.
+CLASS_COLOURS = (BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION, BLACK, YELLOW)
+REF_COLOUR, CURSOR_COLOUR = "#8a8f98", "#3d434d"  # a pinned run's curves; the replay cursor
+VAL_DASH = "dash"  # validation curves, in every chart
 
-def table(**columns) -> pa.Table:
-    """A pyarrow table of the columns; floats as float32 (half the bytes, ample for a chart),
-    non-finite values as nulls (Vega-Lite leaves a gap instead of failing on NaN)."""
-    out = {}
-    for name, values in columns.items():
-        values = np.asarray(values)
-        if values.dtype.kind == "f":
-            values = values.astype(np.float32)
-            out[name] = pa.array(values, mask=~np.isfinite(values))
-        elif values.dtype.kind in "iub":
-            out[name] = pa.array(values.astype(np.int32) if values.dtype.kind != "b" else values)
-        else:
-            out[name] = pa.array(values.tolist())
-    return pa.table(out)
-
-
-# Type sizes (px) for a projector at 1280 x 720 read from the back of a room (Streamlit's own
-# theme draws chart text at 12 px): tick labels, then axis titles and legends, subtitles and the
-# notes drawn from data, chart titles.
+# Type sizes (px) for a projector at 1280 x 720 read from the back of a room (Plotly's default
+# is 12 px): tick labels, then axis titles and legends, subtitles and notes, chart titles.
 TICK_SIZE, LABEL_SIZE, NOTE_SIZE, TITLE_SIZE = 15, 16, 15, 20
-TEXT_COLOUR, SUBTLE_COLOUR = "#1b1f24", "#4a5260"
-# Text is not cut short below the room it has: labels up to LABEL_LIMIT px (Vega-Lite's
-# default: 160-180), a title and its subtitle lines up to the plot's width plus TITLE_ROOM (the
-# y-axis beside the plot is at least that wide; Streamlit's default, the column less 40 px, cut
-# "dense3 (not regularised)" in a third of a column at 1280 x 720). Not a fixed number or none
-# at all: text wider than the chart would make Vega shrink the plot to make room for it (to
-# nothing, when the text is wider than the column).
-LABEL_LIMIT, TITLE_ROOM = 300, 60
+TEXT_COLOUR, SUBTLE_COLOUR, GRID_COLOUR, LINE_COLOUR = "#1b1f24", "#4a5260", "#e3e7ee", "#c4cad4"
+# A note's characters per line, at NOTE_SIZE in a chart about 380 px wide (Source Sans Pro
+# averages ~7.5 px a character): Plotly does not wrap text, so notes are wrapped here.
+NOTE_CHARS = 48
 
 
-def config(**extra) -> dict:
-    """The shared look: large type for a projector, light grid, no frame. ARIA is off (the
-    charts are canvases with an accessible name, ui.panels.ALT): were it unset, Streamlit's
-    frontend would switch it off once a chart passed 5,000 rows, a spec change mid-run."""
-    return {"font": FONT, "view": {"stroke": None}, "aria": False, "mark": {"aria": False},
-            "axis": {"labelFontSize": TICK_SIZE, "titleFontSize": LABEL_SIZE,
-                     "gridColor": "#e3e7ee", "domainColor": "#c4cad4", "tickColor": "#c4cad4",
-                     "titleFontWeight": 400, "labelColor": TEXT_COLOUR,
-                     "titleColor": TEXT_COLOUR, "labelLimit": LABEL_LIMIT,
-                     "titleLimit": LABEL_LIMIT},
-            "legend": {"labelFontSize": LABEL_SIZE, "titleFontSize": LABEL_SIZE,
-                       "titleFontWeight": 400, "labelColor": TEXT_COLOUR,
-                       "titleColor": TEXT_COLOUR, "orient": "top", "direction": "horizontal",
-                       "symbolStrokeWidth": 3, "symbolSize": 120, "labelLimit": LABEL_LIMIT,
-                       "titleLimit": LABEL_LIMIT, "columnPadding": 14, "rowPadding": 4,
-                       "offset": 6, "padding": 0},
-            "title": {"fontSize": TITLE_SIZE, "anchor": "start", "fontWeight": 600,
-                      "color": TEXT_COLOUR, "subtitleFontSize": NOTE_SIZE,
-                      "subtitleColor": SUBTLE_COLOUR, "subtitlePadding": 4, "offset": 6},
-            **extra}
+def plain(text: object) -> str:
+    """`text` as Plotly draws it literally: its pseudo-HTML (`<b>`, `<br>`, `<a href=...>`)
+    and entities escaped."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def chart(title: str, layers: list[dict], datasets: dict[str, pa.Table], *, height: int,
-          subtitle: str | list[str] | None = None, title_offset: int | None = None,
-          **extra) -> dict:
-    """A layered spec (Streamlit sets its width to the container's: width="stretch").
-    `subtitle`: a line, or lines (one under the other: a long subtitle was cut short in a
-    half-width column at 1280 x 720). `title_offset`: px between the title and what is drawn
-    under it (a note_layer over the plot makes its own room: text that changes while a run
-    trains is drawn from data; a subtitle is spec, and changing it would rebuild the chart).
-    The title's limit: see TITLE_ROOM."""
-    head = {"text": title, **({"subtitle": subtitle} if subtitle else {}),
-            **({"offset": title_offset} if title_offset else {}),
-            "limit": {"expr": f"width + {TITLE_ROOM}"}}
-    return {"$schema": "https://vega.github.io/schema/vega-lite/v6.json", "title": head,
-            "height": height, "autosize": {"type": "fit", "contains": "padding"},
-            "datasets": datasets, "layer": layers, "config": config(), **extra}
+def wrap(text: str, chars: int = NOTE_CHARS) -> str:
+    """`text` (plain) as lines of at most `chars` characters, broken between words (a longer
+    word runs on), joined by Plotly's `<br>`."""
+    lines: list[str] = []
+    for word in plain(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= chars:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
-def x_epoch(**extra) -> dict:
-    return {"field": "epoch", "type": "quantitative", "title": "epoch",
-            "scale": {"zero": True, "nice": False},
-            "axis": {"tickCount": 5, "labelExpr": EPOCH_LABEL}, **extra}
+def nums(values: Iterable[float], digits: int = 5) -> list[float | None]:
+    """`values` as a JSON list: `digits` significant digits (what a chart can show; a float32
+    written in full is 18 characters), non-finite values as None (Plotly leaves a gap)."""
+    a = np.asarray(values, dtype=np.float64).ravel()
+    finite = np.isfinite(a)
+    out = np.zeros_like(a)
+    if finite.any():
+        v = a[finite]
+        with np.errstate(divide="ignore"):
+            mag = np.floor(np.log10(np.where(v != 0, np.abs(v), 1.0)))
+        scale = 10.0 ** (digits - 1 - mag)
+        out[finite] = np.round(v * scale) / scale
+    return [float(x) if ok else None for x, ok in zip(out.tolist(), finite.tolist(), strict=True)]
 
 
-def legend(names: list[str], colours: list[str], **legend_props) -> tuple[dict, pa.Table]:
-    """(layer, dataset) of a legend for series drawn in fixed colours: one invisible point per
-    series, coloured through a scale whose legend is the chart's. (The series' own layers
-    carry no colour field: a constant column or a transform per layer would be redrawn with
-    every update.) The layer reads the dataset named "legend"."""
-    layer = {"data": {"name": "legend"}, "mark": {"type": "point", "opacity": 0, "filled": True},
-             "encoding": {"color": {"field": "series", "type": "nominal", "title": None,
-                                    "scale": {"domain": names, "range": colours},
-                                    "legend": {"symbolOpacity": 1, "symbolType": "square",
-                                               **legend_props}}}}
-    return layer, table(series=np.array(names))
+def ints(values: Iterable[int]) -> list[int]:
+    return [int(v) for v in np.asarray(values).ravel().tolist()]
 
 
-# A note drawn from data over a plot (a run's last reg loss, the weights' near-zero share)
-# wraps into lines as wide as the plot: about CHAR_PX pixels a character at NOTE_SIZE (Source
-# Sans Pro averages ~7). The lines stand on the plot and push the title up (a title's offset
-# counts from the top of everything drawn, the note too).
-CHAR_PX, NOTE_LINE = 8, 19
-NOTE_OFFSET = 6  # title offset over a note: the usual (the note's lines make their own room)
+def axis(title: str | None = None, **extra) -> dict:
+    """An axis in the shared look (light grid, large ticks, no zero line unless asked)."""
+    return {"title": {"text": plain(title), "font": {"size": LABEL_SIZE}} if title else None,
+            "tickfont": {"size": TICK_SIZE}, "gridcolor": GRID_COLOUR, "linecolor": LINE_COLOUR,
+            "showline": True, "zeroline": False, "ticks": "outside", "tickcolor": LINE_COLOUR,
+            "automargin": True, **extra}
 
 
-def note_layer(dataset: str, colour: str, *, field: str = "text", **mark) -> dict:
-    """A layer writing `dataset`'s `field` in the top left corner above the plot, its last
-    line just over the plot, wrapped between words into lines of the plot's width (a word
-    longer than a line runs on)."""
-    chars = f"max(floor(width / {CHAR_PX}), 12)"
-    wrap = (f"trim(replace(datum.{field}, regexp('(.{{1,' + {chars} + '}})( +|$)', 'g'), "
-            "'$1\\n'))")
-    top = f"-4 - {NOTE_LINE} * length(split(datum.lines, '\\n'))"  # (px above the plot)
-    return {"data": {"name": dataset},
-            "transform": [{"calculate": wrap, "as": "lines"}, {"calculate": top, "as": "top"}],
-            "mark": {"type": "text", "align": "left", "baseline": "top", "lineBreak": "\n",
-                     "lineHeight": NOTE_LINE, "fontSize": NOTE_SIZE, "color": colour, **mark},
-            "encoding": {"text": {"field": "lines"}, "x": {"value": 0},
-                         "y": {"field": "top", "type": "quantitative", "scale": None}}}
+def epoch_axis(**extra) -> dict:
+    """The epoch axis of every curve: from 0, about five ticks, 1,500 written "1.5k"."""
+    return axis("epoch", rangemode="tozero", nticks=6, tickformat="~s", **extra)
+
+
+def note(text: str, colour: str = SUBTLE_COLOUR, *, x: float = 0.0, y: float = 1.0,
+         xanchor: str = "left", yanchor: str = "bottom", chars: int = NOTE_CHARS,
+         **extra) -> dict:
+    """An annotation in paper coordinates (0-1 over the plot), wrapped at `chars`; by default
+    just over the plot's top left corner."""
+    return {"text": wrap(text, chars), "x": x, "y": y, "xref": "paper", "yref": "paper",
+            "xanchor": xanchor, "yanchor": yanchor, "align": "left" if xanchor == "left"
+            else "right" if xanchor == "right" else "center", "showarrow": False,
+            "font": {"size": NOTE_SIZE, "color": colour}, **extra}
+
+
+def lines_of(text: str) -> int:
+    return text.count("<br>") + 1 if text else 0
+
+
+def figure(title: str, traces: list[dict], *, height: int,
+           subtitle: str | list[str] | None = None, notes: list[dict] | None = None,
+           legend: dict | bool = True, top: int | None = None, **layout) -> dict:
+    """A figure in the shared look: `title` (and `subtitle`, a line or lines) in the top left,
+    the legend in a row under the title, the whole `height` px high. `notes`: annotations
+    (see `note`); the top margin grows with their lines. `top`: the top margin in px, if the
+    caller knows better. `layout`: more layout keys (axes: xaxis, yaxis, ...)."""
+    sub = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
+    notes = list(notes or [])
+    over = max([lines_of(n["text"]) for n in notes if n.get("yref") == "paper"
+                and n.get("y", 0) >= 1 and n.get("yanchor") == "bottom"] or [0])
+    legend_rows = 1 if legend else 0
+    if top is None:
+        top = 34 + 20 * len(sub) + 28 * legend_rows + 20 * over
+    head = {"text": plain(title), "x": 0, "xref": "container", "xanchor": "left",
+            "y": 1, "yref": "container", "yanchor": "top", "pad": {"l": 4, "t": 8},
+            "font": {"size": TITLE_SIZE, "color": TEXT_COLOUR, "weight": 600}}
+    if sub:  # (Plotly's subtitle: lines written into the title's text were drawn over its top)
+        head["subtitle"] = {"text": "<br>".join(plain(line) for line in sub),
+                            "font": {"size": NOTE_SIZE, "color": SUBTLE_COLOUR}}
+    out_layout = {
+        "title": head, "height": height, "autosize": True,
+        "margin": {"l": 8, "r": 12, "t": top, "b": 8, "autoexpand": True},
+        "font": {"family": FONT, "size": LABEL_SIZE, "color": TEXT_COLOUR},
+        "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
+        "showlegend": bool(legend),
+        "hoverlabel": {"font": {"size": LABEL_SIZE}},
+        "annotations": notes,
+    }
+    if legend:
+        out_layout["legend"] = {
+            "orientation": "h", "x": 0, "xanchor": "left", "yref": "container",
+            "y": 1 - (34 + 20 * len(sub)) / height, "yanchor": "top",
+            "font": {"size": LABEL_SIZE}, "itemclick": "toggle", "itemdoubleclick": "toggleothers",
+            "traceorder": "normal",  # (Plotly reverses a legend of stacked bands by default)
+            **(legend if isinstance(legend, dict) else {})}
+    out_layout.update(layout)
+    return {"data": traces, "layout": out_layout}
+
+
+def title_text(fig: dict) -> str:
+    """A figure's title and subtitle lines, joined by `<br>` (as Plotly's markup)."""
+    head = fig["layout"]["title"]
+    sub = head.get("subtitle", {}).get("text", "")
+    return head["text"] + (f"<br>{sub}" if sub else "")
+
+
+def empty(title: str, message: str, *, height: int) -> dict:
+    """A figure with nothing to draw yet: its title, and `message` in the middle."""
+    return figure(title, [], height=height, legend=False,
+                  notes=[note(message, SUBTLE_COLOUR, x=0.5, y=0.5, xanchor="center",
+                              yanchor="middle")],
+                  xaxis={"visible": False}, yaxis={"visible": False})
+
+
+def finite_max(*arrays, default: float = 1.0) -> float:
+    vals = [float(np.nanmax(a[np.isfinite(a)])) for a in map(np.asarray, arrays)
+            if np.isfinite(a).any()]
+    return max(vals) if vals else default
+
+
+def is_finite(x: float | None) -> bool:
+    return x is not None and math.isfinite(x)

@@ -1,11 +1,12 @@
 """The network, drawn (issue 20, item 3): inputs, hidden units and outputs as columns of dots,
 each drawn connection a line whose width and opacity grow with |w| on a fixed scale (the same
 for every run, so two runs compare) and whose colour is its sign; dead units hollow. Takes a
-workers.network.Picture, never a model or Streamlit; see ui.charts.common for why Vega-Lite.
+workers.network.Picture, never a model or Streamlit, and returns a plain dict figure (see
+ui.charts.common).
 
-The spec depends only on what is fixed during a run (the layer sizes, how many units of each
-are drawn, the dropout rate: the subtitle says those); which units and connections are drawn,
-and the counts that change as the run trains (connections above the threshold), are datasets.
+Cheap to draw: the connections (up to MAX_EDGES) are grouped by sign and by |w| into BINS
+steps of width and opacity, each group one scatter trace of None-separated segments (400
+connections: at most 2 x BINS traces, not 400).
 """
 
 from __future__ import annotations
@@ -14,25 +15,39 @@ import numpy as np
 
 from workers.network import MAX_EDGES, THRESHOLD, Picture
 
-from .common import NOTE_LINE, NOTE_SIZE, SUBTLE_COLOUR, TEXT_COLOUR, chart, table
+from . import common
+from .common import (
+    NOTE_CHARS,
+    NOTE_SIZE,
+    SUBTLE_COLOUR,
+    TEXT_COLOUR,
+    figure,
+    ints,
+    note,
+    nums,
+    plain,
+    wrap,
+)
 
-HEIGHT = 280  # px, the whole chart (title, subtitle, counts, legends, plot, layer names)
-# The sign of a weight: blue and orange, told apart with any common colour-vision deficiency
-# (darker than the class and loss colours, ui.charts.regions / common, so not read as those).
-POS_COLOUR, NEG_COLOUR = "#2166ac", "#e66101"
+HEIGHT = 320  # px, the whole figure (title, subtitle, counts, plot, layer names, legend)
+# The sign of a weight: Okabe & Ito's blue and vermillion (ui.charts.common), told apart with
+# any common colour-vision deficiency.
+POS_COLOUR, NEG_COLOUR = common.BLUE, common.VERMILLION
 SIGNS = ["w > 0", "w < 0"]
 UNIT_COLOUR, DEAD_COLOUR = "#3d434d", "#9aa0a8"
 STATES = ["unit", "dead unit"]
-# Connections: |w| from THRESHOLD (thinnest, faintest) to 1 and above (widest, most opaque).
+# Connections: |w| from THRESHOLD (thinnest, faintest) to 1 and above (widest, most opaque),
+# in BINS equal steps (each |w| drawn at the step nearest it).
 WIDTHS, OPACITIES = [0.3, 3.0], [0.2, 0.8]
-# The legends to the right of the plot, one under the other (the space above it holds the
-# title, the subtitle and the counts).
-SIDE = {"orient": "right", "direction": "vertical"}
-# Narrow (the pinned pair, half a column each): the legends in one row under the plot, where
-# beside it they ran into the counts.
-BELOW = {"orient": "bottom", "direction": "horizontal"}
+BINS = 6
 NOT_YET = "no network yet"
-NOTE_ROOM = 2 * NOTE_LINE + 10  # px at the top of the plot for the counts (two lines)
+# Room (px): over the plot, the title (34) and a line of subtitle or of the counts (20) each;
+# under it, the layer names; narrow (one of two diagrams side by side, half a column), the
+# legend under the names in two rows (beside the plot it squeezed it).
+HEAD_PX, LINE_PX, NAMES_PX, NARROW_LEGEND_PX = 34, 20, 30, 64
+NARROW_NOTE_CHARS = 44  # the counts' line length in half a column (~300 px)
+# A unit's dot: 0.7 of the px between two units of the fullest layer, within these bounds.
+UNIT_PX = (4, 14)
 
 
 def layer_names(layers: int) -> list[str]:
@@ -74,9 +89,8 @@ def subtitle(pic: Picture, narrow: bool = False) -> list[str]:
 
 
 def counts_note(pic: Picture) -> str:
-    """What changes while the run trains, in two lines: the connections above the threshold,
-    and which of them are drawn. (Lines of their own, not wrapped to the plot's width: text
-    wrapped by a width-dependent expression upset Vega's fitted layout, the title cut off.)"""
+    """What changes while the run trains, in two lines (joined by "\\n"): the connections
+    above the threshold, and which of them are drawn."""
     drawn = len(pic.edges)
     head = f"{pic.above:,} of {pic.total:,} connections with |w| ≥ {THRESHOLD:g}"
     if drawn == pic.above:
@@ -88,101 +102,138 @@ def counts_note(pic: Picture) -> str:
     return f"{head}\n{tail}"
 
 
+def strength_level(w: np.ndarray) -> np.ndarray:
+    """The step (0 .. BINS - 1) each weight is drawn at: |w| on the fixed scale [THRESHOLD, 1]
+    (clamped), rounded to the nearest of BINS equal steps."""
+    t = np.clip((np.abs(np.asarray(w, dtype=np.float64)) - THRESHOLD) / (1 - THRESHOLD), 0, 1)
+    return np.rint(t * (BINS - 1)).astype(np.int64)
+
+
+def step_style(level: int) -> tuple[float, float]:
+    """(line width px, opacity) of step `level`: WIDTHS and OPACITIES from first to last."""
+    t = level / (BINS - 1)
+    return (round(WIDTHS[0] + t * (WIDTHS[1] - WIDTHS[0]), 3),
+            round(OPACITIES[0] + t * (OPACITIES[1] - OPACITIES[0]), 3))
+
+
 def diagram_chart(pic: Picture | None, *, title: str = "The network",
                   ref: Picture | None = None, narrow: bool = False) -> dict:
-    """A layered Vega-Lite spec of `pic`: layers as columns left to right, units as dots,
-    connections as lines (width and opacity from |w| on the fixed scale [THRESHOLD, 1], colour
-    from the sign), dead units hollow and grey. `pic` None: an empty chart saying so. `ref` (a
-    pinned run's picture) is accepted and not drawn yet."""
+    """A figure of `pic`: layers as columns left to right, units as dots, connections as lines
+    (width and opacity from |w| on the fixed scale [THRESHOLD, 1], colour from the sign), dead
+    units hollow and grey. Each unit's point has customdata [layer index, unit index in its
+    layer] (for clicks) and says its layer, number and state on hover. `pic` None: an empty
+    figure saying so. `ref` (a pinned run's picture) is accepted and not drawn yet. `narrow`:
+    one of two side by side, the legend under the plot (else to its right)."""
     del ref
     if pic is None:
-        return _empty(title)
+        return common.empty(title, NOT_YET, height=HEIGHT)
     layers = len(pic.sizes)
-    rows = max(len(u) for u in pic.shown)
+    rows = max(max(len(u) for u in pic.shown), 1)
     names = layer_names(layers)
-    x = {"type": "quantitative", "title": None,
-         "scale": {"domain": [-0.35, layers - 1 + 0.35], "nice": False, "zero": False},
-         "axis": {"values": list(range(layers)), "domain": False, "ticks": False, "grid": False,
-                  "labelExpr": f"{names}[datum.value]", "labelFontSize": NOTE_SIZE,
-                  "labelColor": SUBTLE_COLOUR, "labelPadding": 6}}
-    # The top NOTE_ROOM px of the plot hold the counts (drawn from data: see counts_note).
-    y = {"type": "quantitative", "title": None, "axis": None,
-         "scale": {"domain": [-rows / 2, rows / 2], "nice": False, "zero": False,
-                   "range": [{"expr": "height"}, NOTE_ROOM]}}
     ys = [_positions(len(u), rows) for u in pic.shown]
-    note = {"data": {"name": "note"},  # inside the plot, at its top
-            "mark": {"type": "text", "align": "left", "baseline": "top", "x": 0, "y": 0,
-                     "lineBreak": "\n", "lineHeight": NOTE_LINE, "fontSize": NOTE_SIZE,
-                     "color": TEXT_COLOUR},
-            "encoding": {"text": {"field": "text"}}}
-    legend = BELOW if narrow else SIDE
-    return chart(title, [_edge_layer(x, y, legend), _unit_layer(x, y, rows, legend), note],
-                 {"edges": _edges(pic, ys), "units": _units(pic, ys, names),
-                  "note": table(text=[counts_note(pic)])},
-                 height=HEIGHT, subtitle=subtitle(pic, narrow) or None)
+    sub = subtitle(pic, narrow)
+    counts = "<br>".join(wrap(line, NARROW_NOTE_CHARS if narrow else NOTE_CHARS)
+                         for line in counts_note(pic).split("\n"))
+    top = HEAD_PX + LINE_PX * (len(sub) + common.lines_of(counts))
+    plot_px = HEIGHT - top - NAMES_PX - (NARROW_LEGEND_PX if narrow else 0)
+    unit_px = float(np.clip(0.7 * plot_px / rows, *UNIT_PX))
+    traces = (_edge_traces(pic, ys) + _units(pic, ys, names, unit_px) + _sign_legend())
+    # one note a line (each wrapped apart: the page text over the chart, ui/chart_js.py, keeps
+    # them as two lines and wraps each to its column)
+    counts_text = [{**note("", TEXT_COLOUR), "text": wrap(line, NARROW_NOTE_CHARS if narrow
+                                                          else NOTE_CHARS)}
+                   for line in counts_note(pic).split("\n")]
+    legend = ({"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom",
+               "x": 0, "xanchor": "left"} if narrow else
+              {"orientation": "v", "yref": "paper", "y": 1, "yanchor": "top", "x": 1.02,
+               "xanchor": "left"})
+    return figure(
+        title, traces, height=HEIGHT, subtitle=sub, notes=counts_text, top=top,
+        legend={**legend, "itemclick": "toggle", "itemsizing": "constant"},
+        hovermode="closest", dragmode=False,
+        xaxis={"range": [-0.35, layers - 1 + 0.35], "tickvals": list(range(layers)),
+               "ticktext": [plain(n) for n in names], "tickfont": {"size": NOTE_SIZE,
+                                                                  "color": SUBTLE_COLOUR},
+               "showgrid": False, "zeroline": False, "showline": False, "ticks": "",
+               "fixedrange": True, "automargin": True},
+        yaxis={"range": [-rows / 2, rows / 2], "visible": False, "fixedrange": True})
 
 
-def _edges(pic: Picture, ys: list[np.ndarray]):
-    """The "edges" dataset: one row per drawn connection (weakest first: the strongest on top),
-    from its source unit's dot (x, y) to its target's (x2, y2)."""
+def _edge_traces(pic: Picture, ys: list[np.ndarray]) -> list[dict]:
+    """The drawn connections, grouped: one trace per (step of |w|, sign), weakest first (the
+    strongest on top), each a line of segments from a source unit's dot to its target's,
+    separated by None; in the sign's legend group. Then invisible points at the segments'
+    middles that tell each connection's weight on hover."""
+    if not len(pic.edges):
+        return []
     layer, src, dst = (pic.edges[:, k].astype(np.int64) for k in range(3))
-    w = pic.edges[:, 3]
+    w = pic.edges[:, 3].astype(np.float64)
     y_of = np.zeros((len(ys), max(len(v) for v in ys)))  # y_of[layer, position]
     for i, v in enumerate(ys):
         y_of[i, :len(v)] = v
-    return table(x=layer, y=y_of[layer, src], x2=layer + 1, y2=y_of[layer + 1, dst], w=w,
-                 size=np.abs(w), sign=np.where(w > 0, SIGNS[0], SIGNS[1]).astype(str))
+    x0, x1 = layer.astype(np.float64), layer + 1.0
+    y0, y1 = y_of[layer, src], y_of[layer + 1, dst]
+    level = strength_level(w)
+    positive = w > 0
+    traces = []
+    for step in range(BINS):
+        width, opacity = step_style(step)
+        for sign, colour, mine in ((SIGNS[0], POS_COLOUR, positive),
+                                   (SIGNS[1], NEG_COLOUR, ~positive)):
+            pick = (level == step) & mine
+            if not pick.any():
+                continue
+            gap = np.full(int(pick.sum()), np.nan)
+            traces.append({
+                "type": "scatter", "mode": "lines", "name": plain(f"{sign}, step {step + 1}"),
+                "uid": f"edges {sign} {step}",
+                "x": nums(np.stack([x0[pick], x1[pick], gap], axis=1)),
+                "y": nums(np.stack([y0[pick], y1[pick], gap], axis=1)),
+                "line": {"color": colour, "width": width}, "opacity": opacity,
+                "legendgroup": sign, "showlegend": False, "hoverinfo": "skip"})
+    traces.append({
+        "type": "scatter", "mode": "markers", "name": "weights", "uid": "weights",
+        "x": nums((x0 + x1) / 2), "y": nums((y0 + y1) / 2),
+        "text": [f"w = {v:+.3f}" for v in w.tolist()],
+        "marker": {"size": 8, "opacity": 0, "color": SUBTLE_COLOUR},
+        "hovertemplate": "%{text}<extra></extra>", "showlegend": False})
+    return traces
 
 
-def _units(pic: Picture, ys: list[np.ndarray], names: list[str]):
-    """The "units" dataset: one row per drawn unit."""
-    return table(x=np.concatenate([np.full(len(u), i) for i, u in enumerate(pic.shown)]),
-                 position=np.concatenate([np.arange(len(u)) for u in pic.shown]),
-                 y=np.concatenate(ys),
-                 unit=np.concatenate(pic.shown).astype(np.int64) + 1,
-                 layer=np.array([names[i] for i, u in enumerate(pic.shown) for _ in u], str),
-                 state=np.where(np.concatenate(pic.dead), STATES[1], STATES[0]).astype(str))
+def _units(pic: Picture, ys: list[np.ndarray], names: list[str], size: float) -> list[dict]:
+    """Two traces of unit dots, the living (filled, dark) and the dead (hollow, grey): each
+    point's customdata is [layer index, unit index in the layer], its hover text the layer,
+    the unit's number (from 1) and whether it is dead."""
+    layer = np.concatenate([np.full(len(u), i) for i, u in enumerate(pic.shown)])
+    unit = np.concatenate(pic.shown).astype(np.int64)
+    y = np.concatenate(ys)
+    dead = np.concatenate(pic.dead).astype(bool)
+    out = []
+    for state, pick, fill, line in ((STATES[0], ~dead, UNIT_COLOUR, UNIT_COLOUR),
+                                    (STATES[1], dead, "#ffffff", DEAD_COLOUR)):
+        words = [f"{plain(names[i])} · unit {u + 1:,} of {pic.sizes[i]:,}"
+                 + (" · dead: 0 on every training point" if state == STATES[1] else "")
+                 for i, u in zip(layer[pick].tolist(), unit[pick].tolist(), strict=True)]
+        # (no dead unit: one point at None, so that the legend still shows the hollow dot;
+        # Plotly leaves a trace without points out of the legend)
+        out.append({
+            "type": "scatter", "mode": "markers", "name": state, "uid": state,
+            "x": ints(layer[pick]) if pick.any() else [None],
+            "y": nums(y[pick]) if pick.any() else [None],
+            "customdata": [[i, u] for i, u in zip(ints(layer[pick]), ints(unit[pick]),
+                                                  strict=True)],
+            "hovertext": words, "hoverinfo": "text",
+            "marker": {"color": fill, "size": round(size, 1), "symbol": "circle",
+                       "line": {"color": line, "width": 1.5}},
+            "legendgroup": state, "showlegend": True})
+    return out
 
 
-def _edge_layer(x: dict, y: dict, legend: dict = SIDE) -> dict:
-    size = {"field": "size", "type": "quantitative", "legend": None}
-    fixed = {"domain": [THRESHOLD, 1.0], "clamp": True, "zero": False, "nice": False}
-    return {"data": {"name": "edges"}, "mark": {"type": "rule", "strokeCap": "round"},
-            "encoding": {
-                "x": {**x, "field": "x"}, "y": {**y, "field": "y"},
-                "x2": {"field": "x2"}, "y2": {"field": "y2"},
-                "color": {"field": "sign", "type": "nominal", "title": None,
-                          "scale": {"domain": SIGNS, "range": [POS_COLOUR, NEG_COLOUR]},
-                          "legend": {**legend, "symbolType": "stroke", "symbolStrokeWidth": 4}},
-                "strokeWidth": {**size, "scale": {**fixed, "range": WIDTHS}},
-                "opacity": {**size, "scale": {**fixed, "range": OPACITIES}},
-                "tooltip": [{"field": "w", "type": "quantitative", "title": "weight",
-                             "format": ".3f"}]}}
-
-
-def _unit_layer(x: dict, y: dict, rows: int, legend: dict = SIDE) -> dict:
-    """The units: filled dark dots, dead ones hollow and grey; as large as a slot allows."""
-    state = {"field": "state", "type": "nominal", "title": None}
-    slot = f"(height - {NOTE_ROOM}) / {rows}"  # px between two units of the fullest layer
-    return {"data": {"name": "units"},
-            "mark": {"type": "point", "shape": "circle", "strokeWidth": 1.5, "opacity": 1,
-                     "size": {"expr": f"pow(clamp({slot} * 0.7, 4, 14), 2)"}},
-            "encoding": {
-                "x": {**x, "field": "x"}, "y": {**y, "field": "y"},
-                "fill": {**state, "scale": {"domain": STATES,
-                                            "range": [UNIT_COLOUR, "#ffffff"]},
-                         "legend": {**legend, "symbolType": "circle", "symbolStrokeWidth": 1.5}},
-                "stroke": {**state, "scale": {"domain": STATES,
-                                              "range": [UNIT_COLOUR, DEAD_COLOUR]},
-                           "legend": {**legend, "symbolType": "circle", "symbolStrokeWidth": 1.5}},
-                "tooltip": [{"field": "layer"}, {"field": "unit", "title": "unit #"},
-                            {"field": "state", "title": "state"}]}}
-
-
-def _empty(title: str) -> dict:
-    """A chart with nothing but NOT_YET in its middle."""
-    layer = {"data": {"name": "note"},
-             "mark": {"type": "text", "fontSize": NOTE_SIZE, "color": SUBTLE_COLOUR,
-                      "x": {"expr": "width / 2"}, "y": {"expr": "height / 2"}},
-             "encoding": {"text": {"field": "text"}}}
-    return chart(title, [layer], {"note": table(text=[NOT_YET])}, height=HEIGHT)
+def _sign_legend() -> list[dict]:
+    """The signs' legend entries (no points of their own): each shows or hides the
+    connections of its sign (their legend group)."""
+    return [{"type": "scatter", "mode": "lines", "x": [None], "y": [None], "name": plain(sign),
+             "uid": f"legend {sign}",
+             "line": {"color": colour, "width": 4}, "legendgroup": sign, "showlegend": True,
+             "hoverinfo": "skip"}
+            for sign, colour in ((SIGNS[0], POS_COLOUR), (SIGNS[1], NEG_COLOUR))]

@@ -1,8 +1,11 @@
 """Inside the network, drawn: the first hidden layer's units as activation maps (a mosaic
 image), each layer's weight histogram, and the weight norms over training. Pure functions of
-a run's workers.recorder.Extras: numbers in, images and Vega-Lite specs out (no Streamlit)."""
+a run's workers.recorder.Extras: numbers in, images and Plotly figures (plain dicts, see
+ui.charts.common) out (no Streamlit)."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -10,15 +13,33 @@ from nncore.metrics import NEAR_ZERO
 from workers.recorder import Extras, Units
 from workers.views import weight_edges
 
-from .common import chart, legend, table, x_epoch
-from .training import weights_chart
+from .common import (
+    BLACK,
+    BLUE,
+    GREEN,
+    LINE_COLOUR,
+    ORANGE,
+    PURPLE,
+    SKY,
+    VERMILLION,
+    WEIGHT_COLOUR,
+    axis,
+    empty,
+    epoch_axis,
+    figure,
+    ints,
+    note,
+    nums,
+    plain,
+)
 
 TILE = 3          # screen pixels per activation cell
 GAP = 6           # pixels between tiles
 COLUMNS = 16
 DEAD = np.array([214, 39, 40], np.uint8)       # a dead unit's frame
 LOW, HIGH = np.array([247, 247, 250]), np.array([31, 95, 191])  # 0 ... the unit's maximum
-LAYER_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd")
+# One colour a layer, in order (Okabe-Ito: a colour-blind student tells them apart).
+LAYER_COLOURS = (BLUE, ORANGE, GREEN, PURPLE, SKY, VERMILLION, BLACK)
 
 
 def mosaic(units: Units, columns: int = COLUMNS) -> np.ndarray:
@@ -56,44 +77,83 @@ def units_caption(units: Units) -> str:
             + ("" if total_dead is not None else " among those drawn") + ".")
 
 
+# The weight histogram (a third or a quarter of a column wide: narrower than the Playground's,
+# training.weights_chart, whose note and seven tick labels are cut or turned at that width).
+# Its x axis is symmetric-log, which Plotly lacks: the bars are drawn at symlog(w), the ticks
+# labelled with w; labelled ticks every other decade, unlabelled ones between.
+SYMLOG_TICKS, SYMLOG_MINOR = (-1, -0.01, 0, 0.01, 1), (-0.1, 0.1)
+HIST_PLOT, HIST_AXIS_ROOM = 200, 56  # px: the plot alone; under it, the axis' labels and title
+HIST_NOTE_CHARS = 24  # the note's characters a line
+HIST_NOTE_COLOUR = "#3d2f73"  # a darker purple than the bars' (text in it is hard to read)
+
+
+def symlog(w, constant: float = NEAR_ZERO) -> np.ndarray:
+    """Weights on a symmetric-log scale, as training.weights_chart draws them: sign(w)
+    log10(1 + |w| / constant), linear near 0 and logarithmic far from it."""
+    w = np.asarray(w, dtype=np.float64)
+    return np.sign(w) * np.log10(1 + np.abs(w) / constant)
+
+
+def weight_histogram(edges: np.ndarray, counts: np.ndarray, *, title: str,
+                     subtitle: str | None = None, threshold: float = NEAR_ZERO) -> dict:
+    """A histogram of weights on a symmetric-log x axis (the bars between `edges`, as shares of
+    the weights); the share in the centre bar (|w| < threshold) in a note over the plot."""
+    edges = np.asarray(edges, dtype=np.float64)
+    counts = np.asarray(counts)
+    total = int(counts.sum())
+    lo, hi = symlog(edges[:-1], threshold), symlog(edges[1:], threshold)
+    bars = {"type": "bar", "name": "weights", "x": nums((lo + hi) / 2), "width": nums(hi - lo),
+            "y": nums(counts / max(total, 1)), "customdata": [[a, b, n] for a, b, n in zip(
+                nums(edges[:-1], 3), nums(edges[1:], 3), ints(counts), strict=True)],
+            "marker": {"color": WEIGHT_COLOUR, "line": {"color": "#ffffff", "width": 0.5}},
+            "hovertemplate": ("%{customdata[0]:.3g} to %{customdata[1]:.3g}<br>"
+                              "%{customdata[2]:,} weights (%{y:.1%})<extra></extra>")}
+    centre = counts[len(counts) // 2] / total if total else math.nan
+    text = (f"{centre:.0%} of the weights have |w| < {threshold:g}" if math.isfinite(centre)
+            else "no weights")
+    end = float(symlog(edges[-1], threshold))
+    fig = figure(title, [bars], height=HIST_PLOT, subtitle=subtitle, legend=False,
+                 notes=[note(text, HIST_NOTE_COLOUR, chars=HIST_NOTE_CHARS)], bargap=0,
+                 hovermode="closest",
+                 xaxis=axis("weight value", range=nums([-end, end]), tickmode="array",
+                            tickvals=nums(symlog(SYMLOG_TICKS, threshold)),
+                            ticktext=[f"{t:g}" for t in SYMLOG_TICKS], tickangle=0,
+                            minor={"tickvals": nums(symlog(SYMLOG_MINOR, threshold)),
+                                   "ticks": "outside", "ticklen": 4,
+                                   "tickcolor": LINE_COLOUR, "showgrid": False}),
+                 yaxis=axis("share of weights", tickformat=".0%", rangemode="tozero"))
+    # as tall as the plot under the title, subtitle and note (figure's top margin) and the axis
+    fig["layout"]["height"] = HIST_PLOT + fig["layout"]["margin"]["t"] + HIST_AXIS_ROOM
+    return fig
+
+
 def layer_histograms(extras: Extras) -> list[dict]:
-    """One weight histogram per Dense layer (the near-zero share in each title line); whether
-    the layer is regularised under its name ("dense3 (not regularised)" on one line was cut
-    short in a third of a column at 1280 x 720)."""
-    edges = weight_edges()
-    out = []
-    for name, (_, counts), _share, regularised in extras.layers:
-        spec = weights_chart(edges, counts, float("nan"), NEAR_ZERO, title=name)
-        spec["title"]["subtitle"] = "regularised" if regularised else "not regularised"
-        out.append(spec)
-    return out
+    """One weight histogram per Dense layer (the near-zero share in a note over it); the
+    layer's name is the title, whether it is regularised the subtitle ("dense3 (not
+    regularised)" on one line was cut short in a third of a column at 1280 x 720)."""
+    edges = weight_edges()  # fixed for every run, so that two runs compare
+    return [weight_histogram(edges, counts, title=name,
+                             subtitle="regularised" if regularised else "not regularised")
+            for name, (_, counts), _share, regularised in extras.layers]
 
 
-def norm_chart(extras: Extras) -> dict:
-    """‖W‖ of each layer over the epochs: L2 pulls it down, L1 zeroes weights one by one."""
-    names = list(extras.norms)
-    epochs, norms, layer = [], [], []
-    for name in names:
-        e, v = extras.norms[name]
-        epochs.append(e)
-        norms.append(v)
-        layer += [name] * len(e)
-    data = table(epoch=np.concatenate(epochs) if epochs else np.zeros(0, np.int64),
-                 norm=np.concatenate(norms) if norms else np.zeros(0),
-                 layer=np.array(layer, dtype=str))
-    colours = [LAYER_COLOURS[i % len(LAYER_COLOURS)] for i in range(len(names))]
-    key, key_rows = legend(names, colours)
-    layers = [{"data": {"name": "norms"}, "mark": {"type": "line", "strokeWidth": 3},
-               "encoding": {"x": x_epoch(),
-                            "y": {"field": "norm", "type": "quantitative", "title": "‖W‖",
-                                  "scale": {"zero": True}},
-                            "color": {"field": "layer", "type": "nominal", "legend": None,
-                                      "scale": {"domain": names, "range": colours}},
-                            "tooltip": [{"field": "layer"},
-                                        {"field": "epoch", "type": "quantitative"},
-                                        {"field": "norm", "type": "quantitative",
-                                         "format": ".3f"}]}},
-              key]
-    return chart("Weight norm of each layer over training", layers,
-                 {"norms": data, "legend": key_rows}, height=280,
-                 resolve={"scale": {"color": "independent"}})
+NORM_TITLE, NORM_HEIGHT = "Weight norm of each layer over training", 280
+
+
+def norm_chart(extras: Extras, *, run: str | None = None) -> dict:
+    """‖W‖ of each layer over the epochs (a line each): L2 pulls it down, L1 zeroes weights
+    one by one. `run`: whose (e.g. "Pinned run", two charts side by side), in the title (a
+    short one: half a column does not hold "Pinned run: weight norm of each layer over
+    training" on one line)."""
+    title = f"{run}: weight norms" if run else NORM_TITLE
+    subtitle = "‖W‖ of each layer over training" if run else None
+    if not extras.norms:
+        return empty(title, "no weight norms recorded", height=NORM_HEIGHT)
+    traces = [{"type": "scatter", "mode": "lines", "name": plain(name),
+               "x": ints(epochs), "y": nums(norms),
+               "line": {"color": LAYER_COLOURS[i % len(LAYER_COLOURS)], "width": 3},
+               "hovertemplate": "epoch %{x:,}<br>‖W‖ = %{y:.3f}"}
+              for i, (name, (epochs, norms)) in enumerate(extras.norms.items())]
+    return figure(title, traces, height=NORM_HEIGHT + (20 if subtitle else 0),
+                  subtitle=subtitle, xaxis=epoch_axis(),
+                  yaxis=axis("‖W‖", rangemode="tozero"), hovermode="x unified")

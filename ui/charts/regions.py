@@ -1,7 +1,10 @@
-"""Decision-region chart (Vega-Lite): the predicted class on a grid of cells (colour = class,
+"""Decision-region chart (Plotly): the predicted class on a grid of cells (colour = class,
 intensity = confidence) with the training and validation points on top. Takes arrays, never a
-model or Streamlit; see ui.charts.common for why Vega-Lite and why the spec is fixed during a
-run."""
+model or Streamlit, and returns a plain dict figure (see ui.charts.common).
+
+The cells are ONE image (a Plotly `image` trace whose source is a PNG made here, ui.charts.png),
+not thousands of marks: a 100 x 100 grid is one small PNG placed over the box it tiles.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +13,31 @@ import numpy as np
 from workers import recorder
 from workers.thinning import thin
 
-from .common import chart, table
+from . import common, png
+from .common import axis, figure, nums
 
-CLASS_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-                 "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
+CLASS_COLOURS = common.CLASS_COLOURS  # (other modules import the class colours from here)
 MAX_POINTS_SHOWN = 3000  # per set; big uploads are thinned for drawing only
 LIGHTEST, DARKEST = 0.88, 0.35  # share of white mixed in at lowest / highest confidence
 LEVELS = recorder.LEVELS  # confidence steps per class colour
-PLOT_MAX = 600  # px: the square plot's largest side (a wide column at 1920 x 1080)
+PLOT_MAX = 600  # px: the square plot's largest side asked for (the default `height`)
+# The plot's side as drawn (px): a Plotly figure has a fixed height, so the plot is this high
+# and as wide (yaxis.scaleanchor keeps one unit of x1 as long as one of x2: in a column
+# narrower than this the plot is as wide as the column and square, with room left under it;
+# in a wider one, room beside it). About the plot's width in the regions' column at 1280 x 720
+# (sidebar collapsed); narrow: one of two maps side by side there (a pinned run's and this).
+SIDE, NARROW_SIDE = 320, 190
+X_AXIS_ROOM = 56  # px under the plot: the x1 axis' ticks, tick labels and title
+THUMB_TOP = 26    # px over a thumbnail's plot: its title, at THUMB_TITLE_SIZE
+THUMB_TITLE_SIZE = 14
+# The points: training dots (white outline), validation diamonds lighter and smaller (there
+# are often many more of them); (size px, opacity) drawn, and in a thumbnail.
+SYMBOLS = {"training": "circle", "validation": "diamond"}
+SIZES = {"training": 10, "validation": 7}
+THUMB_SIZES = {"training": 5, "validation": 3.5}
+OPACITIES = {"training": 1.0, "validation": 0.6}
+KIND_COLOUR = "#59606b"  # the kinds' legend symbols (no class)
+ROW_PX = 26  # a row of the legend (page text over the plot: ui/chart.js)
 
 
 def _mix(hex_colour: str, white: float) -> str:
@@ -26,11 +46,15 @@ def _mix(hex_colour: str, white: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
+def class_colour(k: int) -> str:
+    return CLASS_COLOURS[k % len(CLASS_COLOURS)]
+
+
 def cell_palette(classes: int) -> list[str]:
     """Colour of cell code k * LEVELS + level: class k's colour, pale (level 0: a coin toss)
     to strong (level LEVELS - 1: certain)."""
     whites = np.linspace(LIGHTEST, DARKEST, LEVELS)
-    return [_mix(CLASS_COLOURS[k % len(CLASS_COLOURS)], w) for k in range(classes) for w in whites]
+    return [_mix(class_colour(k), w) for k in range(classes) for w in whites]
 
 
 def cell_codes(probs: np.ndarray) -> np.ndarray:
@@ -40,88 +64,82 @@ def cell_codes(probs: np.ndarray) -> np.ndarray:
     return recorder.codes(probs)
 
 
-def _points(X, y, X_val, y_val, show_train: bool, show_val: bool):
-    parts = [(X, y, "training", show_train), (X_val, y_val, "validation", show_val)]
-    xs, ks, kinds = [np.zeros((0, 2))], [np.zeros(0, dtype=np.int64)], []
-    for points, labels, kind, shown in parts:
-        if not shown or points is None:
+def cells_png(codes: np.ndarray, classes: int) -> bytes:
+    """The PNG of the cells: pixel (r, c) is cell codes[r, c] in its cell_palette colour (an
+    indexed PNG: the codes are the pixels). Row 0 is the cells' row 0, the LOWEST x2: plotly.js
+    draws an image's first row at y0 and the next ones a dy further, so on an upward y-axis
+    (dy > 0) row 0 is at the bottom. (Its fast path, used wherever the browser can render
+    pixelated images, even flips a source image to the bottom-up order when dy < 0: checked in
+    Chromium, tests/ui/test_regions_chart.py.)"""
+    codes = np.asarray(codes)
+    top = int(codes.max()) // LEVELS + 1 if codes.size else 1
+    palette = cell_palette(max(int(classes), top))[:256]
+    return png.encode(np.clip(codes, 0, len(palette) - 1).astype(np.uint8),
+                      png.rgb(palette))
+
+
+def cells_trace(codes: np.ndarray, bounds, classes: int) -> dict:
+    """The cells as one `image` trace tiling `bounds` exactly: codes[i, j] (i along x2, j along
+    x1) is the cell [x_lo + j dx, x_lo + (j + 1) dx] x [y_lo + i dy, y_lo + (i + 1) dy];
+    x0 / y0 are the first cell's centre (where nncore.grid sampled it)."""
+    (x_lo, y_lo), (x_hi, y_hi) = (map(float, corner) for corner in bounds)
+    rows, cols = np.shape(codes)[:2]
+    dx, dy = (x_hi - x_lo) / cols, (y_hi - y_lo) / rows
+    return {"type": "image", "name": "regions", "uid": "cells",
+            "source": png.data_uri(cells_png(codes, classes)),
+            "x0": x_lo + dx / 2, "y0": y_lo + dy / 2, "dx": dx, "dy": dy, "hoverinfo": "skip"}
+
+
+def _points(X, y, X_val, y_val, show_train: bool, show_val: bool
+            ) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(kind, points (n, 2), labels (n,)) of each set drawn, thinned to MAX_POINTS_SHOWN."""
+    out = []
+    for kind, points, labels, shown in (("training", X, y, show_train),
+                                        ("validation", X_val, y_val, show_val)):
+        if not shown or points is None or labels is None:
             continue
-        labels, points = thin(np.asarray(labels), np.asarray(points),
+        labels, points = thin(np.asarray(labels), np.asarray(points, dtype=np.float64),
                               max_points=MAX_POINTS_SHOWN, keep_last=False)
-        xs.append(points)
-        ks.append(labels.astype(np.int64))
-        kinds += [kind] * len(labels)
-    both = np.vstack(xs)
-    return table(x1=both[:, 0], x2=both[:, 1], k=np.concatenate(ks), kind=np.array(kinds, str))
+        out.append((kind, points.reshape(-1, 2), labels.astype(np.int64).ravel()))
+    return out
 
 
-def decision_chart(bounds, probs, X=None, y=None, X_val=None, y_val=None, *, classes: int,
-                   codes: np.ndarray | None = None,
-                   show_train: bool = True, show_val: bool = True, height: int = PLOT_MAX,
-                   title: str = "Decision regions", compact: bool = False,
-                   narrow: bool = False) -> dict:
-    """Cells of `probs` (res, res, K: probs[i, j] is cell j along x1, i along x2) tiling
-    `bounds` = ((x1 low, x2 low), (x1 high, x2 high)), plus training dots and validation
-    diamonds (lighter and smaller: there are often many more of them).
-
-    The plot is square, as wide as the column and as tall as it is wide up to `height` px
-    (nncore.grid's box is square: the cells fill it); the axes cover the bounds and every
-    point, with one unit of x1 as long as one of x2.
-
-    `probs` None (a model that diverged before any finite prediction) draws the points only.
-    `compact`: a thumbnail (no axes, no legend, small points), e.g. one of a sweep's grid.
-    `narrow`: one of two charts side by side (a pinned run's beside the current one): the
-    legends one under the other, so that they fit under a plot half as wide.
-    `codes`: the cells already as cell_codes (a replay snapshot), instead of `probs`.
-    """
-    (x_lo, y_lo), (x_hi, y_hi) = (map(float, corner) for corner in bounds)  # (plain floats:
-    # they are written into the spec's expressions)
-    if codes is None and probs is not None:
-        codes = cell_codes(probs)
-    x_span, y_span = x_hi - x_lo, y_hi - y_lo
-    (ax_lo, ay_lo), (ax_hi, ay_hi) = _extent(bounds, X, X_val)
-    ax_span, ay_span = ax_hi - ax_lo, ay_hi - ay_lo
-    ticks = {"tickCount": 3 if narrow else 5}
-    x_scale = _equal_aspect((ax_lo + ax_hi) / 2,
-                            f"max({ax_span!r}, {ay_span!r} * width / height)")
-    y_scale = _equal_aspect((ay_lo + ay_hi) / 2,
-                            f"max({ay_span!r}, {ax_span!r} * height / width)")
-    x_axis = {"type": "quantitative", "title": "x₁", "scale": x_scale,
-              "axis": {**X_AXIS, **ticks}}
-    y_axis = {"type": "quantitative", "title": "x₂", "scale": y_scale,
-              "axis": {**Y_AXIS, **ticks, **(NARROW_Y_AXIS if narrow else {})}}
-    legend_columns = min(classes, 3 if narrow else 5)  # (4 were cut at 1280 x 720, pinned)
-    layers = [_cell_layer(x_lo, y_lo, x_span, y_span, x_axis, y_axis, classes),
-              _point_layer(x_axis, y_axis, classes, legend_columns)]
-    # Why not one image of the cells (far cheaper to draw): the browser decodes each new image
-    # before painting it, and the regions blinked out for a moment at every live redraw.
-    spec = chart(title, layers, {"cells": _cells(codes),
-                                 "points": _points(X, y, X_val, y_val, show_train, show_val)},
-                 height=height, resolve={"scale": {"color": "independent"}},
-                 subtitle=None if codes is not None else "none drawn: the model diverged",
-                 **square_plot(height))
-    if narrow:  # the two legends one under the other
-        spec["config"]["legend"] = {**spec["config"]["legend"], "layout": {
-            "expr": "{bottom: {direction: 'vertical', anchor: 'start', margin: 6}}"}}
-    return _compact(spec) if compact else spec
+def _point_traces(sets, compact: bool) -> list[dict]:
+    """One scatter trace per (set, class), training first (validation on top), in the class's
+    legend group. Every trace of
+    the figure has a `uid`: under one uirevision (ui/canvas.py) Plotly.react keeps a trace
+    hidden from the legend by its uid, not its place in the list (which moves when a set is
+    shown or hidden)."""
+    sizes = THUMB_SIZES if compact else SIZES
+    traces = []
+    for kind, points, labels in sets:
+        for k in np.unique(labels).tolist():
+            mine = points[labels == k]
+            line = ({"color": "#ffffff", "width": 0.6 if compact else 1}
+                    if kind == "training" else {"width": 0})
+            traces.append({
+                "type": "scatter", "mode": "markers", "name": f"{kind}, class {k}",
+                "uid": f"{kind} {k}",
+                "x": nums(mine[:, 0]), "y": nums(mine[:, 1]),
+                "legendgroup": f"class {k}", "showlegend": False,
+                "marker": {"color": class_colour(k), "symbol": SYMBOLS[kind],
+                           "size": sizes[kind], "opacity": OPACITIES[kind], "line": line},
+                "hovertemplate": (f"{kind} point, class {k}<br>x₁ %{{x:.2f}}<br>"
+                                  "x₂ %{y:.2f}<extra></extra>")})
+    return traces
 
 
-# The plot's height follows its width, so its width must not depend on its height (Vega would
-# lay the chart out again and again): the x2 axis keeps a fixed width whatever its labels, and
-# the first and last x1 labels stay inside the plot. A narrow chart (half a column at 1280 x
-# 720) has 3 ticks an axis (-1, 0, 1: short labels) and a narrower x2 axis.
-X_AXIS = {"labelFlush": True}
-Y_AXIS = {"minExtent": 46, "maxExtent": 46}
-NARROW_Y_AXIS = {"minExtent": 30, "maxExtent": 30}
 
 
-def square_plot(largest: int) -> dict:
-    """Spec entries that make the plot as tall as it is wide (at most `largest` px): the width
-    fits the column (Streamlit sets it), the height follows it (a signal; Vega merges a
-    "height" parameter into its own height signal), and title, axes and legends are added
-    around the plot ("fit-x": only the width is fitted)."""
-    return {"autosize": {"type": "fit-x", "contains": "padding"},
-            "params": [{"name": "height", "expr": f"max(min(width, {int(largest)}), 10)"}]}
+MARKS = {"training": "●", "validation": "◆"}  # the kinds' symbols in the page-text legend
+
+
+
+
+
+
+
+
 
 
 def _extent(bounds, X, X_val) -> tuple[tuple[float, float], tuple[float, float]]:
@@ -136,93 +154,62 @@ def _extent(bounds, X, X_val) -> tuple[tuple[float, float], tuple[float, float]]
     return (float(lo[0]), float(lo[1])), (float(hi[0]), float(hi[1]))
 
 
-def _cells(codes: np.ndarray | None):
-    """The "cells" dataset: row i, column j, code c of each cell of the n x n grid (no rows
-    when there are no codes)."""
-    if codes is None:
-        return table(i=np.zeros(0, np.int16), j=np.zeros(0, np.int16), c=np.zeros(0, np.int16),
-                     n=np.zeros(0, np.int16))
-    res = codes.shape[0]
-    jj, ii = np.meshgrid(np.arange(res, dtype=np.int16), np.arange(res, dtype=np.int16))
-    return table(i=ii.ravel(), j=jj.ravel(), c=codes.ravel().astype(np.int16),
-                 n=np.full(res * res, res, np.int16))
+def decision_chart(bounds, probs, X=None, y=None, X_val=None, y_val=None, *, classes: int,
+                   codes: np.ndarray | None = None,
+                   show_train: bool = True, show_val: bool = True, height: int = PLOT_MAX,
+                   title: str = "Decision regions", compact: bool = False,
+                   narrow: bool = False) -> dict:
+    """Cells of `probs` (res, res, K: probs[i, j] is cell j along x1, i along x2) tiling
+    `bounds` = ((x1 low, x2 low), (x1 high, x2 high)), plus training dots and validation
+    diamonds (lighter and smaller: there are often many more of them).
 
+    The plot is square (yaxis.scaleanchor: one unit of x1 as long as one of x2) and
+    min(`height`, SIDE) px high (NARROW_SIDE when `narrow`); the axes cover the bounds and
+    every point. The figure adds the title and legends over the plot and the x1 axis under it.
 
-def _cell_layer(x_lo: float, y_lo: float, x_span: float, y_span: float, x_axis: dict,
-                y_axis: dict, classes: int) -> dict:
-    """The cells: cell (i, j) of an n x n grid tiling the bounds (nncore.grid), placed from
-    its indices, so the resolution (live 60, final 100) is data, not spec."""
-    palette = cell_palette(classes)
-    return {"data": {"name": "cells"}, "mark": {"type": "rect", "strokeWidth": 0},
-            "transform": [
-                {"calculate": f"{x_lo!r} + datum.j * {x_span!r} / datum.n", "as": "x"},
-                {"calculate": f"datum.x + {x_span!r} / datum.n", "as": "x_end"},
-                {"calculate": f"{y_lo!r} + datum.i * {y_span!r} / datum.n", "as": "y"},
-                {"calculate": f"datum.y + {y_span!r} / datum.n", "as": "y_end"}],
-            "encoding": {
-                "x": {**x_axis, "field": "x"}, "x2": {"field": "x_end"},
-                "y": {**y_axis, "field": "y"}, "y2": {"field": "y_end"},
-                "color": {"field": "c", "type": "ordinal", "legend": None,
-                          "scale": {"domain": list(range(len(palette))), "range": palette}}}}
+    `probs` None (a model that diverged before any finite prediction) draws the points only.
+    `compact`: a thumbnail `height` px high in all (no axes, no legend, small points), e.g.
+    one of a sweep's grid. `narrow`: one of two charts side by side (a pinned run's beside the
+    current one): the legends one under the other, a smaller plot, fewer ticks.
+    `codes`: the cells already as cell_codes (a replay snapshot), instead of `probs`.
+    """
+    if codes is None and probs is not None:
+        codes = cell_codes(probs)
+    sets = _points(X, y, X_val, y_val, show_train, show_val)
+    labels = [int(lab.max()) + 1 for _, _, lab in sets if lab.size]
+    classes = max([int(classes), *labels])
+    traces = [cells_trace(codes, bounds, classes)] if codes is not None else []
+    traces += _point_traces(sets, compact)
+    (ax_lo, ay_lo), (ax_hi, ay_hi) = _extent(bounds, X, X_val)  # (hidden sets too: the axes
+    # stay put when a set is shown or hidden)
+    ticks = 3 if narrow else 5
+    x_axis = axis(None if compact else "x₁", range=[ax_lo, ax_hi], nticks=ticks,
+                  constrain="domain", constraintoward="left", showgrid=False)
+    y_axis = axis(None if compact else "x₂", range=[ay_lo, ay_hi], nticks=ticks,
+                  scaleanchor="x", scaleratio=1, constrain="domain", constraintoward="top",
+                  showgrid=False)
+    subtitle = None if codes is not None else "none drawn: the model diverged"
+    keep = {"hovermode": "closest"}
+    if compact:
+        fig = figure(title, traces, height=int(height), legend=False, top=THUMB_TOP,
+                     subtitle=subtitle, **keep,
+                     margin={"l": 4, "r": 4, "t": THUMB_TOP + (18 if subtitle else 0), "b": 4},
+                     xaxis={**x_axis, "visible": False}, yaxis={**y_axis, "visible": False})
+        fig["layout"]["title"]["font"]["size"] = THUMB_TITLE_SIZE
+        return fig
 
-
-def _point_layer(x_axis: dict, y_axis: dict, classes: int, legend_columns: int) -> dict:
-    """The points (dataset "points"): colour = class, shape, size and opacity = kind (training
-    dots, validation diamonds), each with its legend under the chart."""
-    kinds = {"field": "kind", "type": "ordinal"}
-    return {"data": {"name": "points"},
-            "mark": {"type": "point", "filled": True, "strokeWidth": 1.2},
-            "encoding": {
-                "x": {**x_axis, "field": "x1"},
-                "y": {**y_axis, "field": "x2"},
-                **_point_legends(classes, legend_columns),
-                "size": {**kinds, "scale": {"domain": ["training", "validation"],
-                                            "range": [90, 36]}},
-                "opacity": {**kinds, "scale": {"domain": ["training", "validation"],
-                                               "range": [1, 0.6]}},
-                "stroke": {"condition": {"test": "datum.kind == 'training'", "value": "white"},
-                           "value": None},
-                "tooltip": [{"field": "kind", "title": "point"},
-                            {"field": "k", "title": "class"},
-                            {"field": "x1", "title": "x₁", "format": ".2f",
-                             "type": "quantitative"},
-                            {"field": "x2", "title": "x₂", "format": ".2f",
-                             "type": "quantitative"}]}}
-
-
-def _point_legends(classes: int, legend_columns: int) -> dict:
-    """The points' colour (class, in `legend_columns`) and shape (kind) encodings, each with
-    its legend."""
-    return {
-        "color": {"field": "k", "type": "nominal", "title": "class",
-                  "scale": {"domain": list(range(classes)),
-                            "range": [CLASS_COLOURS[k % len(CLASS_COLOURS)]
-                                      for k in range(classes)]},
-                  "legend": {"orient": "bottom", "symbolType": "circle",
-                             "columns": legend_columns}},
-        "shape": {"field": "kind", "type": "nominal", "title": None,
-                  "scale": {"domain": ["training", "validation"],
-                            "range": ["circle", "diamond"]},
-                  "legend": {"orient": "bottom", "symbolFillColor": "#59606b",
-                             "symbolStrokeColor": "#59606b", "columns": 1}}}
-
-
-def _compact(spec: dict) -> dict:
-    """`spec` as a thumbnail: no axes, no legends, a smaller title and smaller points."""
-    spec["config"] = {**spec["config"], "title": {**spec["config"]["title"], "fontSize": 14}}
-    for layer in spec["layer"]:
-        for channel in ("x", "y"):
-            layer["encoding"][channel] = {**layer["encoding"][channel], "axis": None}
-    encoding = spec["layer"][1]["encoding"]
-    for channel in ("color", "shape", "size", "opacity"):
-        encoding[channel] = {**encoding[channel], "legend": None}
-    encoding["size"]["scale"]["range"] = [22, 9]
-    return spec
-
-
-def _equal_aspect(middle: float, span: str) -> dict:
-    """A scale around `middle` as wide as the expression `span`: the wider of the grid's own
-    span and the other axis's span times the plot's aspect, so one unit of x1 is as long on
-    screen as one of x2 (circles stay round), whatever the chart's width."""
-    return {"domainMin": {"expr": f"{middle!r} - {span} / 2"},
-            "domainMax": {"expr": f"{middle!r} + {span} / 2"}, "nice": False, "zero": False}
+    kinds = [kind for kind, _, _ in sets]
+    head = 34 + 20 * (1 if subtitle else 0)  # px over the legend: the title, the subtitle
+    top = head + ROW_PX * (1 + (classes + len(kinds)) // (3 if narrow else 6))
+    side = max(min(int(height), NARROW_SIDE if narrow else SIDE), 60)
+    fig_height = side + top + X_AXIS_ROOM
+    # The legend is page text over the plot (meta.legend, drawn by ui/chart.js: it wraps into
+    # rows in a narrow column, where Plotly's legend became a scrolled list over a tiny plot);
+    # the component fits the square plot to its column (meta.square), up to `height` px.
+    legend = [{"text": f"class {k}", "symbol": "■", "color": class_colour(k)}
+              for k in range(classes)]
+    legend += [{"text": kind, "symbol": MARKS[kind], "color": KIND_COLOUR} for kind in kinds]
+    fig = figure(title, traces, height=fig_height, subtitle=subtitle, top=top, legend=False,
+                 xaxis=x_axis, yaxis=y_axis, **keep,
+                 meta={"square": {"max": int(height), "below": X_AXIS_ROOM}, "legend": legend})
+    return fig

@@ -1,0 +1,165 @@
+"""The charts in a real browser, this checkout's Plotly against the last Vega-Lite commit's,
+side by side in one run on one machine: page open to every chart painted (a run in the
+server's cache, and a fresh run), the bytes the page receives, and the browser's long-task
+time per second while a preset retrains.
+
+    python -m benchmarks.bench_charts_browser [--trials 5] [--reference COMMIT] [--busy 0]
+
+Each side is served from its own checkout (the reference unpacked with `git archive`) with
+this venv's Python, one at a time. A trial opens the link in a new browser context (an empty
+browser cache, as a student's first visit). Prints medians and the ratio new / reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks import load_sessions, serving
+
+REFERENCE = "2791156"  # the last commit whose charts were Vega-Lite
+N_CHARTS = 7  # the Playground's charts, the same set on both sides
+PROGRESS = load_sessions.PROGRESS
+
+# How many charts are painted (the reference: the Vega canvases' pixels; this checkout: the
+# Plotly marks, the regions' image included). The regions chart is the first on both.
+VEGA_PAINTED = """() => {
+    const painted = c => {
+        const canvas = c.querySelector('canvas');
+        if (!canvas || canvas.width < 50 || canvas.height < 50) return 0;
+        const ctx = canvas.getContext('2d');
+        const {width, height} = canvas;
+        const {data} = ctx.getImageData(0, 0, width, height);
+        let hits = 0;
+        for (let i = 0; i < 40; i++) for (let j = 0; j < 20; j++) {
+            const x = Math.floor(width * (i + 0.5) / 40), y = Math.floor(height * (j + 0.5) / 20);
+            const k = 4 * (y * width + x);
+            const white = data[k] > 234 && data[k + 1] > 234 && data[k + 2] > 234;
+            if (data[k + 3] > 0 && !white) hits++;
+        }
+        return hits / 800;
+    };
+    const shares = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')].map(painted);
+    return shares.filter((s, i) => s > (i === 0 ? 0.25 : 0.02)).length;
+}"""
+PLOTLY_PAINTED = """() => {
+    const marks = MARKS;
+    const charts = [...document.querySelectorAll('.lab-chart')];
+    const regions = charts.length ? charts[0].querySelectorAll('.imagelayer image, .plot image')
+        .length : 0;
+    return charts.map(marks).filter((s, i) => s > 0 && (i > 0 || regions > 0)).length;
+}""".replace("MARKS", serving.MARKS)
+LONG_TASKS = """() => { window.__long = 0; new PerformanceObserver(list => {
+    for (const e of list.getEntries()) window.__long += e.duration; })
+    .observe({type: 'longtask'}); }"""
+
+
+def unpack(commit: str, into: Path) -> Path:
+    """The tree of `commit` under `into` (no .git: served as it stands)."""
+    archive = subprocess.run(["git", "archive", commit], cwd=serving.ROOT, check=True,
+                             capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def open_to_painted(browser, url: str, painted_js: str) -> tuple[float, int]:
+    """Seconds from navigating to `url` until every chart is painted, and the bytes of
+    websocket messages received meanwhile, in a fresh context."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    received = [0]
+    page.on("websocket", lambda ws: ws.on(
+        "framereceived", lambda frame: received.__setitem__(0, received[0] + len(frame))))
+    try:
+        start = time.perf_counter()
+        page.goto(url, wait_until="commit")
+        page.wait_for_function(f"() => ({painted_js})() >= {N_CHARTS}", timeout=120_000,
+                               polling=20)
+        return time.perf_counter() - start, received[0]
+    finally:
+        context.close()
+
+
+def long_tasks_per_second(browser, url: str) -> float:
+    """Browser long-task ms per second while the preset at `url` retrains (Train again)."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(url)
+        page.wait_for_function("(s) => /Completed/.test(document.querySelector(s)?.innerText"
+                               " || '')", arg=PROGRESS, timeout=240_000)
+        time.sleep(1.0)
+        page.evaluate(LONG_TASKS)
+        start = time.perf_counter()
+        page.locator(".st-key-pg_again button:enabled").first.click()
+        page.wait_for_function("(s) => /Training: epoch/.test(document.querySelector(s)"
+                               "?.innerText || '')", arg=PROGRESS, timeout=60_000)
+        page.wait_for_function("(s) => /Completed/.test(document.querySelector(s)?.innerText"
+                               " || '')", arg=PROGRESS, timeout=240_000, polling=100)
+        seconds = time.perf_counter() - start
+        return page.evaluate("() => window.__long") / seconds
+    finally:
+        context.close()
+
+
+def measure(root: Path, painted_js: str, trials: int, busy: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, list[float]] = {"cached_s": [], "cached_kb": [], "fresh_s": [],
+                                   "long_ms_per_s": []}
+    with serving.served(f"bench-charts-{root.name}.log", root=root) as srv, \
+            sync_playwright() as p:
+        browser = p.chromium.launch(**serving.launch_kwargs())
+        cached = f"{srv.url}/?preset=overfit-l2"
+        open_to_painted(browser, cached, painted_js)  # trains it once: the cache holds it
+        with serving.busy_processes(busy, seconds=900) if busy else _nothing():
+            for i in range(trials):
+                s, nbytes = open_to_painted(browser, cached, painted_js)
+                out["cached_s"].append(s)
+                out["cached_kb"].append(nbytes / 1024)
+                out["fresh_s"].append(open_to_painted(browser, f"{srv.url}/?seed={1000 + i}",
+                                                      painted_js)[0])
+            for _ in range(max(trials // 2, 1)):
+                out["long_ms_per_s"].append(
+                    long_tasks_per_second(browser, f"{srv.url}/?preset=book-ch14"))
+        browser.close()
+    return {k: statistics.median(v) for k, v in out.items()}
+
+
+class _nothing:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--trials", type=int, default=5)
+    parser.add_argument("--reference", default=REFERENCE)
+    parser.add_argument("--busy", type=int, default=0, help="busy processes beside (load)")
+    args = parser.parse_args()
+    reason = serving.browser_missing()
+    if reason:
+        raise SystemExit(reason)
+    with tempfile.TemporaryDirectory(prefix="vega-ref-") as tmp:
+        reference = unpack(args.reference, Path(tmp))
+        ref = measure(reference, VEGA_PAINTED, args.trials, args.busy)
+    new = measure(serving.ROOT, PLOTLY_PAINTED, args.trials, args.busy)
+    print(f"{'median':<34}{'Vega-Lite ' + args.reference:>18}{'Plotly (this)':>16}"
+          f"{'new/ref':>9}")
+    names = {"cached_s": "open link, cached run: painted (s)",
+             "cached_kb": "  websocket received (kB)",
+             "fresh_s": "open link, fresh run: painted (s)",
+             "long_ms_per_s": "long tasks during retrain (ms/s)"}
+    for key, name in names.items():
+        print(f"{name:<34}{ref[key]:>18.2f}{new[key]:>16.2f}{new[key] / ref[key]:>9.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Real browser: the Plotly charts (ui/canvas.py, ui/chart.js) keep their element and the
+reader's zoom while the same run retrains, and the page asks nothing of any other server."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlparse
+
+import pytest
+
+from benchmarks import load_sessions, serving
+from ui import panels
+
+pytestmark = pytest.mark.e2e
+PROGRESS = load_sessions.PROGRESS
+LOSS = '[aria-label^="Training loss split"]'
+LINK = "/?preset=overfit-l2&epochs=3001"  # long enough to sample while it retrains
+
+
+def _status(page) -> str:
+    return page.locator(PROGRESS).first.inner_text()
+
+
+def _wait(page, word: str, timeout_s: float = 120) -> None:
+    page.wait_for_function(
+        "([sel, word]) => (document.querySelector(sel)?.innerText || '').includes(word)",
+        arg=[PROGRESS, word], timeout=timeout_s * 1000)
+
+
+def _x_range(page) -> list[float]:
+    return page.evaluate("(sel) => document.querySelector(sel + ' .lab-plot')"
+                         "._fullLayout.xaxis.range.slice()", LOSS)
+
+
+def test_zoom_survives_a_retrain_of_the_same_run_and_nothing_leaves_the_origin(page, server):
+    origin = urlparse(server).netloc
+    elsewhere: list[str] = []
+
+    def seen(request) -> None:
+        url = urlparse(request.url)
+        if url.scheme not in ("data", "blob") and url.netloc != origin:
+            elsewhere.append(request.url)
+
+    page.on("request", seen)
+    page.goto(server + LINK)
+    _wait(page, "Completed")
+    page.wait_for_function(f"() => document.querySelectorAll('{serving.CHART}').length "
+                           f"== {panels.N_CHARTS}")
+    # Zoom in as a reader does: drag across the middle of the loss plot.
+    box = page.locator(f"{LOSS} .nsewdrag").first.bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 0.3 * box["width"], y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 0.5 * box["width"], y, steps=8)
+    page.mouse.up()
+    page.wait_for_function("(sel) => document.querySelector(sel + ' .lab-plot')"
+                           "._fullLayout.xaxis.autorange === false", arg=LOSS)
+    zoomed = _x_range(page)
+    assert zoomed[1] - zoomed[0] < 0.5 * 3001, zoomed
+    # Mark the chart elements: a re-mount would make new ones.
+    page.evaluate("() => document.querySelectorAll('.lab-chart').forEach((c, i) => "
+                  "{ c.__mark = i + 1; })")
+    page.locator(".st-key-pg_again button:enabled").first.click()
+    _wait(page, "Training: epoch", 60)
+    ranges, marks = [], []
+    while True:
+        ranges.append(_x_range(page))
+        marks.append(page.evaluate("() => [...document.querySelectorAll('.lab-chart')]"
+                                   ".map(c => c.__mark || 0)"))
+        if "Completed" in _status(page) or len(ranges) > 400:
+            break
+        time.sleep(0.2)
+    ranges.append(_x_range(page))
+    assert len(ranges) >= 3
+    for shown in marks:   # every chart is the element it was: none re-mounted
+        assert shown == list(range(1, panels.N_CHARTS + 1)), shown
+    for shown in ranges:  # the same zoom, sampled while training and at the end
+        assert shown == pytest.approx(zoomed, rel=1e-6), (ranges.index(shown), shown, zoomed)
+    # Another run (dropout moved by the keyboard) starts unzoomed, in the same elements.
+    fingerprint = load_sessions.DONE.search(_status(page)).group(2)
+    thumb = page.locator('[data-testid="stSlider"]').filter(has_text="Dropout rate").locator(
+        'input[type="range"]')
+    thumb.focus()
+    thumb.press("ArrowRight")
+    page.wait_for_function(
+        "([sel, old]) => { const m = (document.querySelector(sel)?.innerText || '')"
+        ".match(/Completed: .*fingerprint (\\w+)/); return m && m[1] !== old; }",
+        arg=[PROGRESS, fingerprint], timeout=120_000)
+    page.wait_for_function("(sel) => document.querySelector(sel + ' .lab-plot')"
+                           "._fullLayout.xaxis.autorange === true", arg=LOSS)
+    assert page.evaluate("() => [...document.querySelectorAll('.lab-chart')]"
+                         ".map(c => c.__mark || 0)") == list(range(1, panels.N_CHARTS + 1))
+    # plotly.js came from this server, and nothing else was asked of another one
+    assert not elsewhere, elsewhere[:5]
+    assert page.evaluate("() => !!window.Plotly && [...document.scripts].some(s => "
+                         "s.src.includes('/app/static/plotly.min.js'))")
+    # The toolbar offers the PNG (with the title drawn in) and links nowhere.
+    page.locator(LOSS).first.hover()
+    assert page.locator(f'{LOSS} .modebar-btn[data-title^="Download as PNG"]').count() == 1
+    assert page.evaluate("(sel) => [...document.querySelectorAll(sel + ' .modebar a')]"
+                         ".filter(a => a.href && !a.href.startsWith(location.origin)).length",
+                         LOSS) == 0

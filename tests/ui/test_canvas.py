@@ -1,0 +1,72 @@
+"""The chart component (ui/canvas.py): plotly.js served from this repository, a chart redrawn
+in place under one key, strict JSON."""
+
+import json
+import math
+import re
+from pathlib import Path
+
+import plotly
+import tomllib
+from plotly.offline import get_plotlyjs_version
+from streamlit.testing.v1 import AppTest
+
+from ui import canvas
+from ui.chart_js import JS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_plotly_js_is_served_by_this_app_and_is_the_plotly_packages_own():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["enableStaticServing"] is True
+    served = (ROOT / "static" / canvas.PLOTLY_JS).read_bytes()
+    assert re.search(rb"plotly\.js v([\d.]+)", served[:200]).group(1).decode() == \
+        canvas.PLOTLY_JS_VERSION == get_plotlyjs_version()
+    bundled = Path(plotly.__file__).parent / "package_data" / canvas.PLOTLY_JS
+    assert served == bundled.read_bytes()
+
+
+def test_the_component_asks_no_other_server_and_writes_text_not_markup():
+    assert "http" not in JS and "innerHTML" not in JS and "insertAdjacentHTML" not in JS
+    assert "textContent" in JS
+    assert canvas._src().startswith("/app/static/plotly.min.js")
+
+
+def _app() -> AppTest:
+    def script():
+        import math
+
+        import streamlit as st
+
+        from ui import canvas
+
+        box = st.container()
+        handle = box
+        for i in range(3):  # a live loop: the same chart three times in one script run
+            handle = canvas.draw(handle, {"data": [{"type": "bar", "y": [i, math.nan]}],
+                                          "layout": {"height": 200}},
+                                 key="chart_a", alt="A chart", revision="r")
+        canvas.draw(st.container(), {"data": [], "layout": {"height": 100}}, key="chart_b")
+
+    return AppTest.from_function(script, default_timeout=30)
+
+
+def test_a_chart_redrawn_in_one_script_run_is_one_element_updated_in_place():
+    at = _app().run()
+    assert not at.exception, at.exception
+    elements = [e for e in at.get("bidi_component")]
+    assert [e.proto.id.split("-", 2)[2] for e in elements] == ["chart_a", "chart_b"]
+    data = json.loads(json.loads(elements[0].proto.json))
+    assert data["figure"]["data"] == [{"type": "bar", "y": [2, None]}]  # the last, NaN as null
+    assert data["figure"]["layout"] == {"height": 200, "uirevision": "r"}
+    assert data["alt"] == "A chart" and data["filename"] == "regularisation-lab-chart_a"
+    at.run()  # and again in the next script run, under the same key
+    assert not at.exception, at.exception
+    assert len(at.get("bidi_component")) == 2
+
+
+def test_json_is_strict():
+    text = canvas._json({"a": [1.0, math.inf, {"b": -math.inf}], "c": math.nan})
+    assert json.loads(text) == {"a": [1.0, None, {"b": None}], "c": None}
+    assert "NaN" not in text and "Infinity" not in text

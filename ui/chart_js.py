@@ -1,0 +1,239 @@
+"""The chart component's JavaScript (ui/canvas.py mounts it). A Python string, not a .js file:
+the served code reads no file (tests/security/test_served_app.py)."""
+
+JS = r"""
+// The lab's one chart component (ui/canvas.py): keeps one div per chart and calls Plotly.react
+// on it with each new figure, so a redraw updates the chart in place (no re-mount, zoom and
+// hover kept by layout.uirevision). plotly.js is loaded once per page from the app's own
+// server (data.src), never from the internet.
+//
+// The title, the subtitle lines, the notes over the plot and a page-text legend (meta.legend)
+// are drawn here as page text over the chart (text, never markup: textContent), not by
+// Plotly: page text wraps to the column, and Plotly, which does not wrap, left a fixed room
+// for them that was too small in a narrow column (the legend drawn over the title) and too
+// big in a wide one. Plotly then draws its legend and the plot, its top margin growing to fit
+// the legend's rows (margin.autoexpand).
+
+function loadPlotly(src) {
+  if (!window.__labPlotly) {
+    window.__labPlotly = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => { window.__labPlotly = null; reject(new Error("plotly.js")); };
+      document.head.appendChild(script);
+    });
+  }
+  return window.__labPlotly;
+}
+
+// Images (the decision regions) are decoded before Plotly swaps them in: a data URI that is
+// still decoding is drawn as nothing for a frame (a blink of the regions under load).
+function decoded(figure) {
+  const sources = [];
+  for (const trace of figure.data || []) if (trace.source) sources.push(trace.source);
+  return Promise.all(sources.map((src) => {
+    const img = new Image();
+    img.src = src;
+    return img.decode().catch(() => null);
+  }));
+}
+
+// Plotly's text (ui/charts/common.py plain: entities escaped, <br> between lines) as plain text.
+function plainText(text) {
+  return String(text || "").replace(/<br\s*\/?>/g, "\n").replace(/<[^>]*>/g, "")
+    .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&");
+}
+
+const LEGEND_ROW = 30;  // px of one legend row over the plot
+const FLOOR = 10;       // px over the plot without a legend
+
+// The figure as Plotly draws it here: the title, subtitle and notes over the plot lifted out
+// (into `head`), the legend moved onto the plot's top edge, the height less the room they took.
+function split(figure, width) {
+  const layout = { ...figure.layout };
+  const title = layout.title || {};
+  const head = { title: plainText(title.text), lines: [], notes: [],
+                 legend: (layout.meta || {}).legend || [] };
+  const sub = title.subtitle && title.subtitle.text;
+  if (sub) head.lines = plainText(sub).split("\n");
+  const kept = [];
+  for (const a of layout.annotations || []) {
+    if (a.yref === "paper" && a.y >= 1 && a.yanchor === "bottom" && a.xanchor === "left") {
+      head.notes.push({ text: plainText(a.text).replace(/\n/g, " "),
+                        color: (a.font || {}).color || "" });
+    } else kept.push(a);
+  }
+  const margin = { ...(layout.margin || {}) };
+  const top = margin.t ?? 80;
+  const legend = layout.legend || {};
+  const onTop = layout.showlegend !== false && legend.orientation === "h" &&
+    legend.yanchor === "top" && (legend.yref === "container" || legend.y >= 1);
+  margin.t = onTop ? LEGEND_ROW + 4 : FLOOR;
+  let height = Math.max((layout.height || 300) - top + margin.t, 80);
+  const square = (layout.meta || {}).square;
+  if (square && width > 0) {  // the square plot as wide as its column, up to square.max
+    const side = Math.min(Math.max(width - (margin.l || 0) - (margin.r || 0) - 60, 60), square.max);
+    height = side + margin.t + square.below;
+  }
+  Object.assign(layout, { title: { text: "" }, annotations: kept, margin, height });
+  if (onTop) {
+    layout.legend = { ...legend, yref: "paper", y: 1, yanchor: "bottom", x: 0, xanchor: "left" };
+  }
+  return { head, layout, height };
+}
+
+function drawHead(el, head) {
+  const parts = [];
+  if (head.title) parts.push(["lab-title", head.title, ""]);
+  for (const line of head.lines) parts.push(["lab-sub", line, ""]);
+  for (const n of head.notes) parts.push(["lab-note", n.text, n.color]);
+  const key = JSON.stringify([parts, head.legend]);
+  if (el.__key === key) return;  // unchanged: no layout work
+  el.__key = key;
+  const nodes = parts.map(([cls, text, color]) => {
+    const p = document.createElement("div");
+    p.className = cls;
+    p.textContent = text;
+    if (color) p.style.color = color;
+    return p;
+  });
+  if (head.legend.length) {  // a legend as page text (meta.legend): it wraps in a narrow column
+    const row = document.createElement("div");
+    row.className = "lab-legend";
+    for (const item of head.legend) {
+      const entry = document.createElement("span");
+      const mark = document.createElement("span");
+      mark.className = "lab-mark";
+      mark.textContent = item.symbol || "■";
+      mark.style.color = item.color || "";
+      entry.append(mark, document.createTextNode(item.text || ""));
+      row.append(entry);
+    }
+    nodes.push(row);
+  }
+  el.replaceChildren(...nodes);
+}
+
+const STYLE = `
+.lab-chart { width: 100%; font-family: "Source Sans Pro", Helvetica, Arial, sans-serif; }
+.lab-head { padding: 0 4px; color: #1b1f24; }
+.lab-title { font-size: 20px; font-weight: 600; line-height: 1.3; }
+.lab-sub { font-size: 15px; color: #4a5260; line-height: 1.3; }
+.lab-note { font-size: 15px; line-height: 1.3; margin-top: 2px; }
+.lab-legend { font-size: 16px; line-height: 1.5; margin-top: 4px; display: flex; flex-wrap: wrap;
+  column-gap: 14px; }
+.lab-mark { margin-right: 4px; font-size: 18px; }
+`;
+
+function addStyle() {
+  if (document.getElementById("lab-chart-style")) return;
+  const style = document.createElement("style");
+  style.id = "lab-chart-style";
+  style.textContent = STYLE;
+  document.head.appendChild(style);
+}
+
+const CONFIG = {
+  displaylogo: false, showLink: false, showSendToCloud: false, showEditInChartStudio: false,
+  responsive: false, scrollZoom: false, doubleClick: "reset+autosize",
+  modeBarButtonsToRemove: ["lasso2d", "select2d", "autoScale2d", "toImage"],
+};
+
+// The toolbar's PNG (for a lecturer's slides): the chart with its title and subtitle drawn in.
+function pngButton(state, icon) {
+  return {
+    name: "Download as PNG (with its title)",
+    icon,
+    click: (gd) => {
+      const { figure, filename } = state.last;
+      const title = figure.layout.title || {};
+      const layout = { ...gd.layout, title: { ...title, x: 0, xanchor: "left" },
+                       margin: { ...gd.layout.margin, t: (gd.layout.margin.t || 0) + 90 },
+                       height: gd.layout.height + 90, width: gd.clientWidth };
+      window.Plotly.toImage({ data: gd.data, layout }, { format: "png", scale: 2 })
+        .then((url) => {
+          const a = document.createElement("a");
+          a.href = url;
+          a.download = `${filename}.png`;
+          a.click();
+        });
+    },
+  };
+}
+
+async function drawLatest(root) {
+  const state = root.__lab;
+  if (state.busy) return;  // the draw under way takes the newest figure when it is done
+  state.busy = true;
+  try {
+    while (state.next) {
+      const next = state.next;
+      state.next = null;
+      const Plotly = await loadPlotly(next.src);
+      await decoded(next.figure);
+      if (state.next) continue;  // a newer figure came meanwhile: draw that one instead
+      const { head, layout, height } = split(next.figure, state.plot.clientWidth);
+      drawHead(state.head, head);
+      state.plot.style.height = `${height}px`;
+      state.last = next;
+      if (!state.config) {
+        state.config = { ...CONFIG, modeBarButtonsToAdd: [pngButton(state, Plotly.Icons.camera)] };
+      }
+      await Plotly.react(state.plot, next.figure.data, layout, state.config);
+      state.drawn += 1;
+      root.dataset.drawn = String(state.drawn);
+    }
+  } catch (err) {
+    root.dataset.error = String(err);
+  } finally {
+    state.busy = false;
+  }
+}
+
+export default function (component) {
+  const { parentElement } = component;
+  // A chart's data comes as JSON text (ui/canvas.py writes it strictly: no NaN).
+  const data = typeof component.data === "string" ? JSON.parse(component.data) : component.data;
+  if (data && data.preload) {  // (ui/canvas.py preload: fetch plotly.js while the page runs)
+    loadPlotly(data.preload).catch(() => null);
+    return;
+  }
+  if (!data || !data.figure) return;
+  addStyle();
+  let root = parentElement.querySelector(".lab-chart");
+  if (!root) {
+    root = document.createElement("div");
+    root.className = "lab-chart";
+    root.setAttribute("role", "figure");
+    const head = document.createElement("div");
+    head.className = "lab-head";
+    const plot = document.createElement("div");
+    plot.className = "lab-plot";
+    root.append(head, plot);
+    root.__lab = { busy: false, next: null, drawn: 0, head, plot, width: 0 };
+    parentElement.appendChild(root);
+    // Plotly sizes a chart once; the column's width changes with the sidebar and the window.
+    const observer = new ResizeObserver(() => {
+      const state = root.__lab;
+      const width = plot.clientWidth;
+      if (!state.drawn || !window.Plotly || width === state.width) return;
+      state.width = width;
+      if (state.last && (state.last.figure.layout.meta || {}).square) {
+        state.next = state.next || state.last;  // a square plot's height follows its width
+        drawLatest(root);
+      } else window.Plotly.Plots.resize(plot);
+    });
+    observer.observe(parentElement);
+    root.__lab.observer = observer;
+  }
+  if (data.alt) root.setAttribute("aria-label", data.alt);
+  root.__lab.next = data;
+  drawLatest(root);
+  return () => {
+    if (root.__lab.observer) root.__lab.observer.disconnect();
+    if (window.Plotly) window.Plotly.purge(root.__lab.plot);
+  };
+}
+"""
