@@ -9,7 +9,6 @@ leave_legacy_pages_mode()  # before anything else: a pages/ folder starts Stream
 st.set_page_config(page_title="Regularisation Lab", page_icon="🧪", layout="wide",
                    initial_sidebar_state="auto")  # a phone opens with it closed
 style.apply()
-canvas.preload()  # the browser fetches and parses plotly.js while this script runs
 slots.training_slots()  # the server's training workers start now, while the page draws
 session.init_session()
 buttons.begin_run()  # before any widget: a press a new session had no callback for (ui/buttons)
@@ -26,6 +25,8 @@ with st.container(horizontal=True, key="phone_nav", gap="small"):  # shown on a 
 if page.url_path == "lesson":
     lesson_mode.arrive()  # the step's settings into the sidebar, before it is drawn
 sidebar.render_sidebar()
+with st.sidebar:  # (at its end: the hidden element's gap is below the controls)
+    canvas.preload()  # the browser fetches and parses plotly.js while the page runs
 config, error = session.current_config()
 session.share_config(config, error)
 if config is not None:

@@ -49,7 +49,7 @@ VEGA_PAINTED = """() => {
 PLOTLY_PAINTED = """() => {
     const marks = MARKS;
     const charts = [...document.querySelectorAll('.lab-chart')];
-    const regions = charts.length ? charts[0].querySelectorAll('.imagelayer image, .plot image')
+    const regions = charts.length ? charts[0].querySelectorAll('svg image')
         .length : 0;
     return charts.map(marks).filter((s, i) => s > 0 && (i > 0 || regions > 0)).length;
 }""".replace("MARKS", serving.MARKS)

@@ -226,7 +226,7 @@ MARKS = """(c) => {
     const r = c.getBoundingClientRect();
     if (!c.dataset.drawn || r.width < 50 || r.height < 50) return 0;
     let n = 0;
-    for (const m of c.querySelectorAll('.plot path, .imagelayer image, .plot image')) {
+    for (const m of c.querySelectorAll('.scatterlayer path, .barlayer path, svg image')) {
         const d = m.getAttribute('d'), h = m.getAttribute('href') || m.getAttribute('xlink:href');
         if ((d && d.length > 8 && d !== 'M0,0Z') || (h && h.length > 30)) n++;
     }

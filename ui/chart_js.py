@@ -77,7 +77,11 @@ function split(figure, width) {
     const side = Math.min(Math.max(width - (margin.l || 0) - (margin.r || 0) - 60, 60), square.max);
     height = side + margin.t + square.below;
   }
-  Object.assign(layout, { title: { text: "" }, annotations: kept, margin, height });
+  // An explicit width (the column's): a resize redraws through Plotly.react like any update.
+  // (Plotly's own Plots.resize deletes the layout's size and relayouts: the reader's zoom was
+  // lost on a scrollbar's coming and going, under load.)
+  Object.assign(layout, { title: { text: "" }, annotations: kept, margin, height,
+                          autosize: false, width: Math.max(width, 100) });
   if (onTop) {
     layout.legend = { ...legend, yref: "paper", y: 1, yanchor: "bottom", x: 0, xanchor: "left" };
   }
@@ -174,7 +178,8 @@ async function drawLatest(root) {
       const Plotly = await loadPlotly(next.src);
       await decoded(next.figure);
       if (state.next) continue;  // a newer figure came meanwhile: draw that one instead
-      const { head, layout, height } = split(next.figure, state.plot.clientWidth);
+      state.width = state.plot.clientWidth;
+      const { head, layout, height } = split(next.figure, state.width);
       drawHead(state.head, head);
       state.plot.style.height = `${height}px`;
       state.last = next;
@@ -218,12 +223,10 @@ export default function (component) {
     const observer = new ResizeObserver(() => {
       const state = root.__lab;
       const width = plot.clientWidth;
-      if (!state.drawn || !window.Plotly || width === state.width) return;
+      if (!state.drawn || !state.last || width === state.width) return;
       state.width = width;
-      if (state.last && (state.last.figure.layout.meta || {}).square) {
-        state.next = state.next || state.last;  // a square plot's height follows its width
-        drawLatest(root);
-      } else window.Plotly.Plots.resize(plot);
+      state.next = state.next || state.last;  // (a square plot's height follows its width)
+      drawLatest(root);
     });
     observer.observe(parentElement);
     root.__lab.observer = observer;
@@ -231,9 +234,15 @@ export default function (component) {
   if (data.alt) root.setAttribute("aria-label", data.alt);
   root.__lab.next = data;
   drawLatest(root);
+  // Streamlit may call this between two updates of a chart it keeps, not only when the chart
+  // leaves the page: purging then reset the reader's zoom (seen under load). So the chart is
+  // let go only if it has left the page.
   return () => {
-    if (root.__lab.observer) root.__lab.observer.disconnect();
-    if (window.Plotly) window.Plotly.purge(root.__lab.plot);
+    setTimeout(() => {
+      if (root.isConnected) return;
+      if (root.__lab.observer) root.__lab.observer.disconnect();
+      if (window.Plotly) window.Plotly.purge(root.__lab.plot);
+    }, 0);
   };
 }
 """

@@ -32,6 +32,12 @@ def _x_range(page) -> list[float]:
                          "._fullLayout.xaxis.range.slice()", LOSS)
 
 
+def _revision(page) -> str:
+    return page.evaluate("(sel) => { const d = document.querySelector(sel + ' .lab-plot');"
+                         " return d._fullLayout.uirevision + ' drawn ' + "
+                         "document.querySelector(sel).dataset.drawn; }", LOSS)
+
+
 def test_zoom_survives_a_retrain_of_the_same_run_and_nothing_leaves_the_origin(page, server):
     origin = urlparse(server).netloc
     elsewhere: list[str] = []
@@ -62,9 +68,10 @@ def test_zoom_survives_a_retrain_of_the_same_run_and_nothing_leaves_the_origin(p
                   "{ c.__mark = i + 1; })")
     page.locator(".st-key-pg_again button:enabled").first.click()
     _wait(page, "Training: epoch", 60)
-    ranges, marks = [], []
+    ranges, marks, revisions = [], [], []
     while True:
         ranges.append(_x_range(page))
+        revisions.append(_revision(page))
         marks.append(page.evaluate("() => [...document.querySelectorAll('.lab-chart')]"
                                    ".map(c => c.__mark || 0)"))
         if "Completed" in _status(page) or len(ranges) > 400:
@@ -75,7 +82,8 @@ def test_zoom_survives_a_retrain_of_the_same_run_and_nothing_leaves_the_origin(p
     for shown in marks:   # every chart is the element it was: none re-mounted
         assert shown == list(range(1, panels.N_CHARTS + 1)), shown
     for shown in ranges:  # the same zoom, sampled while training and at the end
-        assert shown == pytest.approx(zoomed, rel=1e-6), (ranges.index(shown), shown, zoomed)
+        assert shown == pytest.approx(zoomed, rel=1e-6), (ranges.index(shown), shown, zoomed,
+                                                          ranges, revisions)
     # Another run (dropout moved by the keyboard) starts unzoomed, in the same elements.
     fingerprint = load_sessions.DONE.search(_status(page)).group(2)
     thumb = page.locator('[data-testid="stSlider"]').filter(has_text="Dropout rate").locator(

@@ -49,7 +49,9 @@ LOG_FLOOR = 1e-6  # lowest loss drawn on the log scale (a loss of exactly 0 has 
 
 # Plot heights (px), the plot alone; and the room under a plot for the epoch axis (ticks, tick
 # labels at TICK_SIZE, its title at LABEL_SIZE).
-LOSS_PLOT, REG_PLOT, ACCURACY_PLOT, LR_PLOT, WEIGHTS_PLOT = 280, 200, 260, 240, 240
+# (The loss plot: its chart lies wholly on a 1280 x 720 projector's first screen, under the
+# preset's story, the controls and the cards.)
+LOSS_PLOT, REG_PLOT, ACCURACY_PLOT, LR_PLOT, WEIGHTS_PLOT = 160, 200, 260, 240, 240
 X_AXIS_ROOM = 56
 # Notes' colours: darker shades of the series' own (orange and purple text is hard to read).
 REG_NOTE_COLOUR, WEIGHT_NOTE_COLOUR = "#7a4100", "#3d2f73"
@@ -190,9 +192,9 @@ def loss_chart(epoch, data_loss, reg_loss, val_loss, *, log_y: bool = False,
     y = (axis("loss", type="log", range=[math.log10(LOG_FLOOR), math.log10(top)])
          if log_y else axis("loss", range=[0.0, top]))
     fig = figure("Loss = data + regularisation", traces, height=LOSS_PLOT,
-                 subtitle=["total = data + reg" + (" · grey: pinned run" if ref is not None
-                                                    else ""),
-                           "dashed: validation (data only)"],
+                 # one line: page text over the chart, it wraps in a narrow column
+                 subtitle="total = data + reg · dashed: validation (data only)"
+                          + (" · grey: pinned run" if ref is not None else ""),
                  notes=notes, xaxis=_epoch_x(), yaxis=y, shapes=shapes, hovermode="x unified")
     return _sized(fig, LOSS_PLOT)
 
