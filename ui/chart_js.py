@@ -121,7 +121,12 @@ function drawHead(el, head) {
 }
 
 const STYLE = `
-.lab-chart { width: 100%; font-family: "Source Sans Pro", Helvetica, Arial, sans-serif; }
+.lab-chart { width: 100%; position: relative;
+  font-family: "Source Sans Pro", Helvetica, Arial, sans-serif; }
+.lab-unit { position: absolute; left: 4px; bottom: 4px; width: 150px; padding: 6px;
+  background: rgba(255, 255, 255, 0.96); border: 1px solid #c4cad4; border-radius: 6px;
+  font-size: 14px; line-height: 1.25; color: #1b1f24; pointer-events: none; }
+.lab-unit img { width: 138px; height: 138px; image-rendering: pixelated; display: block; }
 .lab-head { padding: 0 4px; color: #1b1f24; }
 .lab-title { font-size: 20px; font-weight: 600; line-height: 1.3; }
 .lab-sub { font-size: 15px; color: #4a5260; line-height: 1.3; }
@@ -167,6 +172,39 @@ function pngButton(state, icon) {
   };
 }
 
+// A hidden unit of the network diagram hovered (or clicked, to keep it) shows its activation
+// map over the input plane (meta.unit_maps, ui/charts/diagram.py): the Inside page's picture,
+// beside the diagram where the class looks.
+function bindUnits(root, state) {
+  state.bound = true;
+  const box = document.createElement("div");
+  box.className = "lab-unit";
+  const img = document.createElement("img");
+  const caption = document.createElement("div");
+  box.append(img, caption);
+  box.hidden = true;
+  root.append(box);
+  let kept = null;
+  const show = (point) => {
+    const meta = (state.last && state.last.figure.layout.meta) || {};
+    const maps = meta.unit_maps || {};
+    const data = point && point.customdata;
+    if (!data || data[0] !== meta.unit_layer || !maps[String(data[1])]) return false;
+    img.src = maps[String(data[1])];
+    caption.textContent = `hidden unit ${data[1]}: its output over the input plane ` +
+      "(x\u2081 right, x\u2082 up; blue = active)";
+    box.hidden = false;
+    return true;
+  };
+  state.plot.on("plotly_hover", (ev) => { show(ev.points && ev.points[0]); });
+  state.plot.on("plotly_unhover", () => { if (kept) show(kept); else box.hidden = true; });
+  state.plot.on("plotly_click", (ev) => {
+    const point = ev.points && ev.points[0];
+    kept = kept === null && show(point) ? point : null;
+    if (!kept) box.hidden = true;
+  });
+}
+
 async function drawLatest(root) {
   const state = root.__lab;
   if (state.busy) return;  // the draw under way takes the newest figure when it is done
@@ -187,6 +225,7 @@ async function drawLatest(root) {
         state.config = { ...CONFIG, modeBarButtonsToAdd: [pngButton(state, Plotly.Icons.camera)] };
       }
       await Plotly.react(state.plot, next.figure.data, layout, state.config);
+      if (!state.bound) bindUnits(root, state);
       state.drawn += 1;
       root.dataset.drawn = String(state.drawn);
     }

@@ -85,7 +85,7 @@ def place(shown: RunView, opts: dict, previous: dict | None, aside=None) -> Slot
         left, right = st.columns([1.5, 1.9] if opts.get("ref") is not None else [1, 2.1])
     else:
         side, left, right = st.columns([0.8, 0.9, 1.4])
-        with side:
+        with side.container(key="pg_aside"):  # (keyed: ui/style.py orders it on a phone)
             aside()
     # The six cards in one keyed container that ui/style.py lays out as a grid (one row of six
     # on a wide screen, rows of three on a narrow one: st.columns stack one per row on a phone).
@@ -203,15 +203,21 @@ def charts(view: RunView, opts: dict) -> dict[str, dict]:
             title=_weights_title(config, regularised)),
         "network": diagram.diagram_chart(getattr(view, "network", None),
                                          title="The network" if ref is None else "This run",
-                                         narrow=ref is not None),
+                                         narrow=ref is not None, units=_units(view)),
     }
     if ref is not None:
         specs["pinned"] = _regions_chart(ref, opts, None, title="Pinned run",
                                          narrow=True)
         # the same fixed |w| scale: the two networks compare line for line
         specs["network_pinned"] = diagram.diagram_chart(getattr(ref, "network", None),
-                                                        title="Pinned run", narrow=True)
+                                                        title="Pinned run", narrow=True,
+                                                        units=_units(ref))
     return specs
+
+
+def _units(view: RunView):
+    """The first hidden layer's units of a finished run (their maps show over the diagram)."""
+    return getattr(getattr(view, "extras", None), "units", None)
 
 
 def _weights_title(config: dict, regularised: bool) -> str:

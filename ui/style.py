@@ -15,6 +15,9 @@
   cut "94.4%" to "94…" in a card a sixth of a 1280-pixel screen wide, and the lesson's column
   beside the charts makes the cards narrower still); a label that does not fit wraps instead
   of ending in "…".
+- On a phone the Playground's columns stack: the cards' column comes first (its cards, then the
+  loss split), the lesson's text before it in lesson mode, then the regions' column (they
+  came after the regions, the replay and the accuracy chart: a screen and a half down).
 - The element that starts loading plotly.js (.st-key-lab_plotly_preload, ui/canvas.py) takes
   no room.
 """
@@ -38,6 +41,8 @@ CSS = """
 .st-key-lab_plotly_preload { display: none !important; }
 @media (max-width: 640px) {
   .st-key-phone_nav { display: flex !important; }
+  [data-testid="stColumn"]:has(.st-key-pg_cards) { order: -1; }
+  [data-testid="stColumn"]:has(.st-key-pg_aside) { order: -2; }
   .katex-display { font-size: 0.85em; }
 }
 .katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 0.2rem; }

@@ -101,10 +101,45 @@ def test_zoom_survives_a_retrain_of_the_same_run_and_nothing_leaves_the_origin(p
     # plotly.js came from this server, and nothing else was asked of another one
     assert not elsewhere, elsewhere[:5]
     assert page.evaluate("() => !!window.Plotly && [...document.scripts].some(s => "
-                         "s.src.includes('/app/static/plotly.min.js'))")
+                         "s.src.includes('/app/static/plotly-cartesian.min.js'))")
     # The toolbar offers the PNG (with the title drawn in) and links nowhere.
     page.locator(LOSS).first.hover()
     assert page.locator(f'{LOSS} .modebar-btn[data-title^="Download as PNG"]').count() == 1
     assert page.evaluate("(sel) => [...document.querySelectorAll(sel + ' .modebar a')]"
                          ".filter(a => a.href && !a.href.startsWith(location.origin)).length",
                          LOSS) == 0
+
+
+NETWORK = '[aria-label^="The network drawn"]'
+
+
+def test_hovering_a_first_layer_unit_shows_its_activation_map_and_a_click_keeps_it(page,
+                                                                                   server):
+    """Issue 20, 3: the Inside page's unit maps where the class looks: over the diagram."""
+    page.goto(server + "/?preset=l1-sparse&epochs=1001")
+    _wait(page, "Completed")
+    chart = page.locator(NETWORK).first
+    chart.scroll_into_view_if_needed()
+    page.wait_for_function("(sel) => document.querySelector(sel)?.dataset.drawn", arg=NETWORK)
+    box = page.locator(f"{NETWORK} .lab-unit")
+    # the hidden layer's units are the middle column of dots: hover them until a map shows
+    points = page.evaluate("""(sel) => [...document.querySelectorAll(sel + ' path.point')]
+        .map(p => p.getBoundingClientRect()).filter(r => r.width > 3)
+        .map(r => [r.x + r.width / 2, r.y + r.height / 2])""", NETWORK)
+    xs = sorted({round(x) for x, _ in points})
+    middle = [(x, y) for x, y in points if round(x) == xs[len(xs) // 2]]
+    assert len(middle) >= 8, (xs, len(points))
+    x, y = middle[len(middle) // 2]
+    page.mouse.move(x, y)
+    page.wait_for_function("(sel) => { const b = document.querySelector(sel + ' .lab-unit');"
+                           " return b && !b.hidden; }", arg=NETWORK, timeout=5000)
+    assert box.locator("img").get_attribute("src").startswith("data:image/png;base64,")
+    assert "its output over the input plane" in box.inner_text()
+    page.screenshot(path=str(serving.ARTIFACTS / "e2e-network-unit-map.png"))
+    page.mouse.move(x + 300, y + 300)  # away: the map goes
+    page.wait_for_function("(sel) => document.querySelector(sel + ' .lab-unit').hidden",
+                           arg=NETWORK, timeout=5000)
+    page.mouse.click(x, y)  # a click keeps it after the pointer leaves
+    page.mouse.move(x + 300, y + 300)
+    time.sleep(0.5)
+    assert box.is_visible()

@@ -6,7 +6,6 @@ import math
 import re
 from pathlib import Path
 
-import plotly
 import tomllib
 from plotly.offline import get_plotlyjs_version
 from streamlit.testing.v1 import AppTest
@@ -17,20 +16,34 @@ from ui.chart_js import JS
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_plotly_js_is_served_by_this_app_and_is_the_plotly_packages_own():
+def test_plotly_js_is_served_by_this_app_in_the_version_plotly_writes_for():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert config["server"]["enableStaticServing"] is True
     served = (ROOT / "static" / canvas.PLOTLY_JS).read_bytes()
-    assert re.search(rb"plotly\.js v([\d.]+)", served[:200]).group(1).decode() == \
+    head = served[:200].decode()
+    assert re.search(r"plotly\.js \(cartesian - minified\) v([\d.]+)", head).group(1) == \
         canvas.PLOTLY_JS_VERSION == get_plotlyjs_version()
-    bundled = Path(plotly.__file__).parent / "package_data" / canvas.PLOTLY_JS
-    assert served == bundled.read_bytes()
+    assert "MIT" in (ROOT / "static" / "LICENSE-plotly.js.txt").read_text()
+
+
+def test_every_trace_type_the_charts_draw_is_in_the_served_bundle():
+    """The cartesian bundle's trace types (its README) cover every figure the pages draw."""
+    from tests.ui.test_figures import _every_chart
+    from tests.ui.test_regions_chart import _every_figure
+
+    used = set()
+    for fig in [*_every_chart().values(), *_every_figure().values()]:
+        used |= {t.get("type", "scatter") for t in fig["data"]}
+    assert used and used <= set(canvas.PLOTLY_JS_TRACES), used
+    served = (ROOT / "static" / canvas.PLOTLY_JS).read_text()
+    for trace in canvas.PLOTLY_JS_TRACES:  # the bundle registers each (its moduleType)
+        assert f'name:"{trace}"' in served or f"name:'{trace}'" in served, trace
 
 
 def test_the_component_asks_no_other_server_and_writes_text_not_markup():
     assert "http" not in JS and "innerHTML" not in JS and "insertAdjacentHTML" not in JS
     assert "textContent" in JS
-    assert canvas._src().startswith("/app/static/plotly.min.js")
+    assert canvas._src().startswith(f"/app/static/{canvas.PLOTLY_JS}?v=")
 
 
 def _app() -> AppTest:

@@ -343,3 +343,32 @@ def test_every_diagram_is_valid_plotly_and_plain_json(small, large):
         _plain_json(fig)
         assert "<i>" not in json.dumps(fig)
         assert all(t.get("uid") for t in fig["data"])
+
+
+def test_the_first_layers_drawn_units_carry_their_activation_maps():
+    """Issue 20, 3: a hovered unit of the first hidden layer shows its map over the input plane
+    (ui/chart_js.py draws meta.unit_maps[unit]): the recorder's map of that very unit, x2 up,
+    for each drawn unit it has a map of, and none for units the diagram does not draw."""
+    import base64
+    import zlib
+
+    from workers import recorder
+
+    history = train(dataclasses.replace(PRESETS["l1-sparse"], epochs=301))
+    units = recorder.first_layer_units(history.model, history.data.X, history.data.X_val)
+    pic = picture_from_history(history)
+    maps = diagram_chart(pic, units=units)["layout"]["meta"]["unit_maps"]
+    assert sorted(map(int, maps)) == sorted(pic.shown[1].tolist())
+    order = units.order.tolist()
+    for key, uri in maps.items():
+        data = base64.b64decode(uri.split(",", 1)[1])
+        w, h = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+        raw = zlib.decompress(data[data.index(b"IDAT") + 4:data.index(b"IEND") - 8])
+        rows = np.frombuffer(raw, np.uint8).reshape(h, 1 + w)[:, 1:]
+        expected = units.maps[order.index(int(key))]
+        np.testing.assert_array_equal(rows, expected[::-1])  # the top row is the highest x2
+    palette = diagram.MAP_PALETTE
+    assert tuple(palette[0]) == (247, 247, 250) and tuple(palette[-1]) == (31, 95, 191)
+    # a deeper layer's units and a run without recorded units: no maps
+    assert diagram_chart(pic)["layout"]["meta"]["unit_maps"] == {}
+    assert diagram_chart(pic, units=units)["layout"]["meta"]["unit_layer"] == 1

@@ -15,7 +15,7 @@ import numpy as np
 
 from workers.network import MAX_EDGES, THRESHOLD, Picture
 
-from . import common
+from . import common, png
 from .common import (
     NOTE_CHARS,
     NOTE_SIZE,
@@ -116,14 +116,33 @@ def step_style(level: int) -> tuple[float, float]:
             round(OPACITIES[0] + t * (OPACITIES[1] - OPACITIES[0]), 3))
 
 
+# A first-layer unit's activation map, shown when the unit is hovered or clicked (ui/chart_js.py
+# draws it over the diagram): the Inside page's colours, white (0) to blue (the layer's most).
+MAP_LOW, MAP_HIGH = np.array([247, 247, 250]), np.array([31, 95, 191])
+MAP_PALETTE = np.round(MAP_LOW + (MAP_HIGH - MAP_LOW) * np.linspace(0, 1, 256)[:, None]
+                       ).astype(np.uint8)
+
+
+def unit_maps(units, shown: np.ndarray) -> dict[str, str]:
+    """{unit index: PNG data URI} of the first hidden layer's units that the diagram draws
+    (`shown`: their indices) and `units` (workers.recorder.Units) has maps of; x2 up."""
+    if units is None:
+        return {}
+    where = {int(u): k for k, u in enumerate(np.asarray(units.order).tolist())}
+    return {str(int(u)): png.data_uri(png.encode(units.maps[where[int(u)]][::-1], MAP_PALETTE))
+            for u in np.asarray(shown).tolist() if int(u) in where}
+
+
 def diagram_chart(pic: Picture | None, *, title: str = "The network",
-                  ref: Picture | None = None, narrow: bool = False) -> dict:
+                  ref: Picture | None = None, narrow: bool = False, units=None) -> dict:
     """A figure of `pic`: layers as columns left to right, units as dots, connections as lines
     (width and opacity from |w| on the fixed scale [THRESHOLD, 1], colour from the sign), dead
     units hollow and grey. Each unit's point has customdata [layer index, unit index in its
     layer] (for clicks) and says its layer, number and state on hover. `pic` None: an empty
     figure saying so. `ref` (a pinned run's picture) is accepted and not drawn yet. `narrow`:
-    one of two side by side, the legend under the plot (else to its right)."""
+    one of two side by side, the legend under the plot (else to its right). `units`: the
+    run's first-layer units (workers.recorder.Units, a finished run's): their activation maps
+    go into meta.unit_maps, shown over the diagram when a unit of that layer is hovered."""
     del ref
     if pic is None:
         return common.empty(title, NOT_YET, height=HEIGHT)
@@ -151,6 +170,8 @@ def diagram_chart(pic: Picture | None, *, title: str = "The network",
         title, traces, height=HEIGHT, subtitle=sub, notes=counts_text, top=top,
         legend={**legend, "itemclick": "toggle", "itemsizing": "constant"},
         hovermode="closest", dragmode=False,
+        meta={"unit_maps": unit_maps(units, pic.shown[1]) if layers > 2 else {},
+              "unit_layer": 1},
         xaxis={"range": [-0.35, layers - 1 + 0.35], "tickvals": list(range(layers)),
                "ticktext": [plain(n) for n in names], "tickfont": {"size": NOTE_SIZE,
                                                                   "color": SUBTLE_COLOUR},
