@@ -24,9 +24,9 @@ with st.container(horizontal=True, key="phone_nav", gap="small"):  # shown on a 
         st.page_link(each, width="content")
 if page.url_path == "lesson":
     lesson_mode.arrive()  # the step's settings into the sidebar, before it is drawn
-sidebar.render_sidebar()
-with st.sidebar:  # (at its end: the hidden element's gap is below the controls)
+with st.sidebar:  # its first element: the sidebar is drawn before the main area
     canvas.preload()  # the browser fetches and parses plotly.js while the page runs
+sidebar.render_sidebar()
 config, error = session.current_config()
 session.share_config(config, error)
 if config is not None:

@@ -38,7 +38,8 @@ CSS = """
 .st-key-pg_story [data-testid="stAlertContainer"] { padding: 0.4rem 0.75rem; }
 .st-key-pg_story p { font-size: 0.9rem; line-height: 1.35; }
 .st-key-phone_nav { display: none !important; }
-.st-key-lab_plotly_preload { display: none !important; }
+.st-key-lab_plotly_preload,
+[data-testid="stLayoutWrapper"]:has(> .st-key-lab_plotly_preload) { display: none !important; }
 @media (max-width: 640px) {
   .st-key-phone_nav { display: flex !important; }
   [data-testid="stColumn"]:has(.st-key-pg_cards) { order: -1; }
