@@ -201,8 +201,10 @@ def charts(view: RunView, opts: dict) -> dict[str, dict]:
             math.nan if at is not None else view.final["exact_zero_weights"], NEAR_ZERO,
             ref_counts=ref.weight_hist[1] if ref is not None else None,
             title=_weights_title(config, regularised)),
+        # (the replay does not move it: its title says it shows the end)
         "network": diagram.diagram_chart(getattr(view, "network", None),
-                                         title="The network" if ref is None else "This run",
+                                         title=("The network" if ref is None else "This run")
+                                         + (" at the end" if at is not None else ""),
                                          narrow=ref is not None, units=_units(view)),
     }
     if ref is not None:

@@ -5,10 +5,11 @@
   fold.
 - The preset's story is a compact alert (.st-key-pg_story): three lines of a full-size alert
   pushed the loss chart below a 1280 x 720 screen.
-- The Playground's six cards are one row of six in a column 420 px wide or more (a container
+- The Playground's six cards are one row of six in a column 460 px wide or more (a container
   query on the column), rows of three in a narrower one (.st-key-pg_cards; st.columns
   stacked them one per row on a phone, and two rows pushed the loss chart below a 1280 x 720
-  screen); on a phone the page links show as a row at the top (.st-key-phone_nav:
+  screen; six in the pinned view's ~434-px column at 1280 x 720 with the sidebar open cut
+  "94.4%" to "94.…"); on a phone the page links show as a row at the top (.st-key-phone_nav:
   Streamlit hides the top navigation there, behind the sidebar button) and a formula wider
   than the screen scrolls instead of being cut.
 - Metric values and labels scale with their own card (a CSS container query: a fixed 2.25rem
@@ -32,7 +33,7 @@ CSS = """
 .st-key-pg_cards { display: grid !important; grid-template-columns: repeat(3, minmax(0, 1fr));
   gap: 0.5rem; }
 [data-testid="stColumn"]:has(.st-key-pg_cards) { container-type: inline-size; }
-@container (min-width: 420px) {
+@container (min-width: 460px) {
   .st-key-pg_cards { grid-template-columns: repeat(6, minmax(0, 1fr)); }
 }
 .st-key-pg_story [data-testid="stAlertContainer"] { padding: 0.4rem 0.75rem; }

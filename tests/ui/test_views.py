@@ -204,6 +204,8 @@ def test_replay_scrubs_regions_weights_and_cards_to_a_snapshot():
     assert train_acc.value == f"{view.series['accuracy'][i]:.1%}"
     figures = _figures(at)
     assert len(charts(at)) == len(figures) == panels.N_CHARTS  # the same charts, redrawn
+    # the network diagram is not replayed (issue 20): its title says it shows the end
+    assert figures["network"]["layout"]["title"]["text"] == "The network at the end"
     # The regions and weights shown are those of the model at that epoch: the same config
     # trained here to that epoch alone (its last record's parameters are that epoch's).
     config = TrainConfig.from_dict(view.config)
