@@ -50,8 +50,11 @@ const LEGEND_ROW = 30;  // px of one legend row over the plot
 const FLOOR = 10;       // px over the plot without a legend
 
 // The figure as Plotly draws it here: the title, subtitle and notes over the plot lifted out
-// (into `head`), the legend moved onto the plot's top edge, the height less the room they took.
-function split(figure, width) {
+// (into `head`), the legend at the top of the plot's div with a top margin as tall as the
+// legend was when last drawn (`legendPx`: its rows depend on the width), the height less the
+// room the lifted text took. (A legend on the plot's top edge that Plotly's automargin was to
+// make room for was left drawn over the plot when its rows changed, in one of several tries.)
+function split(figure, width, legendPx) {
   const layout = { ...figure.layout };
   const title = layout.title || {};
   const head = { title: plainText(title.text), lines: [], notes: [],
@@ -70,7 +73,7 @@ function split(figure, width) {
   const legend = layout.legend || {};
   const onTop = layout.showlegend !== false && legend.orientation === "h" &&
     legend.yanchor === "top" && (legend.yref === "container" || legend.y >= 1);
-  margin.t = onTop ? LEGEND_ROW + 4 : FLOOR;
+  margin.t = onTop ? (legendPx || LEGEND_ROW) + 4 : FLOOR;
   let height = Math.max((layout.height || 300) - top + margin.t, 80);
   const square = (layout.meta || {}).square;
   if (square && width > 0) {  // the square plot as wide as its column, up to square.max
@@ -83,9 +86,9 @@ function split(figure, width) {
   Object.assign(layout, { title: { text: "" }, annotations: kept, margin, height,
                           autosize: false, width: Math.max(width, 100) });
   if (onTop) {
-    layout.legend = { ...legend, yref: "paper", y: 1, yanchor: "bottom", x: 0, xanchor: "left" };
+    layout.legend = { ...legend, yref: "container", y: 1, yanchor: "top", x: 0, xanchor: "left" };
   }
-  return { head, layout, height };
+  return { head, layout, height, onTop };
 }
 
 function drawHead(el, head) {
@@ -217,7 +220,7 @@ async function drawLatest(root) {
       await decoded(next.figure);
       if (state.next) continue;  // a newer figure came meanwhile: draw that one instead
       state.width = state.plot.clientWidth;
-      const { head, layout, height } = split(next.figure, state.width);
+      const { head, layout, height, onTop } = split(next.figure, state.width, state.legendPx);
       drawHead(state.head, head);
       state.plot.style.height = `${height}px`;
       state.last = next;
@@ -226,6 +229,12 @@ async function drawLatest(root) {
       }
       await Plotly.react(state.plot, next.figure.data, layout, state.config);
       if (!state.bound) bindUnits(root, state);
+      const drawnLegend = onTop && state.plot._fullLayout.legend;
+      const legendPx = drawnLegend ? Math.ceil(drawnLegend._height || 0) : 0;
+      if (legendPx && Math.abs(legendPx - (state.legendPx || LEGEND_ROW)) > 1) {
+        state.legendPx = legendPx;  // its rows changed: draw again with room for them
+        state.next = state.next || next;
+      }
       state.drawn += 1;
       root.dataset.drawn = String(state.drawn);
     }

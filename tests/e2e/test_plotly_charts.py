@@ -143,3 +143,46 @@ def test_hovering_a_first_layer_unit_shows_its_activation_map_and_a_click_keeps_
     page.mouse.move(x + 300, y + 300)
     time.sleep(0.5)
     assert box.is_visible()
+
+
+OVERLAPS = """() => [...document.querySelectorAll('.lab-chart')].flatMap(c => {
+    const legend = c.querySelector('.legend'), plot = c.querySelector('.nsewdrag');
+    const head = c.querySelector('.lab-head');
+    if (!plot) return [];
+    const p = plot.getBoundingClientRect(), h = head.getBoundingClientRect();
+    const out = [];
+    if (h.bottom > p.top + 1) out.push([c.getAttribute('aria-label').slice(0, 30), 'head']);
+    if (legend) {
+        const l = legend.getBoundingClientRect();
+        const beside = l.left >= p.right - 1;  // (the diagram's legend: right of its plot)
+        if (!beside && l.bottom > p.top + 1 && l.top < p.bottom)
+            out.push([c.getAttribute('aria-label').slice(0, 30), 'legend']);
+    }
+    return out;
+})"""
+
+
+@pytest.mark.parametrize("path", ["/lesson?step=7", "/?preset=overfit-l2&pin=weight_l2:0"])
+def test_no_title_or_legend_is_drawn_over_a_plot_with_the_sidebar_open_or_closed(browser,
+                                                                                 server, path):
+    """At 1280 x 720 the legends wrap differently with the sidebar open and closed: the text
+    over each chart and its legend stay above its plot, sampled while the sidebar closes."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    try:
+        page.goto(server + path)
+        _wait(page, "Completed", 180)
+        page.wait_for_function(f"() => document.querySelectorAll('{serving.CHART}').length "
+                               f">= {panels.N_CHARTS}")
+        time.sleep(1.0)
+        assert page.evaluate(OVERLAPS) == []
+        page.evaluate("document.querySelector("
+                      "'[data-testid=stSidebarCollapseButton] button')?.click()")
+        seen = []
+        for _ in range(12):  # while the sidebar slides away and the charts redraw, and after
+            time.sleep(0.25)
+            seen += page.evaluate(OVERLAPS)
+        assert page.evaluate(OVERLAPS) == []
+        assert len(seen) <= 2, seen  # (at most a frame of the resize under way)
+    finally:
+        context.close()
