@@ -67,8 +67,8 @@ PRELOAD_KEY = "lab_plotly_preload"
 
 
 def preload() -> None:
-    """Start loading plotly.js at once (the page's first element; hidden by ui/style.py), so
-    that it is parsed while the script computes the charts, not after they arrive."""
+    """Start loading plotly.js as soon as this (hidden, ui/style.py) element mounts: drawn
+    first in the sidebar, so that plotly.js is fetched while the rest of the page arrives."""
     with st.container(key=PRELOAD_KEY):
         _mount(key=f"{PRELOAD_KEY}_js", data={"preload": _src()}, height="content")
 

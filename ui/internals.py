@@ -115,10 +115,11 @@ def draw_in_place(where, key: str, mount) -> object:
     a container, is added at its end; return the element's handle. See the module's note."""
     if where is st:
         where = st.container()
-    if not _forget_key(key):
-        with where:  # the plain behaviour: a fresh key, re-mounted but never refused
+    if not _forget_key(key):  # the plain behaviour: a placeholder, a fresh key each time
+        place = where.empty()  # (re-mounted on every redraw, never refused)
+        with place:
             mount(f"{key}-{uuid.uuid4().hex[:8]}")
-        return where
+        return place
     cursor = getattr(where, "_cursor", None)
     locked = cursor is not None and cursor.is_locked
     index = cursor.index if cursor is not None else None

@@ -83,3 +83,15 @@ def test_json_is_strict():
     text = canvas._json({"a": [1.0, math.inf, {"b": -math.inf}], "c": math.nan})
     assert json.loads(text) == {"a": [1.0, None, {"b": None}], "c": None}
     assert "NaN" not in text and "Infinity" not in text
+
+
+def test_without_the_internals_a_chart_is_still_redrawn_in_place_not_appended(monkeypatch):
+    """If a Streamlit release moves the register of keys, ui.internals falls back to a
+    placeholder and a fresh key per draw: re-mounted, but one chart, never an error."""
+    from ui import internals
+
+    monkeypatch.setattr(internals, "_forget_key", lambda key: False)
+    at = _app().run()
+    assert not at.exception, at.exception
+    keys = [e.proto.id.split("-", 2)[2] for e in at.get("bidi_component")]
+    assert len(keys) == 2 and keys[0].startswith("chart_a-") and keys[1].startswith("chart_b-")
