@@ -62,7 +62,8 @@ class Slots:
     network_pinned: object = None  # ... and its network drawn
 
 
-def place(shown: RunView, opts: dict, previous: dict | None, aside=None) -> Slots:
+def place(shown: RunView, opts: dict, previous: dict | None, aside=None,
+          earlier: bool = False) -> Slots:
     """Lay out the progress line, the cards and the charts, drawing `shown` (the run on screen
     before this script run, or a blank one) into them at once, and return their handles.
 
@@ -72,9 +73,11 @@ def place(shown: RunView, opts: dict, previous: dict | None, aside=None) -> Slot
     handle replaces it in place. With a pinned run (opts["ref"]) its regions go beside the
     current ones; under them is room for the replay controls (Slots.replay). `aside`: a
     function that draws into a narrower first column, left of the regions (the lesson's text
-    in lesson mode, ui/lesson_mode.py)."""
+    in lesson mode, ui/lesson_mode.py). `earlier`: `shown` is the run to show, from the
+    server's cache (the progress line says so from its first draw: see progress_text)."""
     progress, alert = st.empty(), st.empty()
-    frac, text = progress_text(shown, None) if len(shown.epoch) else (0.0, "Starting…")
+    frac, text = (progress_line(shown, opts, None, earlier) if len(shown.epoch) else
+                  (0.0, "Starting…"))
     progress = progress.progress(min(frac, 1.0), text=text)
     specs = charts(shown, opts)
     # The regions beside the cards and the loss split: on a 1280 x 720 projector (sidebar
@@ -247,10 +250,17 @@ def metrics_at(view: RunView, at) -> dict:
 def draw_progress(slots: Slots, view: RunView, opts: dict, progress: Progress | None = None,
                   earlier: bool = False) -> None:
     """Redraw the progress line of `view` (and the replayed epoch, if any)."""
+    frac, text = progress_line(view, opts, progress, earlier)
+    slots.progress.progress(min(frac, 1.0), text=text)
+
+
+def progress_line(view: RunView, opts: dict, progress: Progress | None = None,
+                  earlier: bool = False) -> tuple[float, str]:
+    """progress_text, and the replayed epoch if one is shown."""
     frac, text = progress_text(view, progress, earlier)
     if opts.get("at") is not None:
         text += f" · replaying epoch {opts['at'].epoch:,}"
-    slots.progress.progress(min(frac, 1.0), text=text)
+    return frac, text
 
 
 def draw_charts(slots: Slots, view: RunView, opts: dict, progress: Progress | None = None,

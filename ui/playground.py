@@ -69,7 +69,8 @@ def run_page(lesson=None) -> None:
     bar = control_bar(key, config, finished=view is not None,
                       extra=None if lesson is None else lesson.steps)
     charts = place_charts(config, key, digest, view, bar.pin,
-                          aside=None if lesson is None else lambda: lesson.aside(config))
+                          aside=None if lesson is None else lambda: lesson.aside(config),
+                          earlier=earlier)
     if view is None:
         view = train(config, data_set, key, bar, charts)
     if view is not None:
@@ -174,7 +175,7 @@ def trained_earlier(view: RunView | None, key: str) -> bool:
 
 
 def place_charts(config: TrainConfig, key: str, digest: str, view: RunView | None,
-                 pin: RunView | None, aside=None) -> Charts:
+                 pin: RunView | None, aside=None, earlier: bool = False) -> Charts:
     """Lay out the progress line, cards and charts. The run on screen stays there (updated in
     place) until this run's first snapshot replaces it; the cards compare with the pinned run,
     or else with this session's last run of other settings on the same data."""
@@ -188,7 +189,10 @@ def place_charts(config: TrainConfig, key: str, digest: str, view: RunView | Non
             **row, "against": "the previous run on these points: "
                               + runs.config_changes(config.to_dict(), row["config"], arrows=True)}
     shown = view or (ss["pg_result"] or {}).get("view") or runs.blank_view(config.to_dict())
-    return Charts(panels.place(shown, opts, previous, aside), opts, previous, shown)
+    # (a cached run's progress line says "trained earlier" from its first draw: a browser
+    # reading it between this draw and show_run's saw it without)
+    return Charts(panels.place(shown, opts, previous, aside, earlier and shown is view), opts,
+                  previous, shown)
 
 
 def train(config: TrainConfig, data: Dataset | None, key: str, bar: Bar, charts: Charts
