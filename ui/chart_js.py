@@ -77,7 +77,8 @@ function split(figure, width, legendPx) {
   let height = Math.max((layout.height || 300) - top + margin.t, 80);
   const square = (layout.meta || {}).square;
   if (square && width > 0) {  // the square plot as wide as its column, up to square.max
-    const side = Math.min(Math.max(width - (margin.l || 0) - (margin.r || 0) - 60, 60), square.max);
+    const room = width - (margin.l || 0) - (margin.r || 0) - (square.beside ?? 60);
+    const side = Math.min(Math.max(room, 60), square.max);
     height = side + margin.t + square.below;
   }
   // An explicit width (the column's): a resize redraws through Plotly.react like any update.
