@@ -3,12 +3,11 @@ layer over the epochs (a line a layer, in Okabe-Ito colours) and each layer's we
 (short titles, the bars as shares of the weights on a symmetric-log axis). No Streamlit."""
 
 import json
-import math
 import re
 
 import numpy as np
-import plotly.graph_objects as go
 import pytest
+from figcheck import valid
 
 from nncore.metrics import NEAR_ZERO
 from ui.charts import common, network
@@ -21,29 +20,6 @@ NORMS = {"dense1": (np.array([0, 10, 20, 30]), np.array([4.0, 3.5, 3.1234567, 2.
 
 
 MARKUP, ESCAPED = "<b>x</b>", "&lt;b&gt;x&lt;/b&gt;"
-
-
-def _plain_json(value, where="fig"):
-    """Only what JSON holds as it stands (no numpy scalar or array, no tuple, no NaN)."""
-    if isinstance(value, dict):
-        for k, v in value.items():
-            assert type(k) is str, f"{where}: key {k!r}"
-            _plain_json(v, f"{where}.{k}")
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            _plain_json(v, f"{where}[{i}]")
-    else:
-        assert type(value) in (str, int, float, bool, type(None)), f"{where}: {type(value)}"
-        assert type(value) is not float or math.isfinite(value), f"{where}: {value}"
-
-
-def valid(fig: dict) -> dict:
-    """`fig`, checked: plain JSON, and what plotly's own schema accepts."""
-    assert set(fig) == {"data", "layout"}
-    _plain_json(fig)
-    json.dumps(fig, allow_nan=False)
-    go.Figure(fig)
-    return fig
 
 
 def lines(title: str) -> list[str]:

@@ -7,12 +7,11 @@ puts the image."""
 
 import ast
 import json
-import struct
-import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
+from figcheck import decode_png, image_pixels, valid
 
 from nncore.grid import grid_axes, grid_bounds
 from ui.charts import common, png, regions
@@ -36,46 +35,10 @@ def _hex(colour: str) -> tuple[int, int, int]:
     return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
 
 
-def _decode(data: bytes) -> np.ndarray:
-    """(h, w, 3) RGB of a PNG as ui.charts.png writes it (8-bit RGB or indexed, no
-    interlace, filter type 0 on every row), read here independently: chunks, CRCs, zlib."""
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, chunks = 8, []
-    while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
-        (crc,) = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])
-        assert crc == zlib.crc32(kind + body) & 0xFFFFFFFF, kind
-        chunks.append((kind, body))
-        pos += 12 + length
-    kinds = [k for k, _ in chunks]
-    assert kinds[0] == b"IHDR" and kinds[-1] == b"IEND"
-    w, h, depth, colour_type, _, _, interlace = struct.unpack(">IIBBBBB", chunks[0][1])
-    assert depth == 8 and interlace == 0
-    raw = zlib.decompress(b"".join(b for k, b in chunks if k == b"IDAT"))
-    per_pixel = {2: 3, 3: 1}[colour_type]
-    rows = np.frombuffer(raw, np.uint8).reshape(h, 1 + w * per_pixel)
-    assert (rows[:, 0] == 0).all()  # filter type 0 ("none") on every row
-    pixels = rows[:, 1:]
-    if colour_type == 2:
-        return pixels.reshape(h, w, 3)
-    (plte,) = [b for k, b in chunks if k == b"PLTE"]
-    palette = np.frombuffer(plte, np.uint8).reshape(-1, 3)
-    return palette[pixels]
-
-
 def _image(fig) -> dict | None:
     images = [t for t in fig["data"] if t["type"] == "image"]
     assert len(images) <= 1
     return images[0] if images else None
-
-
-def _pixels(fig) -> np.ndarray:
-    source = _image(fig)["source"]
-    head, _, body = source.partition(",")
-    assert head == "data:image/png;base64"
-    import base64
-    return _decode(base64.b64decode(body))
 
 
 def _point_traces(fig, kind: str | None = None) -> list[dict]:
@@ -92,29 +55,16 @@ def _legend_entries(fig, legend: str = "legend") -> list[dict]:
     return [t for t in fig["data"] if t.get("showlegend") and t.get("legend", "legend") == legend]
 
 
-def _plain_json(value, path="fig") -> None:
-    """Only dicts, lists, str, int, float (finite), bool and None: no numpy values."""
-    if isinstance(value, dict):
-        for k, v in value.items():
-            assert isinstance(k, str), path
-            _plain_json(v, f"{path}.{k}")
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            _plain_json(v, f"{path}[{i}]")
-    else:
-        assert value is None or type(value) in (str, int, float, bool), (path, type(value))
-
-
 # ---- the PNG ------------------------------------------------------------------------------
 
 
 def test_a_png_decodes_back_to_its_pixels():
     rng = np.random.default_rng(0)
     rgb = rng.integers(0, 256, size=(7, 5, 3), dtype=np.uint8)
-    np.testing.assert_array_equal(_decode(png.encode(rgb)), rgb)
+    np.testing.assert_array_equal(decode_png(png.encode(rgb)), rgb)
     palette = rng.integers(0, 256, size=(40, 3), dtype=np.uint8)
     index = rng.integers(0, 40, size=(6, 9)).astype(np.uint8)
-    np.testing.assert_array_equal(_decode(png.encode(index, palette)), palette[index])
+    np.testing.assert_array_equal(decode_png(png.encode(index, palette)), palette[index])
     # a data URI, and the colours of "#rrggbb" strings
     assert png.data_uri(b"\x00\xff").startswith("data:image/png;base64,AP8")
     np.testing.assert_array_equal(png.rgb(["#0072B2", "#ffffff"]), [[0, 114, 178],
@@ -137,7 +87,7 @@ def test_decision_chart_cells_and_points():
     np.testing.assert_array_equal(codes // regions.LEVELS, probs.argmax(-1))
     # one image: pixel (r, c) is cell codes[r, c]'s colour, row 0 the lowest x2 (the first
     # row plotly.js draws at y0, the bottom of an upward axis)
-    pixels = _pixels(fig)
+    pixels = image_pixels(fig)
     assert pixels.shape == (20, 20, 3)
     palette = np.array([_hex(c) for c in regions.cell_palette(3)])
     np.testing.assert_array_equal(pixels, palette[codes])
@@ -176,7 +126,7 @@ def test_cells_tile_the_box_exactly_and_line_up_with_the_points(res):
     xs, ys = grid_axes(X, resolution=res)  # where the model was asked
     np.testing.assert_allclose(image["x0"] + np.arange(res) * image["dx"], xs)
     np.testing.assert_allclose(image["y0"] + np.arange(res) * image["dy"], ys)
-    assert _pixels(fig).shape == (res, res, 3)
+    assert image_pixels(fig).shape == (res, res, 3)
 
 
 def test_cell_codes_encode_class_and_confidence():
@@ -203,7 +153,7 @@ def test_a_replay_draws_its_codes():
     codes = regions.cell_codes(_probs(40, seed=4))
     fig = regions.decision_chart(grid_bounds(X), None, X, y, X, y, classes=3, codes=codes)
     palette = np.array([_hex(c) for c in regions.cell_palette(3)])
-    np.testing.assert_array_equal(_pixels(fig), palette[codes])
+    np.testing.assert_array_equal(image_pixels(fig), palette[codes])
     assert "diverged" not in common.title_text(fig)
 
 
@@ -369,12 +319,7 @@ def _every_figure() -> dict[str, dict]:
 
 @pytest.mark.parametrize("name", list(_every_figure()))
 def test_every_figure_is_valid_plotly_and_plain_json(name):
-    import plotly.graph_objects as go
-
-    fig = _every_figure()[name]
-    go.Figure(fig)  # raises on any property Plotly does not know
-    json.dumps(fig, allow_nan=False)
-    _plain_json(fig)
+    fig = valid(_every_figure()[name])
     assert "<b>" not in json.dumps(fig)  # titles go through common.plain
     assert all(t.get("uid") for t in fig["data"])  # Plotly.react keeps hidden traces by uid
 

@@ -10,8 +10,8 @@ import math
 import statistics
 
 import numpy as np
-import plotly.graph_objects as go
 import pytest
+from figcheck import valid
 
 from nncore import TrainConfig, make_spec
 from nncore.sweep.spec import Axis, SweepSpec
@@ -32,30 +32,6 @@ def _entry(p: int, point: dict, seeds: dict) -> dict:
                       f"{m}_min": min(values) if values else math.nan,
                       f"{m}_max": max(values) if values else math.nan})
     return entry
-
-
-def _plain_json(value, where="fig"):
-    """Only what JSON holds as it stands: dicts of str keys, lists, str, int, float, bool, None
-    (no numpy scalar or array, no tuple), no NaN or infinity."""
-    if isinstance(value, dict):
-        for k, v in value.items():
-            assert type(k) is str, f"{where}: key {k!r}"
-            _plain_json(v, f"{where}.{k}")
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            _plain_json(v, f"{where}[{i}]")
-    else:
-        assert type(value) in (str, int, float, bool, type(None)), f"{where}: {type(value)}"
-        assert type(value) is not float or math.isfinite(value), f"{where}: {value}"
-
-
-def valid(fig: dict) -> dict:
-    """`fig`, checked: plain JSON, and what plotly's own schema accepts."""
-    assert set(fig) == {"data", "layout"}
-    _plain_json(fig)
-    json.dumps(fig, allow_nan=False)
-    go.Figure(fig)  # raises on a property plotly does not know, or a value it does not take
-    return fig
 
 
 def trace(fig: dict, name: str) -> dict:

@@ -1,14 +1,12 @@
 """AppTest of the views beside the live run: Pin (compare), Replay, Inside the network, and the
 Lesson page."""
 
-import base64
-import struct
 import urllib.parse
-import zlib
 
 import numpy as np
 import pytest
 from apphelpers import charts, make_app, no_errors
+from figcheck import image_pixels
 
 from nncore import PRESETS, TrainConfig, decision_grid, train
 from ui import compare, formulas, lesson_mode, panels
@@ -42,38 +40,6 @@ def _counts(fig: dict) -> np.ndarray:
     """The counts of a weight histogram's bars (each bar's customdata: [from, to, count])."""
     (bars,) = [t for t in fig["data"] if t["type"] == "bar" and t["name"] != training.REF_NAME]
     return np.array([count for _, _, count in bars["customdata"]])
-
-
-def _decode_png(data: bytes) -> np.ndarray:
-    """(h, w, 3) RGB of a PNG as ui.charts.png writes it (8-bit RGB or indexed, no interlace,
-    filter type 0 on every row), read here independently (tests/ui/test_regions_chart.py)."""
-    assert data[:8] == png.SIGNATURE
-    pos, chunks = 8, []
-    while pos < len(data):
-        (length,) = struct.unpack(">I", data[pos:pos + 4])
-        kind, body = data[pos + 4:pos + 8], data[pos + 8:pos + 8 + length]
-        (crc,) = struct.unpack(">I", data[pos + 8 + length:pos + 12 + length])
-        assert crc == zlib.crc32(kind + body) & 0xFFFFFFFF, kind
-        chunks.append((kind, body))
-        pos += 12 + length
-    w, h, depth, colour_type, _, _, interlace = struct.unpack(">IIBBBBB", chunks[0][1])
-    assert chunks[0][0] == b"IHDR" and depth == 8 and interlace == 0
-    raw = zlib.decompress(b"".join(b for k, b in chunks if k == b"IDAT"))
-    rows = np.frombuffer(raw, np.uint8).reshape(h, 1 + w * {2: 3, 3: 1}[colour_type])
-    assert (rows[:, 0] == 0).all()
-    if colour_type == 2:
-        return rows[:, 1:].reshape(h, w, 3)
-    (plte,) = [b for k, b in chunks if k == b"PLTE"]
-    return np.frombuffer(plte, np.uint8).reshape(-1, 3)[rows[:, 1:]]
-
-
-def _cell_pixels(fig: dict) -> np.ndarray:
-    """The decision regions' cells as drawn: the RGB pixels of the one image trace's PNG; row
-    r, column c is cell codes[r, c] (row 0 the lowest x2, ui.charts.regions.cells_png)."""
-    (image,) = [t for t in fig["data"] if t["type"] == "image"]
-    head, _, body = image["source"].partition(",")
-    assert head == "data:image/png;base64"
-    return _decode_png(base64.b64decode(body))
 
 
 def _segments(fig: dict) -> int:
@@ -218,7 +184,7 @@ def test_replay_scrubs_regions_weights_and_cards_to_a_snapshot():
     expected, end = _codes(probs), _codes(end_probs)
     # the cells drawn: pixel (r, c) is cell (r along x2, c along x1) in its code's colour
     palette = png.rgb(regions.cell_palette(probs.shape[-1]))
-    shown = _cell_pixels(figures["regions"])
+    shown = image_pixels(figures["regions"])
     assert shown.shape == (res, res, 3)
     np.testing.assert_array_equal(shown, palette[expected])
     assert (expected != end).sum() > 0.1 * res * res  # (the end's picture is another one)
