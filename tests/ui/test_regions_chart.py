@@ -2,8 +2,8 @@
 Streamlit: the cells are one image that tiles the box exactly, its pixels are the cells'
 colours (row 0 the lowest x2), the points are on top (thinned), the plot is square, thumbnails
 and narrow charts, and every figure is a valid Plotly figure of plain JSON. One test draws a
-figure in headless Chromium (skipped where there is none) to check which way up plotly.js
-puts the image."""
+figure in headless Chromium (skipped where there is none, failed under CI: tests/conftest.py)
+to check which way up plotly.js puts the image."""
 
 import ast
 import json
@@ -338,41 +338,25 @@ def test_builders_do_not_import_streamlit():
 # ---- in a browser -------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from benchmarks import serving
-
-    reason = serving.browser_missing()
-    if reason:
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(**serving.launch_kwargs())
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def test_plotly_js_draws_the_cells_the_right_way_up_and_square(chromium):
-    """Drawn by the plotly.js that plotly (Python) ships: class 0 wins above x2 = 0 and class
-    1 below, so the plot's top half is class 0's colour, its bottom half class 1's (a flipped
-    image would swap them); and the plot is as wide as it is high."""
+def test_plotly_js_draws_the_cells_the_right_way_up_and_square(browser):
+    """Drawn by the plotly.js the app serves (static/, ui/canvas.py): class 0 wins above
+    x2 = 0 and class 1 below, so the plot's top half is class 0's colour, its bottom half
+    class 1's (a flipped image would swap them); and the plot is as wide as it is high."""
     Image = pytest.importorskip("PIL.Image")
     import io
 
-    from plotly.offline import get_plotlyjs
+    from ui import canvas
 
+    served = (Path(__file__).resolve().parents[2] / "static" / canvas.PLOTLY_JS).read_text()
     n = 20
     upper = np.arange(n)[:, None] >= n // 2  # rows along x2, from the bottom
     codes = np.where(upper, regions.LEVELS - 1, 2 * regions.LEVELS - 1) * np.ones((1, n), int)
     fig = regions.decision_chart(((-1, -1), (1, 1)), None, None, None, None, None, classes=2,
                                  codes=codes.astype(np.uint8))
-    page = chromium.new_page(viewport={"width": 500, "height": 800})
+    page = browser.new_page(viewport={"width": 500, "height": 800})
     try:
         page.set_content("<body style='margin:0'><div id='g' style='width:480px'></div></body>")
-        page.add_script_tag(content=get_plotlyjs())
+        page.add_script_tag(content=served)
         page.evaluate("f => Plotly.newPlot('g', f.data, f.layout)", fig)
         page.wait_for_selector(".imagelayer image, .plot image", state="attached")
         page.wait_for_timeout(300)
