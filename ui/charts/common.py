@@ -20,7 +20,6 @@ markup in a figure is the `<br>` this module writes itself.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
 import numpy as np
@@ -167,13 +166,3 @@ def empty(title: str, message: str, *, height: int) -> dict:
                   notes=[note(message, SUBTLE_COLOUR, x=0.5, y=0.5, xanchor="center",
                               yanchor="middle")],
                   xaxis={"visible": False}, yaxis={"visible": False})
-
-
-def finite_max(*arrays, default: float = 1.0) -> float:
-    vals = [float(np.nanmax(a[np.isfinite(a)])) for a in map(np.asarray, arrays)
-            if np.isfinite(a).any()]
-    return max(vals) if vals else default
-
-
-def is_finite(x: float | None) -> bool:
-    return x is not None and math.isfinite(x)
