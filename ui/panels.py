@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
 
@@ -103,7 +102,7 @@ def place(shown: RunView, opts: dict, previous: dict | None, aside=None,
     else:
         regions_place, pinned_place = left, None
     placed = {"regions": regions_place, "loss": right, "reg": right}
-    rev = revisions(shown, opts)
+    rev = revisions(opts)
     handles = {name: _draw(where, specs, name, rev) for name, where in placed.items()}
     if pinned_place is not None:
         handles["pinned"] = _draw(pinned_place, specs, "pinned", rev)
@@ -128,17 +127,16 @@ def place(shown: RunView, opts: dict, previous: dict | None, aside=None,
 CHART_KEY = "pg_chart_{}"  # a chart's element key: its identity across redraws and reruns
 
 
-def revisions(view: RunView, opts: dict) -> dict[str, str]:
-    """What each chart's zoom belongs to (Plotly's uirevision, ui/canvas.py): the run's
-    config, so that zooming in survives a retrain of the same run and a new run starts
-    unzoomed; the pinned run's charts: the pinned run's."""
-    ref = opts.get("ref")
-    mine = json.dumps(view.config, sort_keys=True, default=str)
-    theirs = json.dumps(ref.config, sort_keys=True, default=str) if ref is not None else ""
-    return {name: theirs if name in PINNED_ONLY else mine for name in ALT}
+def revisions(opts: dict) -> dict[str, str | None]:
+    """What each chart's zoom belongs to (Plotly's uirevision, ui/canvas.py): the run's key
+    (ui.live.run_key: its config and uploaded data), so that zooming in survives a retrain of
+    the same run and a new run, or new data, starts unzoomed; the pinned run's charts: the
+    pinned run's key. (None: the chart's own key.)"""
+    return {name: opts.get("pinned_revision") if name in PINNED_ONLY else opts.get("revision")
+            for name in ALT}
 
 
-def _draw(where, figures: dict, name: str, rev: dict[str, str]):
+def _draw(where, figures: dict, name: str, rev: dict[str, str | None]):
     return canvas.draw(where, figures[name], key=CHART_KEY.format(name), alt=ALT[name],
                        revision=rev[name])
 
@@ -269,7 +267,7 @@ def draw_charts(slots: Slots, view: RunView, opts: dict, progress: Progress | No
     (used live and for the final result; `earlier`: see progress_text)."""
     draw_progress(slots, view, opts, progress, earlier)
     slots.cards = metric_cards(view, previous, slots.cards, opts.get("at"))
-    figures, rev = charts(view, opts), revisions(view, opts)
+    figures, rev = charts(view, opts), revisions(opts)
     for name in figures:
         if getattr(slots, name, None) is not None:
             setattr(slots, name, _draw(getattr(slots, name), figures, name, rev))

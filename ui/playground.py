@@ -180,7 +180,8 @@ def place_charts(config: TrainConfig, key: str, digest: str, view: RunView | Non
     place) until this run's first snapshot replaces it; the cards compare with the pinned run,
     or else with this session's last run of other settings on the same data."""
     opts = {"show_train": ss["pg_show_train"], "show_val": ss["pg_show_val"],
-            "log_loss": ss["pg_log_loss"], "ref": pin, "at": replay.chosen(view, key)}
+            "log_loss": ss["pg_log_loss"], "ref": pin, "at": replay.chosen(view, key),
+            "revision": key, "pinned_revision": (ss["pg_pin"] or {}).get("key")}
     if pin is not None:
         previous = {**compare.previous(pin), "against": "the pinned run"}
     else:

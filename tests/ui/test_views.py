@@ -97,6 +97,12 @@ def test_pin_keeps_the_run_as_a_faint_reference_with_its_regions_beside(pinned_a
     # Side by side, short titles (at 1280x720 "Decision regions" was cut to "Decision regi…")
     titles = {fig["layout"]["title"]["text"] for fig in figures.values()}
     assert {"This run", "Pinned run"} <= titles and "Decision regions" not in titles
+    # a chart's zoom belongs to its run (Plotly's uirevision: the run's key, the pinned's)
+    revisions = {name: fig["layout"]["uirevision"] for name, fig in figures.items()}
+    run_key, pin_key = at.session_state["pg_result"]["key"], at.session_state["pg_pin"]["key"]
+    assert run_key != pin_key
+    assert revisions == {name: pin_key if name in panels.PINNED_ONLY else run_key
+                         for name in panels.ALT}
     # the cards' deltas are against the pinned run
     val_acc = next(m for m in at.metric if m.label == "Val acc")
     expected = (current.final["val_accuracy"] - pin.final["val_accuracy"]) * 100
