@@ -151,17 +151,15 @@ def diagram_chart(pic: Picture | None, *, title: str = "The network",
     names = layer_names(layers)
     ys = [_positions(len(u), rows) for u in pic.shown]
     sub = subtitle(pic, narrow)
-    counts = "<br>".join(wrap(line, NARROW_NOTE_CHARS if narrow else NOTE_CHARS)
-                         for line in counts_note(pic).split("\n"))
-    top = HEAD_PX + LINE_PX * (len(sub) + common.lines_of(counts))
+    # one note a line (each wrapped apart: the page text over the chart, ui/chart_js.py, keeps
+    # them as two lines and wraps each to its column)
+    counts = [wrap(line, NARROW_NOTE_CHARS if narrow else NOTE_CHARS)
+              for line in counts_note(pic).split("\n")]
+    top = HEAD_PX + LINE_PX * (len(sub) + sum(common.lines_of(c) for c in counts))
     plot_px = HEIGHT - top - NAMES_PX - (NARROW_LEGEND_PX if narrow else 0)
     unit_px = float(np.clip(0.7 * plot_px / rows, *UNIT_PX))
     traces = (_edge_traces(pic, ys) + _units(pic, ys, names, unit_px) + _sign_legend())
-    # one note a line (each wrapped apart: the page text over the chart, ui/chart_js.py, keeps
-    # them as two lines and wraps each to its column)
-    counts_text = [{**note("", TEXT_COLOUR), "text": wrap(line, NARROW_NOTE_CHARS if narrow
-                                                          else NOTE_CHARS)}
-                   for line in counts_note(pic).split("\n")]
+    counts_text = [{**note("", TEXT_COLOUR), "text": line} for line in counts]
     legend = ({"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom",
                "x": 0, "xanchor": "left"} if narrow else
               {"orientation": "v", "yref": "paper", "y": 1, "yanchor": "top", "x": 1.02,
