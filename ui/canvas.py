@@ -1,12 +1,11 @@
 """Drawing a figure (ui.charts) into the page: the one place that puts a chart on screen.
 
-A figure goes through one small custom component (`st.components.v2`, no iframe; its script:
-ui/chart_js.py)
-that keeps its div and calls `Plotly.react` with each new figure. Why not `st.plotly_chart`:
-it keys its element by a hash of the figure, and Streamlit's frontend re-mounts a chart whose
-key changed, so every live redraw blanked the chart and lost its zoom (docs/DECISIONS.md,
-"Charts on Plotly"). Here the element's identity is the chart's `key`, the same on every
-redraw and every rerun: the browser updates the chart it has.
+A figure goes through one small custom component (`st.components.v2`, no iframe; its code:
+static/lab-chart.js) that keeps its div and calls `Plotly.react` with each new figure. Why not
+`st.plotly_chart`: it keys its element by a hash of the figure, and Streamlit's frontend
+re-mounts a chart whose key changed, so every live redraw blanked the chart and lost its zoom
+(docs/DECISIONS.md, "Charts on Plotly"). Here the element's identity is the chart's `key`, the
+same on every redraw and every rerun: the browser updates the chart it has.
 
 plotly.js comes from the app's own server (`static/`, kept in the repository and served by
 Streamlit's static file serving): classrooms are often offline, and no request of a page
@@ -21,26 +20,65 @@ import math
 import streamlit as st
 
 from . import internals
-from .chart_js import JS
 
-# plotly.js's "cartesian" bundle (npm plotly.js-cartesian-dist-min, MIT: static/LICENSE-...):
-# every trace type the charts use (tests/ui/test_canvas.py), 1.5 MB where the full bundle the
-# plotly package ships is 4.8 MB: a third of the download and of the parse (0.67 s of main
-# thread on this machine for the full one) between opening a link and its charts.
-PLOTLY_JS = "plotly-cartesian.min.js"  # in static/, served at /app/static/
+# plotly.js with only the trace types the charts use (built by tools/plotly-bundle from npm
+# plotly.js, MIT: static/LICENSE-...; tests/ui/test_canvas.py checks every figure's types are
+# in it): the browser loads and runs it in ~0.20 s on this machine, the published "cartesian"
+# bundle in ~0.49 s and the plotly package's full one in ~0.67 s, all between a link opening
+# and its charts.
+PLOTLY_JS = "plotly-lab.min.js"  # in static/, served at /app/static/
 PLOTLY_JS_VERSION = "4.1.1"   # the version the plotly package writes its figures for
-PLOTLY_JS_TRACES = ("bar", "box", "contour", "heatmap", "histogram", "histogram2d",
-                    "histogram2dcontour", "image", "pie", "scatter", "scatterternary", "violin")
+PLOTLY_JS_TRACES = ("bar", "image", "scatter")
 
-# isolate_styles=False: plotly.js puts its own style sheet (the toolbar, the hover labels) into
-# the document's head, which a shadow root would keep from the chart.
-_mount = st.components.v2.component("lab_chart", js=JS, isolate_styles=False)
+# The component's code, a module in static/ (served like plotly.js). Its version is the start of
+# the file's SHA-256 (tests/ui/test_canvas.py): a changed file is a new address, never a stale
+# copy from a browser's cache.
+CHART_JS = "lab-chart.js"
+CHART_JS_VERSION = "dcd44f3de7"
+
+# The component's own script: Streamlit sends it with every element drawn (seven charts,
+# several times a second while a run trains), so it is only this: import the module once per
+# page (asking for plotly.js meanwhile) and hand it each chart.
+STUB = """
+const MODULE = MODULE_URL, PLOTLY = PLOTLY_URL;
+function load() {
+  if (!window.__labChart) {
+    const hint = document.createElement("link");
+    Object.assign(hint, { rel: "preload", as: "script", href: PLOTLY });
+    document.head.appendChild(hint);
+    window.__labChart = import(new URL(MODULE, window.location.origin).href);
+  }
+  return window.__labChart;
+}
+export default function (component) {
+  const done = load().then((m) => m.default(component)).catch((err) => {
+    if (component.parentElement) component.parentElement.dataset.error = String(err);
+  });
+  return () => { done.then((cleanup) => cleanup && cleanup()); };
+}
+"""
+
+
+def _static(name: str, version: str) -> str:
+    """The address of a file in static/ (Streamlit's static file serving, under the server's
+    base path)."""
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    prefix = f"/{base}" if base else ""
+    return f"{prefix}/app/static/{name}?v={version}"
 
 
 def _src() -> str:
-    base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    prefix = f"/{base}" if base else ""
-    return f"{prefix}/app/static/{PLOTLY_JS}?v={PLOTLY_JS_VERSION}"
+    return _static(PLOTLY_JS, PLOTLY_JS_VERSION)
+
+
+def stub() -> str:
+    return (STUB.replace("MODULE_URL", json.dumps(_static(CHART_JS, CHART_JS_VERSION)))
+            .replace("PLOTLY_URL", json.dumps(_src())))
+
+
+# isolate_styles=False: plotly.js puts its own style sheet (the toolbar, the hover labels) into
+# the document's head, which a shadow root would keep from the chart.
+_mount = st.components.v2.component("lab_chart", js=stub(), isolate_styles=False)
 
 
 def _json(payload: dict) -> str:

@@ -101,7 +101,7 @@ def test_zoom_survives_a_retrain_of_the_same_run_and_nothing_leaves_the_origin(p
     # plotly.js came from this server, and nothing else was asked of another one
     assert not elsewhere, elsewhere[:5]
     assert page.evaluate("() => !!window.Plotly && [...document.scripts].some(s => "
-                         "s.src.includes('/app/static/plotly-cartesian.min.js'))")
+                         "s.src.includes('/app/static/plotly-lab.min.js'))")
     # The toolbar offers the PNG (with the title drawn in) and links nowhere.
     page.locator(LOSS).first.hover()
     assert page.locator(f'{LOSS} .modebar-btn[data-title^="Download as PNG"]').count() == 1
@@ -123,9 +123,12 @@ def test_hovering_a_first_layer_unit_shows_its_activation_map_and_a_click_keeps_
     page.wait_for_function("(sel) => document.querySelector(sel)?.dataset.drawn", arg=NETWORK)
     box = page.locator(f"{NETWORK} .lab-unit")
     # the hidden layer's units are the middle column of dots: hover them until a map shows
-    points = page.evaluate("""(sel) => [...document.querySelectorAll(sel + ' path.point')]
+    # (waited for: the finished run's diagram may still be drawing when "Completed" shows)
+    dots = """(sel) => [...document.querySelectorAll(sel + ' path.point')]
         .map(p => p.getBoundingClientRect()).filter(r => r.width > 3)
-        .map(r => [r.x + r.width / 2, r.y + r.height / 2])""", NETWORK)
+        .map(r => [r.x + r.width / 2, r.y + r.height / 2])"""
+    page.wait_for_function(f"(sel) => ({dots})(sel).length >= 12", arg=NETWORK, timeout=10_000)
+    points = page.evaluate(dots, NETWORK)
     xs = sorted({round(x) for x, _ in points})
     middle = [(x, y) for x, y in points if round(x) == xs[len(xs) // 2]]
     assert len(middle) >= 8, (xs, len(points))

@@ -1,6 +1,7 @@
 """The chart component (ui/canvas.py): plotly.js served from this repository, a chart redrawn
 in place under one key, strict JSON."""
 
+import hashlib
 import json
 import math
 import re
@@ -11,9 +12,9 @@ from plotly.offline import get_plotlyjs_version
 from streamlit.testing.v1 import AppTest
 
 from ui import canvas
-from ui.chart_js import JS
 
 ROOT = Path(__file__).resolve().parents[2]
+JS = (ROOT / "static" / canvas.CHART_JS).read_text()
 
 
 def test_plotly_js_is_served_by_this_app_in_the_version_plotly_writes_for():
@@ -21,13 +22,15 @@ def test_plotly_js_is_served_by_this_app_in_the_version_plotly_writes_for():
     assert config["server"]["enableStaticServing"] is True
     served = (ROOT / "static" / canvas.PLOTLY_JS).read_bytes()
     head = served[:200].decode()
-    assert re.search(r"plotly\.js \(cartesian - minified\) v([\d.]+)", head).group(1) == \
+    assert re.search(r"plotly\.js \(lab: scatter, bar, image - minified\) v([\d.]+)",
+                     head).group(1) == \
         canvas.PLOTLY_JS_VERSION == get_plotlyjs_version()
     assert "MIT" in (ROOT / "static" / "LICENSE-plotly.js.txt").read_text()
 
 
 def test_every_trace_type_the_charts_draw_is_in_the_served_bundle():
-    """The cartesian bundle's trace types (its README) cover every figure the pages draw."""
+    """The bundle's trace types (tools/plotly-bundle/entry.js) cover every figure the pages
+    draw, and the build asks for the version the plotly package writes for."""
     from tests.ui.test_figures import _every_chart
     from tests.ui.test_regions_chart import _every_figure
 
@@ -38,12 +41,33 @@ def test_every_trace_type_the_charts_draw_is_in_the_served_bundle():
     served = (ROOT / "static" / canvas.PLOTLY_JS).read_text()
     for trace in canvas.PLOTLY_JS_TRACES:  # the bundle registers each (its moduleType)
         assert f'name:"{trace}"' in served or f"name:'{trace}'" in served, trace
+    build = ROOT / "tools" / "plotly-bundle"
+    package = json.loads((build / "package.json").read_text())
+    assert package["dependencies"]["plotly.js"] == canvas.PLOTLY_JS_VERSION
+    entry = (build / "entry.js").read_text()
+    registered = set(re.findall(r"require\('plotly\.js/lib/(\w+)'\)", entry))
+    assert registered == {"core", *canvas.PLOTLY_JS_TRACES} - {"scatter"}  # (scatter: in core)
 
 
 def test_the_component_asks_no_other_server_and_writes_text_not_markup():
-    assert "http" not in JS and "innerHTML" not in JS and "insertAdjacentHTML" not in JS
+    for code in (JS, canvas.stub()):
+        assert "http" not in code and "innerHTML" not in code
+        assert "insertAdjacentHTML" not in code and "eval(" not in code
     assert "textContent" in JS
     assert canvas._src().startswith(f"/app/static/{canvas.PLOTLY_JS}?v=")
+
+
+def test_the_components_script_is_small_and_its_module_is_served_under_its_hash():
+    """Streamlit sends the component's script with every chart it draws: only a stub that
+    imports static/lab-chart.js, whose address changes with its content (no stale copy)."""
+    stub = canvas.stub()
+    assert len(stub.encode()) < 1_200, len(stub)
+    assert f"/app/static/{canvas.CHART_JS}?v={canvas.CHART_JS_VERSION}" in stub
+    assert canvas._src() in stub  # plotly.js is asked for while the module loads
+    digest = hashlib.sha256((ROOT / "static" / canvas.CHART_JS).read_bytes()).hexdigest()
+    assert canvas.CHART_JS_VERSION == digest[:10], (
+        f"static/{canvas.CHART_JS} changed: set CHART_JS_VERSION = {digest[:10]!r}")
+    assert "export default function" in JS
 
 
 def _app() -> AppTest:

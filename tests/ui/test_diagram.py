@@ -332,7 +332,7 @@ def test_every_diagram_is_valid_plotly_and_plain_json(small, large):
 
 def test_the_first_layers_drawn_units_carry_their_activation_maps():
     """Issue 20, 3: a hovered unit of the first hidden layer shows its map over the input plane
-    (ui/chart_js.py draws meta.unit_maps[unit]): the recorder's map of that very unit, x2 up,
+    (static/lab-chart.js draws meta.unit_maps[unit]): the recorder's map of that very unit, x2 up,
     for each drawn unit it has a map of, and none for units the diagram does not draw."""
     import base64
     import zlib

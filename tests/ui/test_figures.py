@@ -175,7 +175,7 @@ def test_accuracy_and_lr_charts(curves):
     assert _trace(fig, "validation")["line"]["dash"] == common.VAL_DASH
     assert _trace(fig, "validation")["line"]["color"] == common.VAL_COLOUR
     y = fig["layout"]["yaxis"]
-    assert y["range"] == [0, 1] and y["tickformat"] == ".0%"
+    assert y["range"] == [0, training.ACCURACY_TOP] and y["tickformat"] == ".0%"
     assert y["title"]["text"] == "accuracy"
     lr_fig = training.lr_chart(epoch, lr)
     (line,) = lr_fig["data"]

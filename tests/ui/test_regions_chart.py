@@ -255,10 +255,11 @@ def test_the_legend_names_each_class_and_each_set_in_page_text(classes, narrow):
     # the points of a class are one legend group (as the PNG's colours are the class's)
     assert {t["legendgroup"] for t in _point_traces(fig)} == {
         f"class {k}" for k in np.unique(y % classes).tolist()}
-    # the square plot is fitted to its column by the component, up to the figure's height
-    assert layout["meta"]["square"] == {
-        "max": regions.PLOT_MAX, "below": regions.X_AXIS_ROOM,
-        "beside": regions.NARROW_Y_AXIS_ROOM if narrow else regions.Y_AXIS_ROOM}
+    # the square plot is fitted to its column by the component, up to the figure's height,
+    # its axes' room asked for as margins (not left to Plotly's automargin: a second draw)
+    assert layout["meta"]["square"] == {"max": regions.PLOT_MAX, "below": regions.X_AXIS_ROOM}
+    assert layout["margin"]["l"] == (regions.NARROW_Y_AXIS_ROOM if narrow else regions.Y_AXIS_ROOM)
+    assert layout["margin"]["b"] == regions.X_AXIS_ROOM
     assert layout["xaxis"]["nticks"] == (3 if narrow else 5)
 
 

@@ -46,6 +46,13 @@ TEXT_COLOUR, SUBTLE_COLOUR, GRID_COLOUR, LINE_COLOUR = "#1b1f24", "#4a5260", "#e
 # A note's characters per line, at NOTE_SIZE in a chart about 380 px wide (Source Sans Pro
 # averages ~7.5 px a character): Plotly does not wrap text, so notes are wrapped here.
 NOTE_CHARS = 48
+# The room (px) beside and under a plot for its axes: tick labels at TICK_SIZE and a title at
+# LABEL_SIZE (as wide as "100%" or "0.045" and a y title; as tall as the epoch axis; on the
+# right, half the last tick label, "1.5k" at the end of the epoch axis). Asked for
+# up front: Plotly's automargin, left to find it, drew each chart a second time on its first
+# draw (a link's seven charts took 0.43 s to draw instead of 0.3 s; benchmarks/
+# bench_first_draw.py). Axes keep automargin, for a label longer than these.
+AXIS_LEFT, AXIS_BOTTOM, AXIS_RIGHT = 76, 56, 28
 
 
 def plain(text: object) -> str:
@@ -115,11 +122,13 @@ def lines_of(text: str) -> int:
 
 def figure(title: str, traces: list[dict], *, height: int,
            subtitle: str | list[str] | None = None, notes: list[dict] | None = None,
-           legend: dict | bool = True, top: int | None = None, **layout) -> dict:
+           legend: dict | bool = True, top: int | None = None, left: int = AXIS_LEFT,
+           bottom: int = AXIS_BOTTOM, right: int = AXIS_RIGHT, **layout) -> dict:
     """A figure in the shared look: `title` (and `subtitle`, a line or lines) in the top left,
     the legend in a row under the title, the whole `height` px high. `notes`: annotations
     (see `note`); the top margin grows with their lines. `top`: the top margin in px, if the
-    caller knows better. `layout`: more layout keys (axes: xaxis, yaxis, ...)."""
+    caller knows better; `left`, `bottom`, `right`: the other margins (the axes' room).
+    `layout`: more layout keys (axes: xaxis, yaxis, ...)."""
     sub = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
     notes = list(notes or [])
     over = max([lines_of(n["text"]) for n in notes if n.get("yref") == "paper"
@@ -135,7 +144,7 @@ def figure(title: str, traces: list[dict], *, height: int,
                             "font": {"size": NOTE_SIZE, "color": SUBTLE_COLOUR}}
     out_layout = {
         "title": head, "height": height, "autosize": True,
-        "margin": {"l": 8, "r": 12, "t": top, "b": 8, "autoexpand": True},
+        "margin": {"l": left, "r": right, "t": top, "b": bottom, "autoexpand": True},
         "font": {"family": FONT, "size": LABEL_SIZE, "color": TEXT_COLOUR},
         "paper_bgcolor": "#ffffff", "plot_bgcolor": "#ffffff",
         "showlegend": bool(legend),

@@ -43,8 +43,9 @@ BINS = 6
 NOT_YET = "no network yet"
 # Room (px): over the plot, the title (34) and a line of subtitle or of the counts (20) each;
 # under it, the layer names; narrow (one of two diagrams side by side, half a column), the
-# legend under the names in two rows (beside the plot it squeezed it).
-HEAD_PX, LINE_PX, NAMES_PX, NARROW_LEGEND_PX = 34, 20, 30, 64
+# legend under the names in two rows (beside the plot it squeezed it); wide, the legend right
+# of the plot (its longest entry, "dead unit", at the legend's font).
+HEAD_PX, LINE_PX, NAMES_PX, NARROW_LEGEND_PX, LEGEND_BESIDE_PX = 34, 20, 30, 64, 132
 NARROW_NOTE_CHARS = 44  # the counts' line length in half a column (~300 px)
 # A unit's dot: 0.7 of the px between two units of the fullest layer, within these bounds.
 UNIT_PX = (4, 14)
@@ -116,8 +117,9 @@ def step_style(level: int) -> tuple[float, float]:
             round(OPACITIES[0] + t * (OPACITIES[1] - OPACITIES[0]), 3))
 
 
-# A first-layer unit's activation map, shown when the unit is hovered or clicked (ui/chart_js.py
-# draws it over the diagram): the Inside page's colours, white (0) to blue (the layer's most).
+# A first-layer unit's activation map, shown when the unit is hovered or clicked
+# (static/lab-chart.js draws it over the diagram): the Inside page's colours, white (0) to blue
+# (the layer's most).
 MAP_LOW, MAP_HIGH = np.array([247, 247, 250]), np.array([31, 95, 191])
 MAP_PALETTE = np.round(MAP_LOW + (MAP_HIGH - MAP_LOW) * np.linspace(0, 1, 256)[:, None]
                        ).astype(np.uint8)
@@ -151,8 +153,8 @@ def diagram_chart(pic: Picture | None, *, title: str = "The network",
     names = layer_names(layers)
     ys = [_positions(len(u), rows) for u in pic.shown]
     sub = subtitle(pic, narrow)
-    # one note a line (each wrapped apart: the page text over the chart, ui/chart_js.py, keeps
-    # them as two lines and wraps each to its column)
+    # one note a line (each wrapped apart: the page text over the chart, static/lab-chart.js,
+    # keeps them as two lines and wraps each to its column)
     counts = [wrap(line, NARROW_NOTE_CHARS if narrow else NOTE_CHARS)
               for line in counts_note(pic).split("\n")]
     top = HEAD_PX + LINE_PX * (len(sub) + sum(common.lines_of(c) for c in counts))
@@ -166,6 +168,8 @@ def diagram_chart(pic: Picture | None, *, title: str = "The network",
                "xanchor": "left"})
     return figure(
         title, traces, height=HEIGHT, subtitle=sub, notes=counts_text, top=top,
+        left=8, right=12 if narrow else LEGEND_BESIDE_PX,
+        bottom=NAMES_PX + (NARROW_LEGEND_PX if narrow else 0),
         legend={**legend, "itemclick": "toggle", "itemsizing": "constant"},
         hovermode="closest", dragmode=False,
         meta={"unit_maps": unit_maps(units, pic.shown[1]) if layers > 2 else {},

@@ -14,7 +14,7 @@ from workers import recorder
 from workers.thinning import thin
 
 from . import common, png
-from .common import axis, figure, nums
+from .common import AXIS_BOTTOM, axis, figure, nums
 
 CLASS_COLOURS = common.CLASS_COLOURS  # (other modules import the class colours from here)
 MAX_POINTS_SHOWN = 3000  # per set; big uploads are thinned for drawing only
@@ -27,10 +27,11 @@ PLOT_MAX = 600  # px: the square plot's largest side asked for (the default `hei
 # in a wider one, room beside it). About the plot's width in the regions' column at 1280 x 720
 # (sidebar collapsed); narrow: one of two maps side by side there (a pinned run's and this).
 SIDE, NARROW_SIDE = 320, 190
-# px beside the square plot for the x2 axis (its title and tick labels; narrow: three short
-# ticks): the rest of the column's width is the plot's side (ui/chart_js.py fits it)
-Y_AXIS_ROOM, NARROW_Y_AXIS_ROOM = 60, 44
-X_AXIS_ROOM = 56  # px under the plot: the x1 axis' ticks, tick labels and title
+# px left of the square plot for the x2 axis (its title and tick labels; narrow: three short
+# ticks), the plot's left margin: the rest of the column's width is the plot's side
+# (static/lab-chart.js fits it)
+Y_AXIS_ROOM, NARROW_Y_AXIS_ROOM = 68, 56
+X_AXIS_ROOM = AXIS_BOTTOM  # px under the plot: the x1 axis' ticks, tick labels and title
 THUMB_TOP = 26    # px over a thumbnail's plot: its title, at THUMB_TITLE_SIZE
 THUMB_TITLE_SIZE = 14
 # The points: training dots (white outline), validation diamonds lighter and smaller (there
@@ -214,7 +215,7 @@ def decision_chart(bounds, probs, X=None, y=None, X_val=None, y_val=None, *, cla
     legend += [{"text": kind, "symbol": MARKS[kind], "color": KIND_COLOUR} for kind in kinds]
     fig = figure(title, traces, height=fig_height, subtitle=subtitle, top=top, legend=False,
                  xaxis=x_axis, yaxis=y_axis, **keep,
-                 meta={"square": {"max": int(height), "below": X_AXIS_ROOM,
-                                  "beside": NARROW_Y_AXIS_ROOM if narrow else Y_AXIS_ROOM},
+                 left=NARROW_Y_AXIS_ROOM if narrow else Y_AXIS_ROOM, bottom=X_AXIS_ROOM, right=12,
+                 meta={"square": {"max": int(height), "below": X_AXIS_ROOM},
                        "legend": legend})
     return fig

@@ -17,6 +17,7 @@ from workers.thinning import thin
 
 from .. import teaching
 from .common import (
+    AXIS_BOTTOM,
     CURSOR_COLOUR,
     DATA_COLOUR,
     LR_COLOUR,
@@ -48,11 +49,15 @@ HEADROOM = 1.1
 LOG_FLOOR = 1e-6  # lowest loss drawn on the log scale (a loss of exactly 0 has no logarithm)
 
 # Plot heights (px), the plot alone; and the room under a plot for the epoch axis (ticks, tick
-# labels at TICK_SIZE, its title at LABEL_SIZE).
+# labels at TICK_SIZE, its title at LABEL_SIZE: the figures' bottom margin).
 # (The loss plot: its chart lies wholly on a 1280 x 720 projector's first screen, under the
 # preset's story, the controls and the cards.)
 LOSS_PLOT, REG_PLOT, ACCURACY_PLOT, LR_PLOT, WEIGHTS_PLOT = 160, 200, 260, 240, 240
-X_AXIS_ROOM = 56
+X_AXIS_ROOM = AXIS_BOTTOM
+# The accuracy axis' top, a little over 100%: a run at 100% is not drawn on the plot's edge,
+# and the "100%" label lies within the plot's height (on the edge it pushed the top margin:
+# Plotly drew the chart a second time).
+ACCURACY_TOP = 1.05
 # Notes' colours: darker shades of the series' own (orange and purple text is hard to read).
 REG_NOTE_COLOUR, WEIGHT_NOTE_COLOUR = "#7a4100", "#3d2f73"
 REF_NAME = "pinned run"
@@ -257,7 +262,7 @@ def accuracy_chart(epoch, accuracy, val_accuracy, *, points: int = FINAL_POINTS,
                _line(x, nums(val_accuracy), name="validation", colour=VAL_COLOUR, dash=VAL_DASH,
                      hovertemplate="%{y:.1%}")]
     fig = figure("Accuracy", traces, height=ACCURACY_PLOT, xaxis=_epoch_x(),
-                 yaxis=axis("accuracy", range=[0.0, 1.0], tickformat=".0%", nticks=6),
+                 yaxis=axis("accuracy", range=[0.0, ACCURACY_TOP], tickformat=".0%", nticks=6),
                  shapes=_cursor(cursor), hovermode="x unified")
     return _sized(fig, ACCURACY_PLOT)
 

@@ -1,11 +1,12 @@
-"""The chart component's JavaScript (ui/canvas.py mounts it). A Python string, not a .js file:
-the served code reads no file (tests/security/test_served_app.py)."""
-
-JS = r"""
 // The lab's one chart component (ui/canvas.py): keeps one div per chart and calls Plotly.react
 // on it with each new figure, so a redraw updates the chart in place (no re-mount, zoom and
 // hover kept by layout.uirevision). plotly.js is loaded once per page from the app's own
 // server (data.src), never from the internet.
+//
+// A module served from static/ (Streamlit's static file serving) that the component's own
+// script, a few lines (ui/canvas.py STUB), imports once per page: Streamlit sends that script
+// with every element it draws, and the live loop redraws seven charts several times a second
+// (this file inline was 13 kB of every chart's every redraw, a third of a page's bytes).
 //
 // The title, the subtitle lines, the notes over the plot and a page-text legend (meta.legend)
 // are drawn here as page text over the chart (text, never markup: textContent), not by
@@ -46,8 +47,10 @@ function plainText(text) {
     .replace(/&amp;/g, "&");
 }
 
-const LEGEND_ROW = 30;  // px of one legend row over the plot
-const FLOOR = 10;       // px over the plot without a legend
+const LEGEND_ROW = 34;  // px of one legend row over the plot (at the figures' font size)
+// px over the plot without a legend, and between the legend and the plot: room for the top
+// tick label's upper half (asked for: Plotly's automargin would draw the chart again for it)
+const FLOOR = 16, UNDER_LEGEND = 12;
 
 // The figure as Plotly draws it here: the title, subtitle and notes over the plot lifted out
 // (into `head`), the legend at the top of the plot's div with a top margin as tall as the
@@ -73,11 +76,11 @@ function split(figure, width, legendPx) {
   const legend = layout.legend || {};
   const onTop = layout.showlegend !== false && legend.orientation === "h" &&
     legend.yanchor === "top" && (legend.yref === "container" || legend.y >= 1);
-  margin.t = onTop ? (legendPx || LEGEND_ROW) + 4 : FLOOR;
+  margin.t = onTop ? (legendPx || LEGEND_ROW) + UNDER_LEGEND : FLOOR;
   let height = Math.max((layout.height || 300) - top + margin.t, 80);
   const square = (layout.meta || {}).square;
   if (square && width > 0) {  // the square plot as wide as its column, up to square.max
-    const room = width - (margin.l || 0) - (margin.r || 0) - (square.beside ?? 60);
+    const room = width - (margin.l || 0) - (margin.r || 0);
     const side = Math.min(Math.max(room, 60), square.max);
     height = side + margin.t + square.below;
   }
@@ -294,4 +297,3 @@ export default function (component) {
     }, 0);
   };
 }
-"""
