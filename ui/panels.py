@@ -59,6 +59,11 @@ class Slots:
     replay: object = None   # under the regions: the replay controls of a finished run
     pinned: object = None   # the pinned run's regions, if a run is pinned
     network_pinned: object = None  # ... and its network drawn
+    # Under the charts: the finished run's downloads, the run log and the formulas. One
+    # placeholder, emptied as each script run lays out the page: while a run trains, the last
+    # run's buttons and expander are gone, not left on screen to press (opening the formulas,
+    # a rerun, stopped the run under way).
+    below: object = None
 
 
 def place(shown: RunView, opts: dict, previous: dict | None, aside=None,
@@ -121,7 +126,8 @@ def place(shown: RunView, opts: dict, previous: dict | None, aside=None,
     low_left, low_right = st.columns(2)
     handles.update(lr=_draw(low_left, specs, "lr", rev),
                    weights=_draw(low_right, specs, "weights", rev))
-    return Slots(progress=progress, alert=alert, cards=cards, replay=replay, **handles)
+    return Slots(progress=progress, alert=alert, cards=cards, replay=replay, below=st.empty(),
+                 **handles)
 
 
 CHART_KEY = "pg_chart_{}"  # a chart's element key: its identity across redraws and reruns
@@ -376,9 +382,16 @@ def divergence(view: RunView) -> None:
 
 
 def run_log(log: list[dict]) -> None:
+    """The session's finished runs, to compare. One run is a line, not a table: a table
+    (st.dataframe) on a session's first page held its charts back ~0.3 s, the browser fetching
+    and parsing 1.2 MB of table code first (docs/DECISIONS.md, "Charts on Plotly")."""
     st.subheader("Run log")
     if not log:
         st.caption("Finished runs of this session appear here.")
+        return
+    if len(log) == 1:
+        st.caption("This is the session's first finished run. The runs after it are listed "
+                   "here, each with what changed since the one before.")
         return
     st.dataframe(runs.log_frame(log), hide_index=True, width="stretch",
                  height=min(38 + 35 * len(log), 300))
@@ -401,7 +414,14 @@ def downloads(view: RunView, log: list[dict]) -> None:
 
 
 def formulas_expander(view: RunView | None, config: dict) -> None:
-    with st.expander("The formulas, with this run's numbers"):
+    """Typeset only while open (Streamlit's lazy expander: opening it reruns the page): KaTeX
+    on a session's first page held its charts back too (docs/DECISIONS.md, "Charts on
+    Plotly")."""
+    box = st.expander("The formulas, with this run's numbers", key="pg_formulas",
+                      on_change="rerun")
+    if not box.open:
+        return
+    with box:
         for title, general, numbers in formulas.formula_rows(config,
                                                             view.final if view else None):
             st.markdown(f"**{title}**")

@@ -248,7 +248,8 @@ def show_run(view: RunView, key: str, digest: str, charts: Charts, *, earlier: b
     with charts.slots.alert.container():
         panels.divergence(view)
     replay.controls(charts.slots.replay, view)
-    panels.downloads(view, ss["pg_log"])
-    panels.run_log(ss["pg_log"])
-    panels.formulas_expander(view, view.config)
+    with charts.slots.below.container():
+        panels.downloads(view, ss["pg_log"])
+        panels.run_log(ss["pg_log"])
+        panels.formulas_expander(view, view.config)
     ss["pg_warm"] = True  # the page has rendered once: live redraws may go at full pace

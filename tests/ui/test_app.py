@@ -6,7 +6,7 @@ import pytest
 from apphelpers import charts, make_app, no_errors
 
 from nncore import PRESET_NOTES, PRESETS, TrainConfig, train
-from ui import panels, upload
+from ui import formulas, panels, upload
 from ui.fields import CONTROLS, widget_key
 
 
@@ -33,7 +33,15 @@ def test_default_run_trains_to_the_end_and_shows_everything():
     assert len(at.session_state["pg_log"]) == 1
     downloads = {b.proto.label for b in at.get("download_button")}
     assert {"History (CSV)", "Config (JSON)", "Run log (CSV)"} <= downloads
-    assert len(at.dataframe) == 1 and at.latex
+    # the session's first run: the run log a line, not a table, and the formulas typeset once
+    # their expander is opened (each held a new session's charts back: ui/panels.py)
+    assert not at.dataframe and not at.latex
+    assert any("first finished run" in c.value for c in at.caption)
+    at.session_state["pg_formulas"] = True  # the reader opens the expander (a rerun)
+    at.run()
+    no_errors(at)
+    rows = formulas.formula_rows(TrainConfig().to_dict(), None)
+    assert at.latex and len(at.latex) == 2 * len(rows)
 
 
 CHANGES = {  # field -> a new value the widget can show
@@ -243,6 +251,7 @@ def test_run_log_grows_and_deltas_appear(fast_app):
     at = fast_app
     _set(at, "dropout", 0.3)
     assert len(at.session_state["pg_log"]) == 2
+    assert len(at.dataframe) == 1  # two runs to compare: the table
     assert any(m.delta for m in at.metric)
     _set(at, "dropout", 0.0)  # back to a cached config: no retraining, logged again
     assert len(at.session_state["pg_log"]) == 3
