@@ -1,9 +1,11 @@
-"""The charts in a real browser, this checkout's Plotly against the last Vega-Lite commit's,
-side by side in one run on one machine: page open to every chart painted (a run in the
-server's cache, and a fresh run), the bytes the page receives, and the browser's long-task
-time per second while a preset retrains.
+"""The charts in a real browser, this checkout's against another commit's (by default the last
+Vega-Lite one), side by side in one run on one machine: page open to every chart painted (a
+run in the server's cache, and a fresh run), the bytes the page receives, and while a preset
+retrains the browser's long-task time and the websocket's bytes, per second.
 
     python -m benchmarks.bench_charts_browser [--trials 5] [--reference COMMIT] [--busy 0]
+
+A reference with Plotly charts (ui/canvas.py in its tree) is counted as this checkout is.
 
 Each side is served from its own checkout (the reference unpacked with `git archive`) with
 this venv's Python, one at a time. A trial opens the link in a new browser context (an empty
@@ -84,16 +86,21 @@ def open_to_painted(browser, url: str, painted_js: str) -> tuple[float, int]:
         context.close()
 
 
-def long_tasks_per_second(browser, url: str) -> float:
-    """Browser long-task ms per second while the preset at `url` retrains (Train again)."""
+def long_tasks_per_second(browser, url: str) -> tuple[float, float]:
+    """Browser long-task ms, and websocket kB received, per second while the preset at `url`
+    retrains (Train again)."""
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     page = context.new_page()
+    received = [0]
+    page.on("websocket", lambda ws: ws.on(
+        "framereceived", lambda frame: received.__setitem__(0, received[0] + len(frame))))
     try:
         page.goto(url)
         page.wait_for_function("(s) => /Completed/.test(document.querySelector(s)?.innerText"
                                " || '')", arg=PROGRESS, timeout=240_000)
         time.sleep(1.0)
         page.evaluate(LONG_TASKS)
+        received[0] = 0
         start = time.perf_counter()
         page.locator(".st-key-pg_again button:enabled").first.click()
         page.wait_for_function("(s) => /Training: epoch/.test(document.querySelector(s)"
@@ -101,7 +108,7 @@ def long_tasks_per_second(browser, url: str) -> float:
         page.wait_for_function("(s) => /Completed/.test(document.querySelector(s)?.innerText"
                                " || '')", arg=PROGRESS, timeout=240_000, polling=100)
         seconds = time.perf_counter() - start
-        return page.evaluate("() => window.__long") / seconds
+        return page.evaluate("() => window.__long") / seconds, received[0] / 1024 / seconds
     finally:
         context.close()
 
@@ -110,7 +117,7 @@ def measure(root: Path, painted_js: str, trials: int, busy: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     out: dict[str, list[float]] = {"cached_s": [], "cached_kb": [], "fresh_s": [],
-                                   "long_ms_per_s": []}
+                                   "long_ms_per_s": [], "live_kb_per_s": []}
     with serving.served(f"bench-charts-{root.name}.log", root=root) as srv, \
             sync_playwright() as p:
         browser = p.chromium.launch(**serving.launch_kwargs())
@@ -124,8 +131,9 @@ def measure(root: Path, painted_js: str, trials: int, busy: int) -> dict:
                 out["fresh_s"].append(open_to_painted(browser, f"{srv.url}/?seed={1000 + i}",
                                                       painted_js)[0])
             for _ in range(max(trials // 2, 1)):
-                out["long_ms_per_s"].append(
-                    long_tasks_per_second(browser, f"{srv.url}/?preset=book-ch14"))
+                long_ms, live_kb = long_tasks_per_second(browser, f"{srv.url}/?preset=book-ch14")
+                out["long_ms_per_s"].append(long_ms)
+                out["live_kb_per_s"].append(live_kb)
         browser.close()
     return {k: statistics.median(v) for k, v in out.items()}
 
@@ -149,14 +157,17 @@ def main() -> None:
         raise SystemExit(reason)
     with tempfile.TemporaryDirectory(prefix="vega-ref-") as tmp:
         reference = unpack(args.reference, Path(tmp))
-        ref = measure(reference, VEGA_PAINTED, args.trials, args.busy)
+        plotly = (reference / "ui" / "canvas.py").exists()
+        ref = measure(reference, PLOTLY_PAINTED if plotly else VEGA_PAINTED, args.trials,
+                      args.busy)
     new = measure(serving.ROOT, PLOTLY_PAINTED, args.trials, args.busy)
-    print(f"{'median':<34}{'Vega-Lite ' + args.reference:>18}{'Plotly (this)':>16}"
-          f"{'new/ref':>9}")
+    print(f"{'median':<34}{('Plotly ' if plotly else 'Vega-Lite ') + args.reference:>18}"
+          f"{'this':>16}{'new/ref':>9}")
     names = {"cached_s": "open link, cached run: painted (s)",
              "cached_kb": "  websocket received (kB)",
              "fresh_s": "open link, fresh run: painted (s)",
-             "long_ms_per_s": "long tasks during retrain (ms/s)"}
+             "long_ms_per_s": "long tasks during retrain (ms/s)",
+             "live_kb_per_s": "  websocket during retrain (kB/s)"}
     for key, name in names.items():
         print(f"{name:<34}{ref[key]:>18.2f}{new[key]:>16.2f}{new[key] / ref[key]:>9.2f}")
 
