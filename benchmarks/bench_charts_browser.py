@@ -5,7 +5,7 @@ retrains the browser's long-task time and the websocket's bytes, per second.
 
     python -m benchmarks.bench_charts_browser [--trials 5] [--reference COMMIT] [--busy 0]
 
-A reference with Plotly charts (ui/canvas.py in its tree) is counted as this checkout is.
+A reference with Plotly charts (plotly.js in its static/) is counted as this checkout is.
 
 Each side is served from its own checkout (the reference unpacked with `git archive`) with
 this venv's Python, one at a time. A trial opens the link in a new browser context (an empty
@@ -157,7 +157,7 @@ def main() -> None:
         raise SystemExit(reason)
     with tempfile.TemporaryDirectory(prefix="vega-ref-") as tmp:
         reference = unpack(args.reference, Path(tmp))
-        plotly = (reference / "ui" / "canvas.py").exists()
+        plotly = any((reference / "static").glob("plotly*.js"))  # (no static/: Vega-Lite)
         ref = measure(reference, PLOTLY_PAINTED if plotly else VEGA_PAINTED, args.trials,
                       args.busy)
     new = measure(serving.ROOT, PLOTLY_PAINTED, args.trials, args.busy)
