@@ -11,6 +11,7 @@ import streamlit as st
 
 from nncore.grid import grid_bounds
 from nncore.metrics import NEAR_ZERO
+from workers.network import unpack
 from workers.views import RunView
 
 from . import canvas, formulas, runs, teaching
@@ -208,11 +209,7 @@ def charts(view: RunView, opts: dict) -> dict[str, dict]:
             math.nan if at is not None else view.final["exact_zero_weights"], NEAR_ZERO,
             ref_counts=ref.weight_hist[1] if ref is not None else None,
             title=_weights_title(config, regularised)),
-        # (the replay does not move it: its title says it shows the end)
-        "network": diagram.diagram_chart(getattr(view, "network", None),
-                                         title=("The network" if ref is None else "This run")
-                                         + (" at the end" if at is not None else ""),
-                                         narrow=ref is not None, units=_units(view)),
+        "network": _network_chart(view, at, narrow=ref is not None),
     }
     if ref is not None:
         specs["pinned"] = _regions_chart(ref, opts, None, title="Pinned run",
@@ -222,6 +219,20 @@ def charts(view: RunView, opts: dict) -> dict[str, dict]:
                                                         title="Pinned run", narrow=True,
                                                         units=_units(ref))
     return specs
+
+
+def _network_chart(view: RunView, at, narrow: bool) -> dict:
+    """The network drawn at the end of `view`, or at the replay's snapshot `at`: its weights
+    then (the hidden units' maps, a finished run's, are of the end only: not shown then). A
+    run recorded without the snapshot's picture says it shows the end."""
+    title = "This run" if narrow else "The network"
+    packed = getattr(at, "network", None)
+    if at is not None and packed is not None:
+        return diagram.diagram_chart(unpack(packed), title=f"{title} at epoch {at.epoch:,}",
+                                     narrow=narrow)
+    return diagram.diagram_chart(getattr(view, "network", None), narrow=narrow,
+                                 title=title + (" at the end" if at is not None else ""),
+                                 units=_units(view))
 
 
 def _units(view: RunView):

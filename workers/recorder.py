@@ -1,14 +1,16 @@
 """What a run keeps beyond its curves, for replay and for a look inside the network: a bounded
-set of snapshots spread over its epochs, the weight norm of each layer over training, and at
-the end each first-layer unit's activation over the input plane. Pure NumPy (the training
-workers compute it, workers.worker); the pages draw it.
+set of snapshots spread over its epochs (the regions, the weights and the network drawn then),
+the weight norm of each layer over training, and at the end each first-layer unit's activation
+over the input plane. Pure NumPy (the training workers compute it, workers.worker); the pages
+draw it.
 
 Memory: a snapshot is the decision cells as one byte each (SNAPSHOT_RESOLUTION**2 = 1,600 B),
-a weight histogram (25 counts) and its epoch; a run keeps at most SNAPSHOTS of them (~40 kB),
+a weight histogram (25 counts), the network drawn (workers.network.Packed: at most MAX_EDGES
+connections, ~2.6 kB) and its epoch; a run keeps at most SNAPSHOTS of them (~40-100 kB),
 NORM_POINTS weight norms per layer, a weight histogram per layer and one activation map of
-UNIT_RESOLUTION**2 bytes per first-layer unit (at most MAX_UNITS, ~50 kB): about 100 kB a
-run beside its curves and final regions, 118 kB pickled for the largest network the config
-allows (tests/workers/test_recorder.py bounds it at 150 kB).
+UNIT_RESOLUTION**2 bytes per first-layer unit (at most MAX_UNITS, ~50 kB): about 100-170 kB a
+run beside its curves and final regions, 172 kB pickled for a network at every cap
+(tests/workers/test_recorder.py bounds it at 190 kB).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from nncore import decision_grid
 from nncore.grid import grid_axes
 from nncore.metrics import NEAR_ZERO, regularised_weights
 
-from .network import dense_weights
+from .network import Packed, dense_weights, pack, picture_from_history
 from .thinning import thin
 from .views import weight_histogram
 
@@ -38,6 +40,7 @@ class Snapshot:
     epoch: int
     codes: np.ndarray           # (res, res) uint8: winner * LEVELS + confidence level
     weight_counts: np.ndarray   # counts over workers.views.weight_edges()
+    network: Packed | None = None  # the network drawn at that epoch (None: not finite)
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,9 @@ def _snapshot(history, epoch: int) -> Snapshot:
                                 resolution=SNAPSHOT_RESOLUTION)
     cells = codes(probs) if np.all(np.isfinite(probs)) else np.zeros(probs.shape[:2], np.uint8)
     weights = regularised_weights(history.model, history.config.regularise_output)
-    return Snapshot(epoch, cells, weight_histogram(weights)[1])
+    network = picture_from_history(history)
+    return Snapshot(epoch, cells, weight_histogram(weights)[1],
+                    network=None if network is None else pack(network))
 
 
 def first_layer_units(model, X: np.ndarray, X_val: np.ndarray | None = None,

@@ -13,6 +13,7 @@ from ui import compare, formulas, lesson_mode, panels
 from ui.charts import common, network, png, regions, training
 from ui.lessons import STEPS
 from workers import recorder, views
+from workers.network import picture as network_of
 
 SMALL = {"samples": "30", "epochs": "301", "hidden": "16"}
 
@@ -47,6 +48,16 @@ def _segments(fig: dict) -> int:
     (lines with points; the signs' legend entries are a single None)."""
     return sum(t["x"].count(None) for t in fig["data"]
                if t.get("mode") == "lines" and t["x"] != [None])
+
+
+def _weights_told(fig: dict) -> list[float]:
+    """The weights a network diagram tells on hover, one per drawn connection."""
+    (told,) = [t for t in fig["data"] if t.get("uid") == "weights"]
+    return [float(text.removeprefix("w = ")) for text in told["text"]]
+
+
+def _notes(fig: dict) -> str:
+    return " ".join(a["text"] for a in fig["layout"].get("annotations", []))
 
 
 def _histogram(w: np.ndarray) -> np.ndarray:
@@ -176,8 +187,8 @@ def test_replay_scrubs_regions_weights_and_cards_to_a_snapshot():
     assert train_acc.value == f"{view.series['accuracy'][i]:.1%}"
     figures = _figures(at)
     assert len(charts(at)) == len(figures) == panels.N_CHARTS  # the same charts, redrawn
-    # the network diagram is not replayed (issue 20): its title says it shows the end
-    assert figures["network"]["layout"]["title"]["text"] == "The network at the end"
+    title = figures["network"]["layout"]["title"]["text"]
+    assert title == f"The network at epoch {shots[2].epoch:,}"  # replayed too (issue 20, 4)
     # The regions and weights shown are those of the model at that epoch: the same config
     # trained here to that epoch alone (its last record's parameters are that epoch's).
     config = TrainConfig.from_dict(view.config)
@@ -199,6 +210,14 @@ def test_replay_scrubs_regions_weights_and_cards_to_a_snapshot():
     np.testing.assert_array_equal(_counts(figures["weights"]), _histogram(hidden))
     end_hidden = np.concatenate([w.ravel() for w in _dense_weights(at_end.model)[:-1]])
     assert (_histogram(hidden) != _histogram(end_hidden)).any()
+    # The network drawn (issue 20, 4) is that model's too: its connections, their weights (to
+    # the float16 a snapshot keeps) and its counts; not the end's.
+    then, end_pic = (network_of(h.model, h.data.X, config.dropout) for h in (at_epoch, at_end))
+    assert _segments(figures["network"]) == len(then.edges)
+    assert _weights_told(figures["network"]) == pytest.approx(then.edges[:, 3].tolist(), abs=2e-3)
+    assert f"{then.above:,} of {then.total:,} connections" in _notes(figures["network"])
+    assert sorted(_weights_told(figures["network"])) != pytest.approx(
+        sorted(end_pic.edges[:, 3].tolist()), abs=2e-3)
 
 
 def test_play_moves_the_slider_to_the_end_and_pause_stops_it_and_steps_move_one():

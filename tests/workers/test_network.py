@@ -2,6 +2,7 @@
 counts it states over the whole network, dead units, and L1 thinning the drawn connections."""
 
 import dataclasses
+import pickle
 
 import numpy as np
 import pytest
@@ -16,8 +17,10 @@ from workers.network import (
     THRESHOLD,
     Picture,
     dense_weights,
+    pack,
     picture,
     picture_from_history,
+    unpack,
 )
 
 
@@ -220,3 +223,26 @@ def test_a_non_finite_parameter_gives_no_picture(where):
     else:
         model.params.params[2].value[1, 1] = np.inf
     assert picture(model, X, 0.0) is None
+
+
+def test_a_packed_picture_unpacks_to_the_same_picture_in_a_third_of_the_bytes():
+    """A replay keeps a picture per snapshot (workers.recorder): packed, it is the same
+    picture (weights to float16: the diagram tells them to 3 decimals), in far fewer bytes."""
+    model = hand_model((2, 128, 128, 128, 3))
+    X = np.random.default_rng(0).standard_normal((600, 2))
+    pic = picture(model, X, 0.3)
+    model.params.params[0].value[0, :] *= 1e6  # a weight beyond float16's range: clipped
+    huge = picture(model, X, 0.3)
+    for each in (pic, huge):
+        back = unpack(pack(each))
+        assert back.sizes == each.sizes and back.dropout == each.dropout
+        assert (back.above, back.total, back.hidden_units) == (
+            each.above, each.total, each.hidden_units)
+        for a, b in ((back.shown, each.shown), (back.dead, each.dead)):
+            assert [x.tolist() for x in a] == [x.tolist() for x in b]
+        np.testing.assert_array_equal(back.edges[:, :3], each.edges[:, :3])
+        w, w16 = each.edges[:, 3].astype(np.float64), back.edges[:, 3].astype(np.float64)
+        small = np.abs(w) < 60_000
+        np.testing.assert_allclose(w16[small], w[small], rtol=1e-3, atol=1e-4)
+        assert np.all(np.isfinite(w16)) and np.all(np.sign(w16) == np.sign(w))
+    assert len(pickle.dumps(pack(pic))) * 2.5 < len(pickle.dumps(pic))  # (2.6 kB, 7.5 kB)
