@@ -4,6 +4,7 @@ schema accepts, and the PNG of an image trace (ui.charts.png) read back independ
 import base64
 import json
 import math
+import re
 import struct
 import zlib
 
@@ -28,8 +29,12 @@ def plain_json(value, where: str = "fig") -> None:
 
 def valid(fig: dict) -> dict:
     """`fig`, checked: a figure's two keys, plain JSON, and what plotly's own schema accepts
-    (go.Figure raises on a property plotly does not know, or a value it does not take)."""
+    (go.Figure raises on a property plotly does not know, or a value it does not take); trace
+    uids of letters, digits, "_" and "-" (plotly.js puts them into CSS selectors: a uid with
+    a space and ">" failed a redraw in the browser)."""
     assert set(fig) == {"data", "layout"}
+    for trace in fig["data"]:
+        assert re.fullmatch(r"[A-Za-z0-9_-]+", str(trace.get("uid", "x"))), trace.get("uid")
     plain_json(fig)
     json.dumps(fig, allow_nan=False)
     go.Figure(fig)

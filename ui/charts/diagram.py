@@ -34,6 +34,10 @@ HEIGHT = 320  # px, the whole figure (title, subtitle, counts, plot, layer names
 # any common colour-vision deficiency.
 POS_COLOUR, NEG_COLOUR = common.BLUE, common.VERMILLION
 SIGNS = ["w > 0", "w < 0"]
+# Trace uids (Plotly keeps a hidden legend entry by its trace's uid) are letters, digits and
+# "-": Plotly puts a uid into CSS selectors, and "edges w > 0 3" failed a redraw when a step's
+# trace came or went ("not a valid selector").
+SIGN_UIDS = {"w > 0": "pos", "w < 0": "neg"}
 UNIT_COLOUR, DEAD_COLOUR = "#3d434d", "#9aa0a8"
 STATES = ["unit", "dead unit"]
 # Connections: |w| from THRESHOLD (thinnest, faintest) to 1 and above (widest, most opaque),
@@ -209,7 +213,7 @@ def _edge_traces(pic: Picture, ys: list[np.ndarray]) -> list[dict]:
             gap = np.full(int(pick.sum()), np.nan)
             traces.append({
                 "type": "scatter", "mode": "lines", "name": plain(f"{sign}, step {step + 1}"),
-                "uid": f"edges {sign} {step}",
+                "uid": f"edges-{SIGN_UIDS[sign]}-{step}",
                 "x": nums(np.stack([x0[pick], x1[pick], gap], axis=1)),
                 "y": nums(np.stack([y0[pick], y1[pick], gap], axis=1)),
                 "line": {"color": colour, "width": width}, "opacity": opacity,
@@ -240,7 +244,7 @@ def _units(pic: Picture, ys: list[np.ndarray], names: list[str], size: float) ->
         # (no dead unit: one point at None, so that the legend still shows the hollow dot;
         # Plotly leaves a trace without points out of the legend)
         out.append({
-            "type": "scatter", "mode": "markers", "name": state, "uid": state,
+            "type": "scatter", "mode": "markers", "name": state, "uid": state.replace(" ", "-"),
             "x": ints(layer[pick]) if pick.any() else [None],
             "y": nums(y[pick]) if pick.any() else [None],
             "customdata": [[i, u] for i, u in zip(ints(layer[pick]), ints(unit[pick]),
@@ -256,7 +260,7 @@ def _sign_legend() -> list[dict]:
     """The signs' legend entries (no points of their own): each shows or hides the
     connections of its sign (their legend group)."""
     return [{"type": "scatter", "mode": "lines", "x": [None], "y": [None], "name": plain(sign),
-             "uid": f"legend {sign}",
+             "uid": f"legend-{SIGN_UIDS[sign]}",
              "line": {"color": colour, "width": 4}, "legendgroup": sign, "showlegend": True,
              "hoverinfo": "skip"}
             for sign, colour in ((SIGNS[0], POS_COLOUR), (SIGNS[1], NEG_COLOUR))]

@@ -123,7 +123,7 @@ def _point_traces(sets, compact: bool) -> list[dict]:
                     if kind == "training" else {"width": 0})
             traces.append({
                 "type": "scatter", "mode": "markers", "name": f"{kind}, class {k}",
-                "uid": f"{kind} {k}",
+                "uid": f"{kind}-{k}",  # (letters, digits, "-": see diagram.SIGN_UIDS)
                 "x": nums(mine[:, 0]), "y": nums(mine[:, 1]),
                 "legendgroup": f"class {k}", "showlegend": False,
                 "marker": {"color": class_colour(k), "symbol": SYMBOLS[kind],
