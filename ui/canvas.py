@@ -38,22 +38,53 @@ CHART_JS_VERSION = "dcd44f3de7"
 
 # The component's own script: Streamlit sends it with every element drawn (seven charts,
 # several times a second while a run trains), so it is only this: import the module once per
-# page (asking for plotly.js meanwhile) and hand it each chart.
+# page (asking for plotly.js meanwhile) and hand it each chart. If the module does not load,
+# each chart says so in its place and the import is tried again every 5 s (and with the next
+# chart drawn); the charts waiting are drawn when it loads.
 STUB = """
 const MODULE = MODULE_URL, PLOTLY = PLOTLY_URL;
+const lab = window.__labStub || (window.__labStub = { tries: 0, waiting: [], timer: null });
 function load() {
-  if (!window.__labChart) {
+  if (!lab.module) {
     const hint = document.createElement("link");
     Object.assign(hint, { rel: "preload", as: "script", href: PLOTLY });
     document.head.appendChild(hint);
-    window.__labChart = import(new URL(MODULE, window.location.origin).href);
+    // (a failed import is kept by the browser: a new try asks at a new address)
+    const url = new URL(MODULE + (lab.tries++ ? `&try=${lab.tries}` : ""), location.origin);
+    lab.module = import(url.href).catch((err) => { lab.module = null; throw err; });
   }
-  return window.__labChart;
+  return lab.module;
+}
+function draw(m, component) {
+  const box = component.parentElement;
+  if (box) box.querySelector(".lab-failed")?.remove();
+  return m.default(component);
+}
+function failed(component, err) {  // said in the chart's place; tried again every 5 s
+  const box = component.parentElement;
+  lab.waiting.push(component);
+  if (box && !box.querySelector(".lab-chart, .lab-failed")) {
+    box.dataset.error = String(err);
+    const note = document.createElement("div");
+    note.className = "lab-failed";
+    note.textContent = "This chart could not be loaded from the server: trying again.";
+    box.append(note);
+  }
+  later();
+}
+function later() {
+  lab.timer = lab.timer || setTimeout(() => {
+    lab.timer = null;
+    load().then(wake).catch(later);
+  }, 5000);
+}
+function wake(m) {
+  const waiting = lab.waiting.splice(0);
+  for (const c of waiting) if (c.parentElement && c.parentElement.isConnected) draw(m, c);
 }
 export default function (component) {
-  const done = load().then((m) => m.default(component)).catch((err) => {
-    if (component.parentElement) component.parentElement.dataset.error = String(err);
-  });
+  const done = load().then((m) => { const cleanup = draw(m, component); wake(m); return cleanup; })
+    .catch((err) => failed(component, err));
   return () => { done.then((cleanup) => cleanup && cleanup()); };
 }
 """

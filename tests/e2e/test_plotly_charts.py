@@ -1,4 +1,4 @@
-"""Real browser: the Plotly charts (ui/canvas.py, ui/chart.js) keep their element and the
+"""Real browser: the Plotly charts (ui/canvas.py, static/lab-chart.js) keep their element and the
 reader's zoom while the same run retrains, and the page asks nothing of any other server."""
 
 from __future__ import annotations
@@ -187,5 +187,40 @@ def test_no_title_or_legend_is_drawn_over_a_plot_with_the_sidebar_open_or_closed
             seen += page.evaluate(OVERLAPS)
         assert page.evaluate(OVERLAPS) == []
         assert len(seen) <= 2, seen  # (at most a frame of the resize under way)
+    finally:
+        context.close()
+
+
+def test_a_chart_whose_code_does_not_load_says_so_and_it_comes_when_the_server_answers(
+        browser, server):
+    """The component's module (static/lab-chart.js) refused: each chart's panel says so in
+    words (no exception box, no blank); once the server answers again every chart is drawn,
+    without a rerun or a reload, and no chart holds an error."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    refused = []
+
+    def refuse(route):
+        refused.append(route.request.url)
+        route.abort()
+
+    try:
+        page.route("**/app/static/lab-chart.js*", refuse)
+        page.goto(server + "/?preset=overfit-l2")
+        _wait(page, "Completed")
+        page.wait_for_function("() => document.querySelectorAll('.lab-failed').length >= "
+                               f"{panels.N_CHARTS}", timeout=20_000)
+        words = page.locator(".lab-failed").first.inner_text()
+        assert "could not be loaded from the server" in words
+        assert page.locator(serving.CHART).count() == 0
+        assert page.locator('[data-testid="stException"]').count() == 0
+        page.wait_for_timeout(6_000)  # (not time.sleep: the refusals are answered meanwhile)
+        # a try every 5 s: still refused, still said
+        assert len(refused) >= 2 and page.locator(".lab-failed:visible").count() >= 1
+        page.unroute("**/app/static/lab-chart.js*")
+        page.wait_for_function(f"() => document.querySelectorAll('{serving.CHART}').length"
+                               f" >= {panels.N_CHARTS}", timeout=15_000)
+        assert page.locator(".lab-failed").count() == 0
+        assert page.locator(".lab-chart[data-error]").count() == 0
     finally:
         context.close()

@@ -61,7 +61,7 @@ def test_the_components_script_is_small_and_its_module_is_served_under_its_hash(
     """Streamlit sends the component's script with every chart it draws: only a stub that
     imports static/lab-chart.js, whose address changes with its content (no stale copy)."""
     stub = canvas.stub()
-    assert len(stub.encode()) < 1_200, len(stub)
+    assert len(stub.encode()) < 2_000, len(stub)  # (the module: 13 kB)
     assert f"/app/static/{canvas.CHART_JS}?v={canvas.CHART_JS_VERSION}" in stub
     assert canvas._src() in stub  # plotly.js is asked for while the module loads
     digest = hashlib.sha256((ROOT / "static" / canvas.CHART_JS).read_bytes()).hexdigest()
