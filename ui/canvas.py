@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import streamlit as st
 
@@ -103,7 +104,11 @@ def _src() -> str:
 
 
 def stub() -> str:
-    return (STUB.replace("MODULE_URL", json.dumps(_static(CHART_JS, CHART_JS_VERSION)))
+    """STUB as sent: without its comments and indents (the bytes go with every chart drawn),
+    the addresses filled in."""
+    lines = (re.sub(r"\s+//.*$|^//.*$", "", line).strip() for line in STUB.splitlines())
+    return ("\n".join(line for line in lines if line)
+            .replace("MODULE_URL", json.dumps(_static(CHART_JS, CHART_JS_VERSION)))
             .replace("PLOTLY_URL", json.dumps(_src())))
 
 
