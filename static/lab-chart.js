@@ -180,8 +180,8 @@ function pngButton(state, icon) {
 }
 
 // A hidden unit of the network diagram hovered (or clicked, to keep it) shows its activation
-// map over the input plane (meta.unit_maps, ui/charts/diagram.py): the Inside page's picture,
-// beside the diagram where the class looks.
+// map over the input plane (meta.unit_maps["layer:unit"], ui/charts/diagram.py): the Inside
+// page's picture, for any hidden layer, beside the diagram where the class looks.
 function bindUnits(root, state) {
   state.bound = true;
   const box = document.createElement("div");
@@ -194,11 +194,11 @@ function bindUnits(root, state) {
   let kept = null;
   const show = (point) => {
     const meta = (state.last && state.last.figure.layout.meta) || {};
-    const maps = meta.unit_maps || {};
     const data = point && point.customdata;
-    if (!data || data[0] !== meta.unit_layer || !maps[String(data[1])]) return false;
-    img.src = maps[String(data[1])];
-    caption.textContent = `hidden unit ${data[1]}: its output over the input plane ` +
+    const map = data && (meta.unit_maps || {})[`${data[0]}:${data[1]}`];  // [image, name]
+    if (!map) return false;
+    img.src = map[0];
+    caption.textContent = `${map[1]}: its output over the input plane ` +
       "(x\u2081 right, x\u2082 up; blue = active)";
     box.hidden = false;
     return true;

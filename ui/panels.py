@@ -217,7 +217,7 @@ def charts(view: RunView, opts: dict) -> dict[str, dict]:
         # the same fixed |w| scale: the two networks compare line for line
         specs["network_pinned"] = diagram.diagram_chart(getattr(ref, "network", None),
                                                         title="Pinned run", narrow=True,
-                                                        units=_units(ref))
+                                                        units=_units(ref), deeper=_deeper(ref))
     return specs
 
 
@@ -232,12 +232,17 @@ def _network_chart(view: RunView, at, narrow: bool) -> dict:
                                      narrow=narrow)
     return diagram.diagram_chart(getattr(view, "network", None), narrow=narrow,
                                  title=title + (" at the end" if at is not None else ""),
-                                 units=_units(view))
+                                 units=_units(view), deeper=_deeper(view))
 
 
 def _units(view: RunView):
     """The first hidden layer's units of a finished run (their maps show over the diagram)."""
     return getattr(getattr(view, "extras", None), "units", None)
+
+
+def _deeper(view: RunView) -> tuple:
+    """The deeper hidden layers' drawn units of a finished run (workers.recorder.Deeper)."""
+    return getattr(getattr(view, "extras", None), "deeper", ())
 
 
 def _weights_title(config: dict, regularised: bool) -> str:

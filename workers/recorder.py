@@ -1,16 +1,17 @@
 """What a run keeps beyond its curves, for replay and for a look inside the network: a bounded
 set of snapshots spread over its epochs (the regions, the weights and the network drawn then),
 the weight norm of each layer over training, and at the end each first-layer unit's activation
-over the input plane. Pure NumPy (the training workers compute it, workers.worker); the pages
-draw it.
+over the input plane (and of each deeper layer, the units the network diagram draws). Pure
+NumPy (the training workers compute it, workers.worker); the pages draw it.
 
 Memory: a snapshot is the decision cells as one byte each (SNAPSHOT_RESOLUTION**2 = 1,600 B),
 a weight histogram (25 counts), the network drawn (workers.network.Packed: at most MAX_EDGES
 connections, ~2.6 kB) and its epoch; a run keeps at most SNAPSHOTS of them (~40-100 kB),
 NORM_POINTS weight norms per layer, a weight histogram per layer and one activation map of
-UNIT_RESOLUTION**2 bytes per first-layer unit (at most MAX_UNITS, ~50 kB): about 100-170 kB a
-run beside its curves and final regions, 172 kB pickled for a network at every cap
-(tests/workers/test_recorder.py bounds it at 190 kB).
+UNIT_RESOLUTION**2 bytes per first-layer unit (at most MAX_UNITS, ~50 kB) and per unit the
+diagram draws of each deeper hidden layer (at most 16 a layer, ~12.5 kB): about 100-200 kB a
+run beside its curves and final regions, 198 kB pickled for a network at every cap
+(tests/workers/test_recorder.py bounds it at 220 kB).
 """
 
 from __future__ import annotations
@@ -58,10 +59,22 @@ class Units:
 
 
 @dataclass(frozen=True)
+class Deeper:
+    """A hidden layer after the first: the units the network diagram draws of it (the end's
+    workers.network.Picture), each one's activation map over the grid's box (uint8, on the
+    layer's one scale, as Units)."""
+
+    layer: int                  # the layer's place in the diagram (1: the first hidden layer)
+    units: np.ndarray           # the units' indices in the layer
+    maps: np.ndarray            # (units, res, res) uint8
+
+
+@dataclass(frozen=True)
 class Extras:
     snapshots: tuple = ()
     norms: dict = field(default_factory=dict)   # layer name -> (epochs, norms) arrays
     units: Units | None = None
+    deeper: tuple = ()  # Deeper, per hidden layer after the first
     layers: tuple = ()  # (name, (edges, counts), near-zero share, regularised) per Dense layer
 
 
@@ -108,9 +121,12 @@ class Recorder:
         norms = {name: thin(np.asarray(e), np.asarray(v), max_points=NORM_POINTS, evenly=True)
                  for name, (e, v) in self._norms.items()}
         finite = np.all(np.isfinite(history.model.params.value))
+        network = picture_from_history(history) if finite else None
         return Extras(snapshots=tuple(self._snapshots), norms=norms,
                       units=first_layer_units(history.model, history.data.X,
                                               history.data.X_val) if finite else None,
+                      deeper=() if network is None else deeper_units(
+                          history.model, history.data.X, history.data.X_val, network.shown),
                       layers=layer_summaries(history.model, history.config.regularise_output))
 
 
@@ -143,6 +159,30 @@ def first_layer_units(model, X: np.ndarray, X_val: np.ndarray | None = None,
     maps = (scaled[:, order].T.reshape(len(order), resolution, resolution) * 255).round()
     return Units(maps=maps.astype(np.uint8), norms=norms[order], dead=dead[order],
                  order=order, total=W.shape[1])
+
+
+def deeper_units(model, X: np.ndarray, X_val: np.ndarray | None, shown: tuple,
+                 resolution: int = UNIT_RESOLUTION) -> tuple[Deeper, ...]:
+    """Each hidden layer after the first: the activation over the grid's box (inference: no
+    dropout) of its units in `shown` (workers.network.Picture.shown, per diagram layer: the
+    units drawn), scaled to the layer's highest activation over the grid."""
+    weights = [w.astype(np.float64) for _, w in dense_weights(model)]
+    biases = [p.value.astype(np.float64).ravel() for p in model.params.params
+              if p.name.endswith(".biases")]
+    xs, ys = grid_axes(np.asarray(X), resolution, X_val=X_val)  # the regions' box
+    gx, gy = np.meshgrid(xs, ys)
+    h = np.c_[gx.ravel(), gy.ravel()]
+    out = []
+    for i, (w, b) in enumerate(zip(weights[:-1], biases[:-1], strict=True)):
+        h = np.maximum(h @ w + b, 0.0)                        # (res*res, units of layer i)
+        if i == 0:
+            continue
+        units = np.asarray(shown[i + 1], dtype=np.int64)
+        peak = float(h.max()) if h.size else 0.0
+        scaled = h[:, units] / peak if peak > 0 else np.zeros((len(h), len(units)))
+        maps = (scaled.T.reshape(len(units), resolution, resolution) * 255).round()
+        out.append(Deeper(layer=i + 1, units=units, maps=maps.astype(np.uint8)))
+    return tuple(out)
 
 
 def layer_summaries(model, regularise_output: bool) -> tuple:

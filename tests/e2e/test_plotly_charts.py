@@ -148,6 +148,31 @@ def test_hovering_a_first_layer_unit_shows_its_activation_map_and_a_click_keeps_
     assert box.is_visible()
 
 
+def test_a_unit_of_a_deeper_hidden_layer_shows_its_map_too(page, server):
+    """Issue 20, 3, any hidden layer: two hidden layers, a unit of the second (the fourth
+    column of dots: inputs, hidden 1, hidden 2, outputs) shows its own map, named."""
+    page.goto(server + "/?preset=l1-sparse&epochs=601&hidden=24-20")
+    _wait(page, "Completed")
+    page.locator(NETWORK).first.scroll_into_view_if_needed()
+    dots = """(sel) => [...document.querySelectorAll(sel + ' path.point')]
+        .filter(p => getComputedStyle(p).opacity !== '0')  // (not the weights' hover marks)
+        .map(p => p.getBoundingClientRect()).filter(r => r.width > 3)
+        .map(r => [r.x + r.width / 2, r.y + r.height / 2])"""
+    page.wait_for_function(f"(sel) => ({dots})(sel).length >= 20", arg=NETWORK, timeout=10_000)
+    points = page.evaluate(dots, NETWORK)
+    xs = sorted({round(x) for x, _ in points})
+    assert len(xs) == 4, xs
+    second = [(x, y) for x, y in points if round(x) == xs[2]]
+    x, y = second[len(second) // 2]
+    page.mouse.move(x, y)
+    page.wait_for_function("(sel) => { const b = document.querySelector(sel + ' .lab-unit');"
+                           " return b && !b.hidden; }", arg=NETWORK, timeout=5000)
+    box = page.locator(f"{NETWORK} .lab-unit")
+    assert box.inner_text().startswith("hidden 2 · unit ")
+    assert box.locator("img").get_attribute("src").startswith("data:image/png;base64,")
+    page.screenshot(path=str(serving.ARTIFACTS / "e2e-network-unit-map-deeper.png"))
+
+
 OVERLAPS = """() => [...document.querySelectorAll('.lab-chart')].flatMap(c => {
     const legend = c.querySelector('.legend'), plot = c.querySelector('.nsewdrag');
     const head = c.querySelector('.lab-head');

@@ -330,30 +330,50 @@ def test_every_diagram_is_valid_plotly_and_plain_json(small, large):
         assert all(t.get("uid") for t in fig["data"])
 
 
-def test_the_first_layers_drawn_units_carry_their_activation_maps():
-    """Issue 20, 3: a hovered unit of the first hidden layer shows its map over the input plane
-    (static/lab-chart.js draws meta.unit_maps[unit]): the recorder's map of that very unit, x2 up,
-    for each drawn unit it has a map of, and none for units the diagram does not draw."""
+def _map_rows(uri: str) -> np.ndarray:
+    """The grey levels of a unit map's PNG (ui.charts.png, indexed: one byte a pixel)."""
     import base64
     import zlib
 
+    data = base64.b64decode(uri.split(",", 1)[1])
+    w, h = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    raw = zlib.decompress(data[data.index(b"IDAT") + 4:data.index(b"IEND") - 8])
+    return np.frombuffer(raw, np.uint8).reshape(h, 1 + w)[:, 1:]
+
+
+def test_every_hidden_layers_drawn_units_carry_their_activation_maps():
+    """Issue 20, 3: a hovered hidden unit, of any layer, shows its map over the input plane
+    (static/lab-chart.js draws meta.unit_maps["layer:unit"]): for each unit the diagram draws,
+    that very unit's output over the grid's box, x2 up, on its layer's scale; computed here
+    with the model's own layers (inference), not the recorder's code."""
+    from nncore.grid import grid_axes
+    from nncore.layers import ReLU
     from workers import recorder
 
-    history = train(dataclasses.replace(PRESETS["l1-sparse"], epochs=301))
-    units = recorder.first_layer_units(history.model, history.data.X, history.data.X_val)
+    config = dataclasses.replace(PRESETS["l1-sparse"], hidden=(24, 20), epochs=301)
+    history = train(config)
     pic = picture_from_history(history)
-    maps = diagram_chart(pic, units=units)["layout"]["meta"]["unit_maps"]
-    assert sorted(map(int, maps)) == sorted(pic.shown[1].tolist())
-    order = units.order.tolist()
-    for key, uri in maps.items():
-        data = base64.b64decode(uri.split(",", 1)[1])
-        w, h = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-        raw = zlib.decompress(data[data.index(b"IDAT") + 4:data.index(b"IEND") - 8])
-        rows = np.frombuffer(raw, np.uint8).reshape(h, 1 + w)[:, 1:]
-        expected = units.maps[order.index(int(key))]
-        np.testing.assert_array_equal(rows, expected[::-1])  # the top row is the highest x2
+    units = recorder.first_layer_units(history.model, history.data.X, history.data.X_val)
+    deeper = recorder.deeper_units(history.model, history.data.X, history.data.X_val, pic.shown)
+    maps = diagram_chart(pic, units=units, deeper=deeper)["layout"]["meta"]["unit_maps"]
+    assert set(maps) == {f"{layer}:{u}" for layer in (1, 2) for u in pic.shown[layer].tolist()}
+    res = recorder.UNIT_RESOLUTION
+    xs, ys = grid_axes(history.data.X, res, X_val=history.data.X_val)
+    gx, gy = np.meshgrid(xs, ys)
+    dtype = history.model.layers[0].weights.value.dtype
+    h, outputs = np.c_[gx.ravel(), gy.ravel()].astype(dtype), []
+    for layer in history.model.layers:
+        h = layer.forward(h, training=False)
+        if isinstance(layer, ReLU):
+            outputs.append(np.asarray(h, np.float64).copy())
+    for key, (uri, name) in maps.items():
+        layer, unit = map(int, key.split(":"))
+        out = outputs[layer - 1]
+        expected = np.round(out[:, unit] / out.max() * 255).reshape(res, res)
+        shown = _map_rows(uri)[::-1].astype(int)  # the top row is the highest x2
+        assert np.abs(shown - expected).max() <= 1, key  # (float32 forward vs float64)
+        assert name == f"hidden {layer} · unit {unit + 1}"
     palette = diagram.MAP_PALETTE
     assert tuple(palette[0]) == (247, 247, 250) and tuple(palette[-1]) == (31, 95, 191)
-    # a deeper layer's units and a run without recorded units: no maps
+    # a run without recorded units (a live view): no maps
     assert diagram_chart(pic)["layout"]["meta"]["unit_maps"] == {}
-    assert diagram_chart(pic, units=units)["layout"]["meta"]["unit_layer"] == 1

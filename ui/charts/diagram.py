@@ -129,26 +129,39 @@ MAP_PALETTE = np.round(MAP_LOW + (MAP_HIGH - MAP_LOW) * np.linspace(0, 1, 256)[:
                        ).astype(np.uint8)
 
 
-def unit_maps(units, shown: np.ndarray) -> dict[str, str]:
-    """{unit index: PNG data URI} of the first hidden layer's units that the diagram draws
-    (`shown`: their indices) and `units` (workers.recorder.Units) has maps of; x2 up."""
-    if units is None:
-        return {}
-    where = {int(u): k for k, u in enumerate(np.asarray(units.order).tolist())}
-    return {str(int(u)): png.data_uri(png.encode(units.maps[where[int(u)]][::-1], MAP_PALETTE))
-            for u in np.asarray(shown).tolist() if int(u) in where}
+def unit_maps(pic: Picture, units=None, deeper=()) -> dict[str, list[str]]:
+    """{"layer:unit": [PNG data URI, the unit's name]} of the hidden units the diagram draws
+    that a map was recorded of: the first hidden layer's from `units` (workers.recorder.Units),
+    the deeper layers' from `deeper` (workers.recorder.Deeper); x2 up. The name as the unit's
+    hover says it ("hidden 2 · unit 5"; units numbered from 1)."""
+    names = layer_names(len(pic.sizes))
+    found: dict[tuple[int, int], np.ndarray] = {}
+    if units is not None:
+        found |= {(1, int(u)): units.maps[k] for k, u in enumerate(np.asarray(units.order))}
+    for each in deeper:
+        found |= {(int(each.layer), int(u)): each.maps[k]
+                  for k, u in enumerate(np.asarray(each.units))}
+    out = {}
+    for layer in range(1, len(pic.sizes) - 1):
+        for u in np.asarray(pic.shown[layer]).tolist():
+            if (layer, int(u)) in found:
+                uri = png.data_uri(png.encode(found[layer, int(u)][::-1], MAP_PALETTE))
+                out[f"{layer}:{int(u)}"] = [uri, plain(f"{names[layer]} · unit {int(u) + 1:,}")]
+    return out
 
 
 def diagram_chart(pic: Picture | None, *, title: str = "The network",
-                  ref: Picture | None = None, narrow: bool = False, units=None) -> dict:
+                  ref: Picture | None = None, narrow: bool = False, units=None,
+                  deeper=()) -> dict:
     """A figure of `pic`: layers as columns left to right, units as dots, connections as lines
     (width and opacity from |w| on the fixed scale [THRESHOLD, 1], colour from the sign), dead
     units hollow and grey. Each unit's point has customdata [layer index, unit index in its
     layer] (for clicks) and says its layer, number and state on hover. `pic` None: an empty
     figure saying so. `ref` (a pinned run's picture) is accepted and not drawn yet. `narrow`:
     one of two side by side, the legend under the plot (else to its right). `units`: the
-    run's first-layer units (workers.recorder.Units, a finished run's): their activation maps
-    go into meta.unit_maps, shown over the diagram when a unit of that layer is hovered."""
+    run's first-layer units (workers.recorder.Units, a finished run's), `deeper` its deeper
+    layers' (workers.recorder.Deeper): their activation maps go into meta.unit_maps, shown over
+    the diagram when a unit is hovered."""
     del ref
     if pic is None:
         return common.empty(title, NOT_YET, height=HEIGHT)
@@ -176,8 +189,7 @@ def diagram_chart(pic: Picture | None, *, title: str = "The network",
         bottom=NAMES_PX + (NARROW_LEGEND_PX if narrow else 0),
         legend={**legend, "itemclick": "toggle", "itemsizing": "constant"},
         hovermode="closest", dragmode=False,
-        meta={"unit_maps": unit_maps(units, pic.shown[1]) if layers > 2 else {},
-              "unit_layer": 1},
+        meta={"unit_maps": unit_maps(pic, units, deeper)},
         xaxis={"range": [-0.35, layers - 1 + 0.35], "tickvals": list(range(layers)),
                "ticktext": [plain(n) for n in names], "tickfont": {"size": NOTE_SIZE,
                                                                   "color": SUBTLE_COLOUR},
