@@ -33,6 +33,11 @@ def dense_weights(model) -> list[tuple[str, np.ndarray]]:
             if p.name.endswith(".weights")]
 
 
+def dense_biases(model) -> list[np.ndarray]:
+    """The bias vector of every Dense layer, first to last (views, not copies)."""
+    return [p.value for p in model.params.params if p.name.endswith(".biases")]
+
+
 @dataclass(frozen=True)
 class Picture:
     sizes: tuple[int, ...]          # units per layer, inputs .. outputs (the full sizes)
@@ -69,6 +74,12 @@ def _alive(weights: list[np.ndarray], biases: list[np.ndarray], X: np.ndarray
     return alive
 
 
+def drawn_units(weights: list[np.ndarray]) -> list[np.ndarray]:
+    """Per hidden layer, the indices (ascending) of the units the diagram draws, from the
+    Dense layers' weight matrices (first to last)."""
+    return [_strongest_units(weights[i], weights[i + 1]) for i in range(len(weights) - 1)]
+
+
 def _strongest_units(w_in: np.ndarray, w_out: np.ndarray) -> np.ndarray:
     """The indices (ascending) of a hidden layer's MAX_UNITS units with the largest norm of
     incoming (a column of w_in) and outgoing (a row of w_out) weights; all if fewer."""
@@ -87,15 +98,13 @@ def picture(model, X: np.ndarray, dropout: float) -> Picture | None:
     if not np.all(np.isfinite(model.params.value)):
         return None
     weights = [w for _, w in dense_weights(model)]
-    biases = [p.value for p in model.params.params if p.name.endswith(".biases")]
+    biases = dense_biases(model)
     sizes = (weights[0].shape[0], *(w.shape[1] for w in weights))
-    hidden = len(weights) - 1
 
     alive = _alive(weights, biases, _dead_rows(np.asarray(X)))
     shown = [np.arange(sizes[0])]
     dead = [np.zeros(sizes[0], bool)]
-    for i in range(hidden):
-        units = _strongest_units(weights[i], weights[i + 1])
+    for i, units in enumerate(drawn_units(weights)):
         shown.append(units)
         dead.append(~alive[i][units])
     shown.append(np.arange(sizes[-1]))

@@ -24,7 +24,7 @@ from nncore import decision_grid
 from nncore.grid import grid_axes
 from nncore.metrics import NEAR_ZERO, regularised_weights
 
-from .network import Packed, dense_weights, pack, picture_from_history
+from .network import Packed, dense_biases, dense_weights, drawn_units, pack, picture_from_history
 from .thinning import thin
 from .views import weight_histogram
 
@@ -121,12 +121,11 @@ class Recorder:
         norms = {name: thin(np.asarray(e), np.asarray(v), max_points=NORM_POINTS, evenly=True)
                  for name, (e, v) in self._norms.items()}
         finite = np.all(np.isfinite(history.model.params.value))
-        network = picture_from_history(history) if finite else None
+        data = history.data
         return Extras(snapshots=tuple(self._snapshots), norms=norms,
-                      units=first_layer_units(history.model, history.data.X,
-                                              history.data.X_val) if finite else None,
-                      deeper=() if network is None else deeper_units(
-                          history.model, history.data.X, history.data.X_val, network.shown),
+                      units=first_layer_units(history.model, data.X, data.X_val)
+                      if finite else None,
+                      deeper=deeper_units(history.model, data.X, data.X_val) if finite else (),
                       layers=layer_summaries(history.model, history.config.regularise_output))
 
 
@@ -147,10 +146,7 @@ def first_layer_units(model, X: np.ndarray, X_val: np.ndarray | None = None,
     dense = model.params.params[0], model.params.params[1]  # dense1.weights, dense1.biases
     W = dense[0].value.astype(np.float64)
     b = dense[1].value.astype(np.float64).ravel()
-    xs, ys = grid_axes(np.asarray(X), resolution, X_val=X_val)  # the regions' box
-    gx, gy = np.meshgrid(xs, ys)
-    grid = np.c_[gx.ravel(), gy.ravel()]
-    act = np.maximum(grid @ W + b, 0.0)                       # (res*res, units)
+    act = np.maximum(_grid(X, X_val, resolution) @ W + b, 0.0)  # (res*res, units)
     dead = ~np.any(np.asarray(X, dtype=np.float64) @ W + b > 0, axis=0)
     norms = np.sqrt(np.sum(W * W, axis=0))
     order = np.argsort(-norms, kind="stable")[:MAX_UNITS]
@@ -161,23 +157,28 @@ def first_layer_units(model, X: np.ndarray, X_val: np.ndarray | None = None,
                  order=order, total=W.shape[1])
 
 
-def deeper_units(model, X: np.ndarray, X_val: np.ndarray | None, shown: tuple,
+def _grid(X: np.ndarray, X_val: np.ndarray | None, resolution: int) -> np.ndarray:
+    """(resolution**2, 2) points over the regions' box, row by row from the lowest x2."""
+    xs, ys = grid_axes(np.asarray(X), resolution, X_val=X_val)
+    gx, gy = np.meshgrid(xs, ys)
+    return np.c_[gx.ravel(), gy.ravel()]
+
+
+def deeper_units(model, X: np.ndarray, X_val: np.ndarray | None,
                  resolution: int = UNIT_RESOLUTION) -> tuple[Deeper, ...]:
     """Each hidden layer after the first: the activation over the grid's box (inference: no
-    dropout) of its units in `shown` (workers.network.Picture.shown, per diagram layer: the
-    units drawn), scaled to the layer's highest activation over the grid."""
+    dropout) of the units the network diagram draws of it (workers.network.drawn_units),
+    scaled to the layer's highest activation over the grid."""
     weights = [w.astype(np.float64) for _, w in dense_weights(model)]
-    biases = [p.value.astype(np.float64).ravel() for p in model.params.params
-              if p.name.endswith(".biases")]
-    xs, ys = grid_axes(np.asarray(X), resolution, X_val=X_val)  # the regions' box
-    gx, gy = np.meshgrid(xs, ys)
-    h = np.c_[gx.ravel(), gy.ravel()]
+    biases = [b.astype(np.float64).ravel() for b in dense_biases(model)]
+    drawn = drawn_units(weights)
+    h = _grid(X, X_val, resolution)
     out = []
     for i, (w, b) in enumerate(zip(weights[:-1], biases[:-1], strict=True)):
         h = np.maximum(h @ w + b, 0.0)                        # (res*res, units of layer i)
         if i == 0:
             continue
-        units = np.asarray(shown[i + 1], dtype=np.int64)
+        units = drawn[i].astype(np.int64)
         peak = float(h.max()) if h.size else 0.0
         scaled = h[:, units] / peak if peak > 0 else np.zeros((len(h), len(units)))
         maps = (scaled.T.reshape(len(units), resolution, resolution) * 255).round()

@@ -354,7 +354,7 @@ def test_every_hidden_layers_drawn_units_carry_their_activation_maps():
     history = train(config)
     pic = picture_from_history(history)
     units = recorder.first_layer_units(history.model, history.data.X, history.data.X_val)
-    deeper = recorder.deeper_units(history.model, history.data.X, history.data.X_val, pic.shown)
+    deeper = recorder.deeper_units(history.model, history.data.X, history.data.X_val)
     maps = diagram_chart(pic, units=units, deeper=deeper)["layout"]["meta"]["unit_maps"]
     assert set(maps) == {f"{layer}:{u}" for layer in (1, 2) for u in pic.shown[layer].tolist()}
     res = recorder.UNIT_RESOLUTION
