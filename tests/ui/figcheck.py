@@ -41,9 +41,10 @@ def valid(fig: dict) -> dict:
     return fig
 
 
-def decode_png(data: bytes) -> np.ndarray:
-    """(h, w, 3) RGB of a PNG as ui.charts.png writes it (8-bit RGB or indexed, no
-    interlace, filter type 0 on every row), read here independently: chunks, CRCs, zlib."""
+def _read_png(data: bytes) -> tuple[np.ndarray, np.ndarray | None]:
+    """A PNG as ui.charts.png writes it (8-bit RGB or indexed, no interlace, filter type 0 on
+    every row), read here independently (chunks, CRCs, zlib): (h, w, 3) RGB pixels and None,
+    or (h, w) palette indices and the palette."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     pos, chunks = 8, []
     while pos < len(data):
@@ -63,16 +64,33 @@ def decode_png(data: bytes) -> np.ndarray:
     assert (rows[:, 0] == 0).all()  # filter type 0 ("none") on every row
     pixels = rows[:, 1:]
     if colour_type == 2:
-        return pixels.reshape(h, w, 3)
+        return pixels.reshape(h, w, 3), None
     (plte,) = [b for k, b in chunks if k == b"PLTE"]
-    palette = np.frombuffer(plte, np.uint8).reshape(-1, 3)
-    return palette[pixels]
+    return pixels, np.frombuffer(plte, np.uint8).reshape(-1, 3)
+
+
+def decode_png(data: bytes) -> np.ndarray:
+    """(h, w, 3) RGB of a PNG as ui.charts.png writes it (see _read_png)."""
+    pixels, palette = _read_png(data)
+    return pixels if palette is None else palette[pixels]
+
+
+def png_indices(data: bytes) -> np.ndarray:
+    """(h, w) palette indices of an indexed PNG as ui.charts.png writes it."""
+    pixels, palette = _read_png(data)
+    assert palette is not None, "not an indexed PNG"
+    return pixels
+
+
+def uri_bytes(uri: str) -> bytes:
+    """The PNG in a data URI as ui.charts.png writes it."""
+    head, _, body = uri.partition(",")
+    assert head == "data:image/png;base64"
+    return base64.b64decode(body)
 
 
 def image_pixels(fig: dict) -> np.ndarray:
     """The RGB pixels of the figure's one image trace (its PNG data URI); for the decision
     regions, row r, column c is cell codes[r, c] (row 0 the lowest x2, regions.cells_png)."""
     (image,) = [t for t in fig["data"] if t["type"] == "image"]
-    head, _, body = image["source"].partition(",")
-    assert head == "data:image/png;base64"
-    return decode_png(base64.b64decode(body))
+    return decode_png(uri_bytes(image["source"]))

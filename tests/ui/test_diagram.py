@@ -9,7 +9,7 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from figcheck import valid
+from figcheck import png_indices, uri_bytes, valid
 
 from nncore import PRESETS, TrainConfig, train, train_stream
 from ui.charts import common, diagram
@@ -330,17 +330,6 @@ def test_every_diagram_is_valid_plotly_and_plain_json(small, large):
         assert all(t.get("uid") for t in fig["data"])
 
 
-def _map_rows(uri: str) -> np.ndarray:
-    """The grey levels of a unit map's PNG (ui.charts.png, indexed: one byte a pixel)."""
-    import base64
-    import zlib
-
-    data = base64.b64decode(uri.split(",", 1)[1])
-    w, h = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    raw = zlib.decompress(data[data.index(b"IDAT") + 4:data.index(b"IEND") - 8])
-    return np.frombuffer(raw, np.uint8).reshape(h, 1 + w)[:, 1:]
-
-
 def test_every_hidden_layers_drawn_units_carry_their_activation_maps():
     """Issue 20, 3: a hovered hidden unit, of any layer, shows its map over the input plane
     (static/lab-chart.js draws meta.unit_maps["layer:unit"]): for each unit the diagram draws,
@@ -370,7 +359,7 @@ def test_every_hidden_layers_drawn_units_carry_their_activation_maps():
         layer, unit = map(int, key.split(":"))
         out = outputs[layer - 1]
         expected = np.round(out[:, unit] / out.max() * 255).reshape(res, res)
-        shown = _map_rows(uri)[::-1].astype(int)  # the top row is the highest x2
+        shown = png_indices(uri_bytes(uri))[::-1].astype(int)  # top row: highest x2
         assert np.abs(shown - expected).max() <= 1, key  # (float32 forward vs float64)
         assert name == f"hidden {layer} · unit {unit + 1}"
     palette = diagram.MAP_PALETTE
