@@ -217,14 +217,14 @@ def charts(view: RunView, opts: dict) -> dict[str, dict]:
         # the same fixed |w| scale: the two networks compare line for line
         specs["network_pinned"] = diagram.diagram_chart(getattr(ref, "network", None),
                                                         title="Pinned run", narrow=True,
-                                                        units=_units(ref), deeper=_deeper(ref))
+                                                        **_maps(ref))
     return specs
 
 
 def _network_chart(view: RunView, at, narrow: bool) -> dict:
     """The network drawn at the end of `view`, or at the replay's snapshot `at`: its weights
     then (the hidden units' maps, a finished run's, are of the end only: not shown then). A
-    run recorded without the snapshot's picture says it shows the end."""
+    snapshot without a picture (its weights were not finite) shows the end, and says so."""
     title = "This run" if narrow else "The network"
     packed = getattr(at, "network", None)
     if at is not None and packed is not None:
@@ -232,17 +232,14 @@ def _network_chart(view: RunView, at, narrow: bool) -> dict:
                                      narrow=narrow)
     return diagram.diagram_chart(getattr(view, "network", None), narrow=narrow,
                                  title=title + (" at the end" if at is not None else ""),
-                                 units=_units(view), deeper=_deeper(view))
+                                 **_maps(view))
 
 
-def _units(view: RunView):
-    """The first hidden layer's units of a finished run (their maps show over the diagram)."""
-    return getattr(getattr(view, "extras", None), "units", None)
-
-
-def _deeper(view: RunView) -> tuple:
-    """The deeper hidden layers' drawn units of a finished run (workers.recorder.Deeper)."""
-    return getattr(getattr(view, "extras", None), "deeper", ())
+def _maps(view: RunView) -> dict:
+    """diagram_chart's `units` and `deeper`: a finished run's hidden units with activation
+    maps (workers.recorder Units and Deeper; their maps show over the diagram)."""
+    extras = getattr(view, "extras", None)
+    return {"units": getattr(extras, "units", None), "deeper": getattr(extras, "deeper", ())}
 
 
 def _weights_title(config: dict, regularised: bool) -> str:

@@ -48,10 +48,10 @@ TEXT_COLOUR, SUBTLE_COLOUR, GRID_COLOUR, LINE_COLOUR = "#1b1f24", "#4a5260", "#e
 NOTE_CHARS = 48
 # The room (px) beside and under a plot for its axes: tick labels at TICK_SIZE and a title at
 # LABEL_SIZE (as wide as "100%" or "0.045" and a y title; as tall as the epoch axis; on the
-# right, half the last tick label, "1.5k" at the end of the epoch axis). Asked for
-# up front: Plotly's automargin, left to find it, drew each chart a second time on its first
-# draw (a link's seven charts took 0.43 s to draw instead of 0.3 s; benchmarks/
-# bench_first_draw.py). Axes keep automargin, for a label longer than these.
+# right, half the last tick label, "1.5k" at the end of the epoch axis). Asked for up front:
+# Plotly's automargin, left to find it, drew each chart a second time on its first draw (a
+# link's seven charts took 0.42 s to draw instead of 0.26 s: docs/DECISIONS.md, "Charts on
+# Plotly"). Axes keep automargin, for a label longer than these.
 AXIS_LEFT, AXIS_BOTTOM, AXIS_RIGHT = 76, 56, 28
 
 

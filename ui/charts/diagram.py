@@ -121,9 +121,8 @@ def step_style(level: int) -> tuple[float, float]:
             round(OPACITIES[0] + t * (OPACITIES[1] - OPACITIES[0]), 3))
 
 
-# A first-layer unit's activation map, shown when the unit is hovered or clicked
-# (static/lab-chart.js draws it over the diagram): the Inside page's colours, white (0) to blue
-# (the layer's most).
+# A hidden unit's activation map, shown when the unit is hovered or clicked (static/lab-chart.js
+# draws it over the diagram): the Inside page's colours, white (0) to blue (the layer's most).
 MAP_LOW, MAP_HIGH = np.array([247, 247, 250]), np.array([31, 95, 191])
 MAP_PALETTE = np.round(MAP_LOW + (MAP_HIGH - MAP_LOW) * np.linspace(0, 1, 256)[:, None]
                        ).astype(np.uint8)
