@@ -4,7 +4,7 @@
 // server (data.src), never from the internet.
 //
 // A module served from static/ (Streamlit's static file serving) that the component's own
-// script, a few lines (ui/canvas.py STUB), imports once per page: Streamlit sends that script
+// script, a 1.6 kB stub (ui/canvas.py STUB), imports once per page: Streamlit sends that script
 // with every element it draws, and the live loop redraws seven charts several times a second
 // (this file inline was 13 kB of every chart's every redraw, a third of a page's bytes).
 //
