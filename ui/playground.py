@@ -231,7 +231,7 @@ def _train_live(config: TrainConfig, data: Dataset | None, key: str, charts: Cha
         charts.slots.alert.error(
             f"These settings cannot be trained on this data: {literal(exc, 300)}")
     except live.TrainerCrashed as exc:
-        charts.slots.alert.error(f"Training failed on the server: {literal(exc, 300)} Press "
+        charts.slots.alert.error(f"Training failed on the server: {literal(exc, 300)}. Press "
                                  "Train again to retry.")
     return None
 

@@ -39,8 +39,10 @@ class Failing:
 
 
 @pytest.mark.parametrize("error, shown, seed", [  # (seeds no other test caches runs of)
-    (TrainerCrashed(CRASHED), f"Training failed on the server: ` {CRASHED} `", "917001"),
-    (TrainerCrashed(REPLACED), f"Training failed on the server: ` {REPLACED} `", "917002"),
+    (TrainerCrashed(CRASHED), f"Training failed on the server: ` {CRASHED} `. Press Train again",
+     "917001"),
+    (TrainerCrashed(REPLACED), f"Training failed on the server: ` {REPLACED} `. Press Train",
+     "917002"),
     (ValueError(REJECTED), f"cannot be trained on this data: ` {REJECTED} `", "917003"),
 ], ids=["crashed", "replaced", "rejected"])
 def test_a_failed_run_shows_its_message_only_and_train_again_works(monkeypatch, error, shown,
