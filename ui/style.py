@@ -14,8 +14,9 @@
   than the screen scrolls instead of being cut.
 - Metric values and labels scale with their own card (a CSS container query: a fixed 2.25rem
   cut "94.4%" to "94…" in a card a sixth of a 1280-pixel screen wide, and the lesson's column
-  beside the charts makes the cards narrower still); a label that does not fit wraps instead
-  of ending in "…".
+  beside the charts makes the cards narrower still), at a size that fits "100.0%", the widest
+  value (27% of the card cut it to "100.…" on a phone and at 1280 x 720 with the sidebar open);
+  a label that does not fit wraps instead of ending in "…".
 - On a phone the Playground's columns stack: the cards' column comes first (its cards, then the
   loss split), the lesson's text before it in lesson mode, then the regions' column (they
   came after the regions, the replay and the accuracy chart: a screen and a half down).
@@ -49,7 +50,7 @@ CSS = """
 }
 .katex-display { overflow-x: auto; overflow-y: hidden; padding-bottom: 0.2rem; }
 [data-testid="stMetric"] { container-type: inline-size; }
-[data-testid="stMetricValue"] { font-size: clamp(0.95rem, 27cqw, 2rem); }
+[data-testid="stMetricValue"] { font-size: clamp(0.95rem, 24cqw, 2rem); }
 [data-testid="stMetricDelta"] { font-size: clamp(0.65rem, 12cqw, 0.875rem); max-width: 100%; }
 [data-testid="stMetricDelta"] div { overflow: visible !important; text-overflow: clip !important; }
 [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {

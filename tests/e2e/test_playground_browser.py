@@ -178,3 +178,24 @@ def test_long_runs_leave_a_slot_to_short_ones_and_stop_while_waiting_leaves_the_
     finally:
         for context in contexts:
             context.close()
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1280, 720)], ids=["phone", "projector"])
+def test_a_card_shows_its_whole_value_even_at_100_percent(browser, server, size):
+    """The cards' numbers scale with their card (ui/style.py): "100.0%", the widest value a
+    card shows (l1-sparse trains to it), is not cut to "100.…" in the narrowest cards, a
+    phone's rows of three and the 1280x720 first screen with the sidebar open."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    try:
+        page.goto(server + "/?preset=l1-sparse")
+        _wait_done(page)
+        page.wait_for_function("() => document.querySelectorAll("
+                               "'[data-testid=stMetricValue]').length == 6", timeout=10_000)
+        values = page.evaluate("""() => [...document.querySelectorAll(
+            '[data-testid=stMetricValue]')].map(v => { const d = v.querySelector('div') || v;
+            return [v.innerText, d.scrollWidth - d.clientWidth]; })""")
+        assert len(values) == 6 and "100.0%" in [text for text, _ in values], values
+        assert all(over <= 1 for _, over in values), values
+    finally:
+        context.close()
