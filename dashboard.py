@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from ui import buttons, canvas, lesson_mode, session, sidebar, slots, style
+from ui import buttons, canvas, internals, lesson_mode, session, sidebar, slots, style
 from ui.legacy_pages import leave_legacy_pages_mode
 
 leave_legacy_pages_mode()  # before anything else: a pages/ folder starts Streamlit's old mode
+internals.tcp_nodelay()  # the server's responses without a 40 ms wait each (ui/internals.py)
 st.set_page_config(page_title="Regularisation Lab", page_icon="🧪", layout="wide",
                    initial_sidebar_state="auto")  # a phone opens with it closed
 style.apply()
