@@ -27,6 +27,11 @@ GROUPS = (("data", "Data", False), ("network", "Network", False),
           ("train", "Training", False))
 
 
+def group_key(group: str) -> str:
+    """The session-state key of a group's expander: True while it is open."""
+    return f"sb_open_{group}"
+
+
 def _format(field: str):
     if field in SCI_FIELDS:
         return scales.sci
@@ -112,9 +117,19 @@ def render_sidebar() -> None:
     with st.sidebar:
         st.markdown("### :material/science: Regularisation Lab")
         _presets()
+        ss = st.session_state
+        if ss[widget_key("dataset")] == "csv" and not ss["cfg_csv"]:
+            ss[group_key("data")] = True  # the page waits for a file: its uploader in sight
         for group, title, expanded in GROUPS:
-            with st.expander(title, expanded=expanded):
-                _group(group)
+            # Streamlit's lazy expander (opening it reruns the page): a group's controls are
+            # drawn only while it is open. The four closed groups' 13 controls were a third of
+            # a page open's browser work: the charts of a link came ~0.2 s later with them
+            # (docs/DECISIONS.md, "Charts on Plotly"). Their values live in session state
+            # (persist_state), drawn or not.
+            box = st.expander(title, expanded=expanded, key=group_key(group), on_change="rerun")
+            if box.open:
+                with box:
+                    _group(group)
         buttons.button(st, "Reset to defaults", icon=":material/restart_alt:",
                        on_click=session.reset_to_defaults, key="cfg_reset",
                        help="Every control back to its default; the run log is kept.",

@@ -16,6 +16,15 @@ def make_app(**params: str) -> AppTest:
     return at
 
 
+def open_group(at: AppTest, group: str) -> AppTest:
+    """Open the sidebar's `group` expander as a reader does (a rerun: its controls are drawn
+    only while it is open, ui/sidebar.py)."""
+    from ui.sidebar import group_key
+
+    at.session_state[group_key(group)] = True
+    return at.run()
+
+
 def no_errors(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]

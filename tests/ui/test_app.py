@@ -3,7 +3,7 @@
 import math
 
 import pytest
-from apphelpers import charts, make_app, no_errors
+from apphelpers import charts, make_app, no_errors, open_group
 
 from nncore import PRESET_NOTES, PRESETS, TrainConfig, train
 from ui import formulas, panels, upload
@@ -55,6 +55,7 @@ OPTIMISER_FIELDS = {"momentum": ("sgd", 0.5), "beta1": ("adam", 0.8), "beta2": (
 
 
 def _set(at, field, value):
+    open_group(at, next(c.group for c in CONTROLS if c.field == field))
     widget = at.sidebar.get(_kind(field))
     match = [w for w in widget if w.key == widget_key(field)]
     assert match, f"no widget for {field}"
@@ -93,7 +94,7 @@ def test_optimiser_fields_show_only_for_their_optimiser(fast_app, field):
 
 
 def test_hidden_layers_and_neurons(fast_app):
-    at = fast_app
+    at = open_group(fast_app, "network")
     at.radio(key="cfg_layers").set_value(2).run()
     at.select_slider(key="cfg_hidden_1").set_value(16).run()
     no_errors(at)
@@ -118,7 +119,7 @@ def test_changing_a_control_after_a_preset_says_what_changed():
     at = make_app().run()
     at.selectbox(key="cfg_preset").set_value("book-ch14").run(timeout=300)
     assert any(PRESET_NOTES["book-ch14"] in i.value for i in at.info)
-    at.select_slider(key="cfg_epochs").set_value(21).run()
+    open_group(at, "train").select_slider(key="cfg_epochs").set_value(21).run()
     no_errors(at)
     assert any("Changed since: epochs" in i.value for i in at.info)
     # the note's claims were measured with the preset's settings: not shown for others
@@ -157,7 +158,7 @@ def test_choosing_a_preset_puts_only_its_name_in_the_url():
     no_errors(at)
     assert at.session_state["cfg_preset"] == "overfit-l2"
     assert dict(at.query_params) == {"preset": "overfit-l2"}  # the fields are the preset's
-    at.select_slider(key="cfg_epochs").set_value(21).run()
+    open_group(at, "train").select_slider(key="cfg_epochs").set_value(21).run()
     assert dict(at.query_params) == {"preset": "overfit-l2", "epochs": "21"}
     at.button(key="cfg_reset").click().run()
     assert "preset" not in dict(at.query_params)
@@ -173,7 +174,7 @@ def test_an_unknown_preset_in_a_link_warns_and_uses_the_defaults():
 
 
 def test_reset_and_new_seed(fast_app):
-    at = fast_app
+    at = open_group(fast_app, "train")
     at.button(key="cfg_new_seed").click().run()
     assert _config(at).seed != 0 or _config(at).seed == at.session_state[widget_key("seed")]
     at.button(key="cfg_reset").click().run()
@@ -302,7 +303,7 @@ def test_a_config_stopped_while_waiting_trains_when_the_user_comes_back_to_it():
     at = make_app(epochs="21", seed="987").run()  # (a seed no other test caches runs of)
     # as if Stop had been pressed while the epochs=51 run waited for a training slot:
     at.session_state["pg_stopped_key"] = live.run_key(TrainConfig(epochs=51, seed=987))
-    at.select_slider(key="cfg_epochs").set_value(51).run()
+    open_group(at, "train").select_slider(key="cfg_epochs").set_value(51).run()
     assert any("Stopped while waiting" in i.value for i in at.info)
     assert at.session_state["pg_result"]["view"].config["epochs"] == 21  # nothing trained
     at.select_slider(key="cfg_epochs").set_value(11).run()  # another config: trains
@@ -338,3 +339,33 @@ def test_a_run_completed_by_another_session_meanwhile_ends_the_wait():
     no_errors(at)
     view = at.session_state["pg_result"]["view"]
     assert view.fingerprint == done.fingerprint == train(config).fingerprint()
+
+
+def test_closed_sidebar_groups_draw_no_controls_and_keep_their_values(fast_app):
+    """The closed groups are Streamlit's lazy expanders (ui/sidebar.py): their controls are
+    drawn only while open, and what was set in them drives the runs after they close."""
+    from ui.sidebar import GROUPS, group_key
+
+    at = fast_app
+    drawn = {w.key for kind in ("select_slider", "slider", "selectbox", "number_input", "toggle",
+                                "radio") for w in at.sidebar.get(kind)}
+    for group, _, expanded in GROUPS:
+        fields = {widget_key(c.field) for c in CONTROLS if c.group == group}
+        assert (fields & drawn == set()) != expanded, group  # drawn if and only if open
+    assert "cfg_layers" not in drawn
+    at = open_group(at, "optim")
+    at.select_slider(key=widget_key("learning_rate")).set_value(0.5).run()
+    at.session_state[group_key("optim")] = False  # closed again
+    at.run()
+    no_errors(at)
+    assert widget_key("learning_rate") not in {w.key for w in at.sidebar.get("select_slider")}
+    assert _config(at).learning_rate == 0.5 and at.query_params["learning_rate"] == "0.5"
+    at.session_state[widget_key("seed")] = 5  # another run: the closed group's value holds
+    at.run()
+    assert _config(at).learning_rate == 0.5 and _config(at).seed == 5
+
+
+def test_a_link_to_csv_data_opens_the_data_group_at_its_uploader():
+    at = make_app(epochs="21", dataset="csv").run()
+    no_errors(at)
+    assert at.sidebar.file_uploader(key="cfg_csv_file") is not None

@@ -6,7 +6,7 @@ classes, a config over the work cap, learning_rate=-1, a non-numeric CSV and a o
 upload.)"""
 
 import pytest
-from apphelpers import charts, make_app, no_errors
+from apphelpers import charts, make_app, no_errors, open_group
 
 from nncore import TrainConfig
 from ui import panels, upload
@@ -105,7 +105,7 @@ BAD_FILES = {
 
 
 def _to_csv(at):
-    at.sidebar.selectbox(key=widget_key("dataset")).set_value("csv")
+    open_group(at, "data").sidebar.selectbox(key=widget_key("dataset")).set_value("csv")
     at.run()
     return at.sidebar.file_uploader(key="cfg_csv_file")
 

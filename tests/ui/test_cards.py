@@ -3,7 +3,7 @@ the loss card beside "Val loss" is the training DATA loss (like with like), the 
 regularisation's share of it are given apart; the histogram is titled truthfully."""
 
 import pytest
-from apphelpers import make_app, no_errors
+from apphelpers import make_app, no_errors, open_group
 
 from nncore import PRESETS, TrainConfig, train
 from ui import compare, panels, runs
@@ -117,7 +117,7 @@ def test_the_cards_say_what_their_changes_are_measured_against():
     at = make_app(preset="overfit-l2", epochs="101").run(timeout=300)
     no_errors(at)
     assert not any(c.value.startswith("Changes under the cards") for c in at.caption)
-    at.select_slider(key="cfg_decay").set_value(1e-2).run(timeout=300)
+    open_group(at, "optim").select_slider(key="cfg_decay").set_value(1e-2).run(timeout=300)
     no_errors(at)
     (line,) = [c.value for c in at.caption if c.value.startswith("Changes under the cards")]
     assert line == ("Changes under the cards: against the previous run on these points: "
