@@ -193,7 +193,8 @@ def diagram_chart(pic: Picture | None, *, title: str = "The network",
                "ticktext": [plain(n) for n in names], "tickfont": {"size": NOTE_SIZE,
                                                                   "color": SUBTLE_COLOUR},
                "showgrid": False, "zeroline": False, "showline": False, "ticks": "",
-               "fixedrange": True, "automargin": True},
+               "fixedrange": True, "automargin": True,
+               "ticklabeloverflow": common.TICK_OVERFLOW},
         yaxis={"range": [-rows / 2, rows / 2], "visible": False, "fixedrange": True})
 
 
