@@ -29,7 +29,9 @@ function loadPlotly(src) {
 }
 
 // Images (the decision regions) are decoded before Plotly swaps them in: a data URI that is
-// still decoding is drawn as nothing for a frame (a blink of the regions under load).
+// still decoding is drawn as nothing for a frame (a blink of the regions under load). Decoding
+// starts when the figure comes (while plotly.js loads, on a page's first draw), so that the
+// regions are drawn in their turn and not after every other chart.
 function decoded(figure) {
   const sources = [];
   for (const trace of figure.data || []) if (trace.source) sources.push(trace.source);
@@ -220,8 +222,7 @@ async function drawLatest(root) {
     while (state.next) {
       const next = state.next;
       state.next = null;
-      const Plotly = await loadPlotly(next.src);
-      await decoded(next.figure);
+      const [Plotly] = await Promise.all([loadPlotly(next.src), next.images]);
       if (state.next) continue;  // a newer figure came meanwhile: draw that one instead
       state.width = state.plot.clientWidth;
       const { head, layout, height, onTop } = split(next.figure, state.width, state.legendPx);
@@ -284,6 +285,7 @@ export default function (component) {
     root.__lab.observer = observer;
   }
   if (data.alt) root.setAttribute("aria-label", data.alt);
+  data.images = decoded(data.figure);
   root.__lab.next = data;
   drawLatest(root);
   // Streamlit may call this between two updates of a chart it keeps, not only when the chart

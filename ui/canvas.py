@@ -35,7 +35,7 @@ PLOTLY_JS_TRACES = ("bar", "image", "scatter")
 # the file's SHA-256 (tests/ui/test_canvas.py): a changed file is a new address, never a stale
 # copy from a browser's cache.
 CHART_JS = "lab-chart.js"
-CHART_JS_VERSION = "771c615eea"
+CHART_JS_VERSION = "412a2a2aa0"
 
 # The component's own script: Streamlit sends it with every element drawn (seven charts,
 # several times a second while a run trains), so it is only this: import the module once per
