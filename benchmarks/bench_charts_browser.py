@@ -9,16 +9,19 @@ A reference with Plotly charts (plotly.js in its static/) is counted as this che
 
 Each side is served from its own checkout (the reference unpacked with `git archive`) with
 this venv's Python, one at a time. A trial opens the link in a new browser context (an empty
-browser cache, as a student's first visit). Prints medians and the ratio new / reference.
+browser cache, as a student's first visit). Prints medians and the ratio new / reference, and
+the time of one request on a kept-alive connection (ui/internals.tcp_nodelay).
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import statistics
 import subprocess
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 from benchmarks import load_sessions, serving
@@ -86,6 +89,24 @@ def open_to_painted(browser, url: str, painted_js: str) -> tuple[float, int]:
         context.close()
 
 
+def kept_alive_ms(url: str, n: int = 20) -> float:
+    """Median ms of a request (the 2-byte /_stcore/health) on a kept-alive connection, its
+    first request left out: a browser loads a page's ~130 files over six such connections."""
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    times = []
+    try:
+        for i in range(n + 1):
+            start = time.perf_counter()
+            conn.request("GET", "/_stcore/health")
+            conn.getresponse().read()
+            if i:
+                times.append((time.perf_counter() - start) * 1000)
+    finally:
+        conn.close()
+    return statistics.median(times)
+
+
 def long_tasks_per_second(browser, url: str) -> tuple[float, float]:
     """Browser long-task ms, and websocket kB received, per second while the preset at `url`
     retrains (Train again)."""
@@ -117,12 +138,13 @@ def measure(root: Path, painted_js: str, trials: int, busy: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     out: dict[str, list[float]] = {"cached_s": [], "cached_kb": [], "fresh_s": [],
-                                   "long_ms_per_s": [], "live_kb_per_s": []}
+                                   "long_ms_per_s": [], "live_kb_per_s": [], "keepalive_ms": []}
     with serving.served(f"bench-charts-{root.name}.log", root=root) as srv, \
             sync_playwright() as p:
         browser = p.chromium.launch(**serving.launch_kwargs())
         cached = f"{srv.url}/?preset=overfit-l2"
         open_to_painted(browser, cached, painted_js)  # trains it once: the cache holds it
+        out["keepalive_ms"].append(kept_alive_ms(srv.url))  # (after a first script run)
         with serving.busy_processes(busy, seconds=900) if busy else _nothing():
             for i in range(trials):
                 s, nbytes = open_to_painted(browser, cached, painted_js)
@@ -167,7 +189,8 @@ def main() -> None:
              "cached_kb": "  websocket received (kB)",
              "fresh_s": "open link, fresh run: painted (s)",
              "long_ms_per_s": "long tasks during retrain (ms/s)",
-             "live_kb_per_s": "  websocket during retrain (kB/s)"}
+             "live_kb_per_s": "  websocket during retrain (kB/s)",
+             "keepalive_ms": "kept-alive request (ms)"}
     for key, name in names.items():
         print(f"{name:<34}{ref[key]:>18.2f}{new[key]:>16.2f}{new[key] / ref[key]:>9.2f}")
 
