@@ -284,18 +284,24 @@ export default function (component) {
     observer.observe(parentElement);
     root.__lab.observer = observer;
   }
-  if (data.alt) root.setAttribute("aria-label", data.alt);
-  data.images = decoded(data.figure);
-  root.__lab.next = data;
-  drawLatest(root);
   // Streamlit may call this between two updates of a chart it keeps, not only when the chart
   // leaves the page: purging then reset the reader's zoom (seen under load). So the chart is
   // let go only if it has left the page.
-  return () => {
+  const cleanup = () => {
     setTimeout(() => {
       if (root.isConnected) return;
       if (root.__lab.observer) root.__lab.observer.disconnect();
       if (window.Plotly) window.Plotly.purge(root.__lab.plot);
     }, 0);
   };
+  // A figure older than the one this chart has (data.seq: [server process, the order drawn])
+  // is ignored: Streamlit can hand a chart its figures out of order while this code loads.
+  const seq = data.seq, have = root.__lab.seq;
+  if (seq && have && seq[0] === have[0] && seq[1] <= have[1]) return cleanup;
+  if (seq) root.__lab.seq = seq;
+  if (data.alt) root.setAttribute("aria-label", data.alt);
+  data.images = decoded(data.figure);
+  root.__lab.next = data;
+  drawLatest(root);
+  return cleanup;
 }

@@ -14,9 +14,12 @@ leaves its server.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
+import secrets
+import time
 
 import streamlit as st
 
@@ -35,7 +38,7 @@ PLOTLY_JS_TRACES = ("bar", "image", "scatter")
 # the file's SHA-256 (tests/ui/test_canvas.py): a changed file is a new address, never a stale
 # copy from a browser's cache.
 CHART_JS = "lab-chart.js"
-CHART_JS_VERSION = "412a2a2aa0"
+CHART_JS_VERSION = "62492a3776"
 
 # The component's own script: Streamlit sends it with every element drawn (seven charts,
 # several times a second while a run trains), so it is only this: import the module once per
@@ -137,6 +140,27 @@ def _finite(value):
     return value
 
 
+# The order a chart's figures were drawn in, sent with each: [this server process, ns]. While a
+# page's component code loads, Streamlit's frontend can hand a chart its figures out of order
+# (its data-change effects each await the code's import): a fresh link's loss chart got the
+# final run and then the empty one drawn before it, and kept the empty one (4 of 60 fresh links,
+# the end of a fast run). The component keeps the newest and ignores an older one. The same
+# figure keeps its number (Streamlit does not re-send the chart then: no redraw).
+_PROCESS = secrets.token_hex(4)  # a restarted server's numbers are not compared with the last's
+SEQ_STATE = "lab_chart_seq"  # session state: {chart key: (figure's digest, its seq)}
+
+
+def _sequence(key: str, text: str) -> list:
+    drawn = st.session_state.setdefault(SEQ_STATE, {})
+    digest = hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+    last = drawn.get(key)
+    if last is not None and last[0] == digest:
+        return last[1]
+    seq = [_PROCESS, time.monotonic_ns()]
+    drawn[key] = (digest, seq)
+    return seq
+
+
 PRELOAD_KEY = "lab_plotly_preload"
 
 
@@ -159,6 +183,8 @@ def draw(where, figure: dict, *, key: str, alt: str | None = None,
     layout["uirevision"] = revision if revision is not None else key
     data = _json({"figure": {"data": figure.get("data", []), "layout": layout}, "alt": alt or "",
                   "src": _src(), "filename": filename or f"regularisation-lab-{key}"})
+    # (added to the object's text, not encoded again: a figure is up to ~75 kB of JSON)
+    data = f'{data[:-1]},"seq":{json.dumps(_sequence(key, data))}}}'
 
     def mount(element_key: str) -> None:
         _mount(key=element_key, data=data, height="content")

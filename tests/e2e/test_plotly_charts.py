@@ -249,3 +249,40 @@ def test_a_chart_whose_code_does_not_load_says_so_and_it_comes_when_the_server_a
         assert page.locator(".lab-chart[data-error]").count() == 0
     finally:
         context.close()
+
+
+def test_a_chart_handed_an_older_figure_after_a_newer_one_keeps_the_newer(page, server):
+    """Streamlit's frontend can call the component with a chart's figures out of order while
+    the component's code loads (a fresh link's loss chart kept the empty figure drawn before
+    the run: ui/canvas.py _sequence). The module, served by the app, given the newer figure
+    and then the older one, draws the newer; a figure of a restarted server is drawn."""
+    from ui import canvas
+
+    page.goto(server + "/?preset=overfit-l2")
+    _wait(page, "Completed")
+    url = f"{server}/app/static/{canvas.CHART_JS}?v={canvas.CHART_JS_VERSION}"
+    shown = page.evaluate("""async ([url, src]) => {
+        const m = await import(url);
+        const box = document.createElement("div");
+        box.style.width = "600px";
+        document.body.appendChild(box);
+        const fig = (n) => ({ figure: { data: [{ type: "scatter", x: [...Array(n).keys()],
+            y: Array(n).fill(1) }], layout: { height: 200 } }, src });
+        const drawn = async (count) => {
+            for (let i = 0; i < 200; i++) {
+                const root = box.querySelector(".lab-chart");
+                if (root && Number(root.dataset.drawn || 0) >= count) return;
+                await new Promise((r) => setTimeout(r, 25));
+            }
+        };
+        const points = () => box.querySelector(".lab-plot")._fullData[0].x.length;
+        m.default({ parentElement: box, data: JSON.stringify({ ...fig(30), seq: ["p1", 20] }) });
+        m.default({ parentElement: box, data: JSON.stringify({ ...fig(0), seq: ["p1", 10] }) });
+        await drawn(1);
+        await new Promise((r) => setTimeout(r, 300));
+        const kept = points();
+        m.default({ parentElement: box, data: JSON.stringify({ ...fig(5), seq: ["p2", 1] }) });
+        await drawn(2);
+        return [kept, points()];
+    }""", [url, canvas._src()])
+    assert shown == [30, 5]

@@ -119,3 +119,27 @@ def test_without_the_internals_a_chart_is_still_redrawn_in_place_not_appended(mo
     assert not at.exception, at.exception
     keys = [e.proto.id.split("-", 2)[2] for e in at.get("bidi_component")]
     assert len(keys) == 2 and keys[0].startswith("chart_a-") and keys[1].startswith("chart_b-")
+
+
+def test_each_new_figure_of_a_chart_is_numbered_after_the_last_and_a_repeat_keeps_its_number():
+    """ui/canvas.py _sequence: the component ignores a figure numbered before the one it has
+    (Streamlit can hand them over out of order while the component's code loads)."""
+
+    def script():
+        import streamlit as st
+
+        from ui import canvas
+
+        height = st.session_state.get("height", 100)
+        canvas.draw(st.container(), {"data": [], "layout": {"height": height}}, key="chart_a")
+
+    def seq(at):
+        (element,) = at.get("bidi_component")
+        return json.loads(json.loads(element.proto.json))["seq"]
+
+    at = AppTest.from_function(script, default_timeout=30).run()
+    first = seq(at)
+    assert seq(at.run()) == first  # the same figure: the same number (no redraw)
+    at.session_state["height"] = 120
+    second = seq(at.run())
+    assert second[0] == first[0] and second[1] > first[1]
