@@ -143,9 +143,10 @@ def _finite(value):
 # The order a chart's figures were drawn in, sent with each: [this server process, ns]. While a
 # page's component code loads, Streamlit's frontend can hand a chart its figures out of order
 # (its data-change effects each await the code's import): a fresh link's loss chart got the
-# final run and then the empty one drawn before it, and kept the empty one (4 of 60 fresh links,
-# the end of a fast run). The component keeps the newest and ignores an older one. The same
-# figure keeps its number (Streamlit does not re-send the chart then: no redraw).
+# final run and then the empty one drawn before it, and kept the empty one (2 of 40 and 5 of 20
+# fresh links in two loops; a fast run's end). The component keeps the newest and ignores an
+# older one. The same figure keeps its number (unchanged data: Streamlit's frontend does not
+# call the component again, no redraw).
 _PROCESS = secrets.token_hex(4)  # a restarted server's numbers are not compared with the last's
 SEQ_STATE = "lab_chart_seq"  # session state: {chart key: (figure's digest, its seq)}
 
