@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "ui"))  # apphelpers
 
-from apphelpers import make_app, no_errors  # noqa: E402
+from apphelpers import make_app, no_errors, open_group  # noqa: E402
 
 from ui.fields import widget_key  # noqa: E402
 from ui.runs import MAX_LOG_ROWS  # noqa: E402
@@ -29,7 +29,7 @@ def _views(value, seen=None) -> int:
 
 
 def test_many_runs_keep_one_view_and_a_bounded_log():
-    at = make_app(epochs="1").run()
+    at = open_group(make_app(epochs="1").run(), "train")  # (the seed is in Training)
     runs = MAX_LOG_ROWS + 5
     for seed in range(1, runs):
         at.sidebar.number_input(key=widget_key("seed")).set_value(seed)
