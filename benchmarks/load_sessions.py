@@ -113,9 +113,10 @@ def percentile(values: list[float], q: float) -> float:
 HEAVY = {"epochs": 100_000}  # a long run (workers.cost.is_long): ~11 s alone here
 
 
-def plan(n: int, seeds: str, heavy: int = 0) -> list[Session]:
+def plan(n: int, seeds: str, heavy: int = 0, epochs: int | None = None) -> list[Session]:
     """The sessions of one round and, for each, its config's fingerprint trained alone here.
-    The first `heavy` sessions train the HEAVY config instead of the default."""
+    The first `heavy` sessions train the HEAVY config instead of the default; `epochs`: the
+    others' epochs (None: the default config's)."""
     from nncore import TrainConfig, train
 
     if seeds not in ("same", "distinct"):
@@ -125,7 +126,8 @@ def plan(n: int, seeds: str, heavy: int = 0) -> list[Session]:
     alone: dict[tuple, str] = {}
     sessions = []
     for i in range(n):
-        fields = {**(HEAVY if i < heavy else {}), "seed": 0 if seeds == "same" else i + 1}
+        own = {"epochs": epochs} if epochs is not None else {}
+        fields = {**(HEAVY if i < heavy else own), "seed": 0 if seeds == "same" else i + 1}
         key = tuple(sorted(fields.items()))
         if key not in alone:
             alone[key] = train(TrainConfig(**fields)).fingerprint()
@@ -287,7 +289,7 @@ def sweeps_running(url: str, k: int):
 def run_load(n: int, *, client: str = "ws", seeds: str = "same", heavy: int = 0, rounds: int = 1,
              timeout_s: float = 120.0, env: dict | None = None,
              log_name: str = "load-server.log", settle_s: float = 0.0,
-             sweeps: int = 0) -> tuple[Report, list[Session]]:
+             sweeps: int = 0, epochs: int | None = None) -> tuple[Report, list[Session]]:
     """Serve, open `n` sessions at once (`rounds` times), measure; the server is always
     stopped afterwards. The report's times and CPU are those of the first round; its
     `rss_after_rounds_mb` has the server's resident memory after each round (taken
@@ -298,7 +300,7 @@ def run_load(n: int, *, client: str = "ws", seeds: str = "same", heavy: int = 0,
         raise ValueError(f"client must be one of {', '.join(CLIENTS)}; got {client!r}")
     if not 1 <= rounds <= 10:
         raise ValueError(f"rounds must be in 1..10; got {rounds}")
-    sessions = plan(n, seeds, heavy)  # the lone runs, before the server starts
+    sessions = plan(n, seeds, heavy, epochs)  # the lone runs, before the server starts
     after_rounds = []
     with serving.served(log_name, env=env, poll_rss_s=0.2) as server, \
             sweeps_running(server.url, sweeps):
@@ -307,7 +309,7 @@ def run_load(n: int, *, client: str = "ws", seeds: str = "same", heavy: int = 0,
         cpu = serving.tree_cpu_seconds(server.pid) - cpu0
         for _ in range(rounds):
             if after_rounds:  # later rounds: fresh sessions, same configs
-                _drive(client, server.url, plan(n, seeds, heavy), timeout_s)
+                _drive(client, server.url, plan(n, seeds, heavy, epochs), timeout_s)
             time.sleep(settle_s)
             after_rounds.append(serving.tree_rss_kb(server.pid) / 1024)
         peak, peak_total = serving.peak_rss_mb(server), serving.peak_tree_rss_mb(server)
