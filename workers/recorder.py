@@ -143,9 +143,8 @@ def first_layer_units(model, X: np.ndarray, X_val: np.ndarray | None = None,
                       resolution: int = UNIT_RESOLUTION) -> Units:
     """Each first-layer unit's activation relu(w . x + b) over the grid's box, strongest
     incoming weights first; a unit is dead if it is not active on any training point."""
-    dense = model.params.params[0], model.params.params[1]  # dense1.weights, dense1.biases
-    W = dense[0].value.astype(np.float64)
-    b = dense[1].value.astype(np.float64).ravel()
+    W = dense_weights(model)[0][1].astype(np.float64)
+    b = dense_biases(model)[0].astype(np.float64).ravel()
     act = np.maximum(_grid(X, X_val, resolution) @ W + b, 0.0)  # (res*res, units)
     dead = ~np.any(np.asarray(X, dtype=np.float64) @ W + b > 0, axis=0)
     norms = np.sqrt(np.sum(W * W, axis=0))
