@@ -180,12 +180,24 @@ def draw(where, figure: dict, *, key: str, alt: str | None = None,
     `revision`: what the zoom and the hidden legend entries belong to (Plotly's uirevision):
     kept while it stays the same (a retrain of the same run), reset when it changes. `filename`:
     of the toolbar's PNG download (default: the key)."""
+    return draw_encoded(where, encode(figure, key=key, alt=alt, revision=revision,
+                                      filename=filename), key=key)
+
+
+def encode(figure: dict, *, key: str, alt: str | None = None, revision: str | None = None,
+           filename: str | None = None) -> str:
+    """What draw() sends for `figure` (its arguments as there), as JSON text: the same for
+    every session, so that a page may keep it for the next (ui/panels.py encoded_charts)."""
     layout = dict(figure.get("layout", {}))
     layout["uirevision"] = revision if revision is not None else key
-    data = _json({"figure": {"data": figure.get("data", []), "layout": layout}, "alt": alt or "",
+    return _json({"figure": {"data": figure.get("data", []), "layout": layout}, "alt": alt or "",
                   "src": _src(), "filename": filename or f"regularisation-lab-{key}"})
+
+
+def draw_encoded(where, text: str, *, key: str):
+    """draw() of a figure encode() made (with the same `key`)."""
     # (added to the object's text, not encoded again: a figure is up to ~75 kB of JSON)
-    data = f'{data[:-1]},"seq":{json.dumps(_sequence(key, data))}}}'
+    data = f'{text[:-1]},"seq":{json.dumps(_sequence(key, text))}}}'
 
     def mount(element_key: str) -> None:
         _mount(key=element_key, data=data, height="content")

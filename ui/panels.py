@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 import pandas  # noqa: F401  (see below)
@@ -84,7 +87,7 @@ def place(shown: RunView, opts: dict, previous: dict | None, aside=None,
     frac, text = (progress_line(shown, opts, None, earlier) if len(shown.epoch) else
                   (0.0, "Starting…"))
     progress = progress.progress(min(frac, 1.0), text=text)
-    specs = charts(shown, opts)
+    specs = encoded_charts(shown, opts)
     # The regions beside the cards and the loss split: on a 1280 x 720 projector (sidebar
     # collapsed) both charts fit without scrolling. The regions are square (equal aspect) and
     # fill their column, so the column's width sets their height: about 380 px wide leaves
@@ -108,25 +111,23 @@ def place(shown: RunView, opts: dict, previous: dict | None, aside=None,
     else:
         regions_place, pinned_place = left, None
     placed = {"regions": regions_place, "loss": right, "reg": right}
-    rev = revisions(opts)
-    handles = {name: _draw(where, specs, name, rev) for name, where in placed.items()}
+    handles = {name: _draw(where, specs, name) for name, where in placed.items()}
     if pinned_place is not None:
-        handles["pinned"] = _draw(pinned_place, specs, "pinned", rev)
+        handles["pinned"] = _draw(pinned_place, specs, "pinned")
     # A container, not st.empty(): an empty placeholder is sent anew each run, which would
     # unmount the replay slider and take its keyboard focus (arrow keys stepped once only).
     replay = left.container()
-    handles["accuracy"] = _draw(left, specs, "accuracy", rev)
+    handles["accuracy"] = _draw(left, specs, "accuracy")
     # The network under the reg-loss chart, in the right column: a third row of three charts
     # was too narrow for their titles at 1280 x 720 with the sidebar open.
     if "network_pinned" in specs:  # the pinned run's network beside this run's
         net_here, net_pinned = right.columns(2)
-        handles["network"] = _draw(net_here, specs, "network", rev)
-        handles["network_pinned"] = _draw(net_pinned, specs, "network_pinned", rev)
+        handles["network"] = _draw(net_here, specs, "network")
+        handles["network_pinned"] = _draw(net_pinned, specs, "network_pinned")
     else:
-        handles["network"] = _draw(right, specs, "network", rev)
+        handles["network"] = _draw(right, specs, "network")
     low_left, low_right = st.columns(2)
-    handles.update(lr=_draw(low_left, specs, "lr", rev),
-                   weights=_draw(low_right, specs, "weights", rev))
+    handles.update(lr=_draw(low_left, specs, "lr"), weights=_draw(low_right, specs, "weights"))
     return Slots(progress=progress, alert=alert, cards=cards, replay=replay, below=st.empty(),
                  **handles)
 
@@ -143,9 +144,61 @@ def revisions(opts: dict) -> dict[str, str | None]:
             for name in ALT}
 
 
-def _draw(where, figures: dict, name: str, rev: dict[str, str | None]):
-    return canvas.draw(where, figures[name], key=CHART_KEY.format(name), alt=ALT[name],
-                       revision=rev[name])
+def _draw(where, encoded: Mapping[str, str], name: str):
+    return canvas.draw_encoded(where, encoded[name], key=CHART_KEY.format(name))
+
+
+# How many pages of charts the server keeps (a page's encoded charts are ~240 kB; ~400 kB with
+# a run pinned): a class opening one link, and a few runs of the same lesson.
+KEPT_PAGES = 32
+
+
+def encoded_charts(view: RunView, opts: dict) -> Mapping[str, str]:
+    """Every chart of `view` under `opts` (charts()) as canvas.encode's text, by chart name. A
+    finished run's (and its pinned run's) are kept for every session (Streamlit's cache_data):
+    30 sessions opening one link each built the same figures (regions image, unit maps,
+    ~240 kB of JSON) under one GIL (benchmarks/bench_open_burst.py).
+    A run that is training (no fingerprint yet) is encoded anew each time."""
+    ident = chart_identity(view, opts)
+    if ident is None:
+        return _encode_charts(view, opts)
+    return _kept_charts(ident, view, opts)
+
+
+def chart_identity(view: RunView, opts: dict) -> tuple | None:
+    """What charts() and the encoding read of `view` and `opts`, for a finished run: its run key
+    (opts["revision"]: config and data), config, fingerprint (History.fingerprint: equal
+    fingerprints, equal numbers), status and length; the toggles; the pinned run's; the
+    replayed snapshot's epoch (a run's snapshots are fixed once it has ended). None while a run
+    (or the pinned one) has no fingerprint: training, not the same twice."""
+    ref, at = opts.get("ref"), opts.get("at")
+    if not view.fingerprint or (ref is not None and not ref.fingerprint):
+        return None
+
+    def run(v: RunView, revision) -> tuple:
+        return (revision, json.dumps(v.config, sort_keys=True, default=str), v.fingerprint,
+                v.status, len(v.epoch))
+
+    return (run(view, opts.get("revision")),
+            bool(opts.get("show_train", True)), bool(opts.get("show_val", True)),
+            bool(opts.get("log_loss", False)),
+            None if ref is None else run(ref, opts.get("pinned_revision")),
+            None if at is None else int(at.epoch))
+
+
+def _encode_charts(view: RunView, opts: dict) -> dict[str, str]:
+    specs, rev = charts(view, opts), revisions(opts)
+    return {name: canvas.encode(figure, key=CHART_KEY.format(name), alt=ALT[name],
+                                revision=rev[name]) for name, figure in specs.items()}
+
+
+# cache_resource, not cache_data: every session gets the one read-only mapping of strings
+# (cache_data would unpickle a copy of ~240 kB for each); no session can change it.
+@st.cache_resource(max_entries=KEPT_PAGES, show_spinner=False)
+def _kept_charts(ident: tuple, _view: RunView, _opts: dict) -> Mapping[str, str]:
+    """_encode_charts, kept by `ident` (chart_identity) alone: the view and options are not
+    hashed (arrays of a whole run), the identity stands for them."""
+    return MappingProxyType(_encode_charts(_view, _opts))
 
 
 def against_text(previous: dict | None) -> str:
@@ -286,10 +339,10 @@ def draw_charts(slots: Slots, view: RunView, opts: dict, progress: Progress | No
     (used live and for the final result; `earlier`: see progress_text)."""
     draw_progress(slots, view, opts, progress, earlier)
     slots.cards = metric_cards(view, previous, slots.cards, opts.get("at"))
-    figures, rev = charts(view, opts), revisions(opts)
-    for name in figures:
+    encoded = encoded_charts(view, opts)
+    for name in encoded:
         if getattr(slots, name, None) is not None:
-            setattr(slots, name, _draw(getattr(slots, name), figures, name, rev))
+            setattr(slots, name, _draw(getattr(slots, name), encoded, name))
 
 
 def _regions_chart(view: RunView, opts: dict, at=None,
