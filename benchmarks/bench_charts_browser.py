@@ -4,6 +4,7 @@ run in the server's cache, and a fresh run), the bytes the page receives, and wh
 retrains the browser's long-task time and the websocket's bytes, per second.
 
     python -m benchmarks.bench_charts_browser [--trials 5] [--reference COMMIT] [--busy 0]
+    python -m benchmarks.bench_charts_browser --floor [--trials 9]
 
 A reference with Plotly charts (plotly.js in its static/) is counted as this checkout is.
 
@@ -11,12 +12,18 @@ Each side is served from its own checkout (the reference unpacked with `git arch
 this venv's Python, one at a time. A trial opens the link in a new browser context (an empty
 browser cache, as a student's first visit). Prints medians and the ratio new / reference, and
 the time of one request on a kept-alive connection (ui/internals.tcp_nodelay).
+
+`--floor`: instead, the cached link's page open to painted for this checkout's page and for a
+page of its seven charts alone (benchmarks/charts_only_app.py), one after the other in rounds:
+how much of the time is the charts' own, and how much the rest of the page.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
+import shutil
 import statistics
 import subprocess
 import tempfile
@@ -160,6 +167,38 @@ def measure(root: Path, painted_js: str, trials: int, busy: int) -> dict:
     return {k: statistics.median(v) for k, v in out.items()}
 
 
+def charts_only_root(into: Path) -> Path:
+    """A directory serving benchmarks/charts_only_app.py as dashboard.py, with this checkout's
+    packages, static files and Streamlit config linked in."""
+    for name in ("nncore", "ui", "workers", "static", ".streamlit"):
+        (into / name).symlink_to(serving.ROOT / name)
+    shutil.copy(serving.ROOT / "benchmarks" / "charts_only_app.py", into / "dashboard.py")
+    return into
+
+
+def floor(trials: int) -> dict[str, list[float]]:
+    """Seconds from opening `?preset=overfit-l2` (cached) to all charts painted, this page and
+    the charts alone, taken in turns (`trials` each)."""
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, list[float]] = {"page": [], "charts only": []}
+    with tempfile.TemporaryDirectory(prefix="charts-only-") as tmp, \
+            contextlib.ExitStack() as stack, sync_playwright() as p:
+        servers = {"page": stack.enter_context(serving.served("bench-floor-page.log")),
+                   "charts only": stack.enter_context(serving.served(
+                       "bench-floor-charts.log", root=charts_only_root(Path(tmp))))}
+        browser = p.chromium.launch(**serving.launch_kwargs())
+        for srv in servers.values():  # trains it once, then a first page from the cache
+            for _ in range(2):
+                open_to_painted(browser, f"{srv.url}/?preset=overfit-l2", PLOTLY_PAINTED)
+        for i in range(trials):
+            for name in (list(servers) if i % 2 == 0 else list(servers)[::-1]):
+                out[name].append(open_to_painted(
+                    browser, f"{servers[name].url}/?preset=overfit-l2", PLOTLY_PAINTED)[0])
+        browser.close()
+    return out
+
+
 class _nothing:
     def __enter__(self):
         return None
@@ -173,10 +212,19 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=5)
     parser.add_argument("--reference", default=REFERENCE)
     parser.add_argument("--busy", type=int, default=0, help="busy processes beside (load)")
+    parser.add_argument("--floor", action="store_true",
+                        help="this page against its seven charts alone (a cached link)")
     args = parser.parse_args()
     reason = serving.browser_missing()
     if reason:
         raise SystemExit(reason)
+    if args.floor:
+        times = floor(args.trials)
+        page, alone = (statistics.median(times[k]) for k in ("page", "charts only"))
+        print(f"open ?preset=overfit-l2 (cached) to all {N_CHARTS} painted, median of "
+              f"{args.trials}: the page {page:.2f} s, its charts alone {alone:.2f} s "
+              f"(charts alone / page {alone / page:.2f})")
+        return
     with tempfile.TemporaryDirectory(prefix="vega-ref-") as tmp:
         reference = unpack(args.reference, Path(tmp))
         plotly = any((reference / "static").glob("plotly*.js"))  # (no static/: Vega-Lite)

@@ -26,7 +26,9 @@ from pathlib import Path
 from benchmarks import serving, ws_client
 from benchmarks.bench_charts_browser import unpack
 
-REFERENCE = "564e3f7"  # the last commit before the server kept a finished run's charts
+# the last commit before the server kept a finished run's charts (ui/panels.py
+# encoded_charts) and stopped collecting garbage after every script run (.streamlit/config.toml)
+REFERENCE = "564e3f7"
 
 
 def _done_after(run: ws_client.WsRun) -> float:
