@@ -4,6 +4,7 @@ run in the server's cache, and a fresh run), the bytes the page receives, and wh
 retrains the browser's long-task time and the websocket's bytes, per second.
 
     python -m benchmarks.bench_charts_browser [--trials 5] [--reference COMMIT] [--busy 0]
+                                              [--crowd 29]
     python -m benchmarks.bench_charts_browser --floor [--trials 9]
 
 A reference with Plotly charts (plotly.js in its static/) is counted as this checkout is.
@@ -13,6 +14,10 @@ this venv's Python, one at a time. A trial opens the link in a new browser conte
 browser cache, as a student's first visit). Prints medians and the ratio new / reference, and
 the time of one request on a kept-alive connection (ui/internals.tcp_nodelay).
 
+`--crowd N` (29 by default; 0: not measured): also the cached link opened while N other
+sessions (websocket clients, benchmarks/ws_client.py) open it at the same moment, a class
+opening one link together.
+
 `--floor`: instead, the cached link's page open to painted for this checkout's page and for a
 page of its seven charts alone (benchmarks/charts_only_app.py), one after the other in rounds:
 how much of the time is the charts' own, and how much the rest of the page.
@@ -21,17 +26,20 @@ how much of the time is the charts' own, and how much the rest of the page.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import http.client
+import math
 import shutil
 import statistics
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.parse
 from pathlib import Path
 
-from benchmarks import load_sessions, serving
+from benchmarks import load_sessions, serving, ws_client
 
 REFERENCE = "2791156"  # the last commit whose charts were Vega-Lite
 N_CHARTS = 7  # the Playground's charts, the same set on both sides
@@ -96,6 +104,20 @@ def open_to_painted(browser, url: str, painted_js: str) -> tuple[float, int]:
         context.close()
 
 
+def open_in_a_crowd(browser, url: str, query: str, painted_js: str, others: int) -> float:
+    """open_to_painted of `url`/?`query` while `others` websocket sessions open it at the same
+    moment (in a thread of their own)."""
+    async def crowd() -> None:
+        await asyncio.gather(*[ws_client.open_session(url, query) for _ in range(others)])
+
+    thread = threading.Thread(target=lambda: asyncio.run(crowd()), daemon=True)
+    thread.start()
+    try:
+        return open_to_painted(browser, f"{url}/?{query}", painted_js)[0]
+    finally:
+        thread.join(timeout=120)
+
+
 def kept_alive_ms(url: str, n: int = 20) -> float:
     """Median ms of a request (the 2-byte /_stcore/health) on a kept-alive connection, its
     first request left out: a browser loads a page's ~130 files over six such connections."""
@@ -141,11 +163,12 @@ def long_tasks_per_second(browser, url: str) -> tuple[float, float]:
         context.close()
 
 
-def measure(root: Path, painted_js: str, trials: int, busy: int) -> dict:
+def measure(root: Path, painted_js: str, trials: int, busy: int, crowd: int = 0) -> dict:
     from playwright.sync_api import sync_playwright
 
     out: dict[str, list[float]] = {"cached_s": [], "cached_kb": [], "fresh_s": [],
-                                   "long_ms_per_s": [], "live_kb_per_s": [], "keepalive_ms": []}
+                                   "long_ms_per_s": [], "live_kb_per_s": [], "keepalive_ms": [],
+                                   "crowd_s": []}
     with serving.served(f"bench-charts-{root.name}.log", root=root) as srv, \
             sync_playwright() as p:
         browser = p.chromium.launch(**serving.launch_kwargs())
@@ -159,12 +182,15 @@ def measure(root: Path, painted_js: str, trials: int, busy: int) -> dict:
                 out["cached_kb"].append(nbytes / 1024)
                 out["fresh_s"].append(open_to_painted(browser, f"{srv.url}/?seed={1000 + i}",
                                                       painted_js)[0])
+                if crowd:
+                    out["crowd_s"].append(open_in_a_crowd(browser, srv.url, "preset=overfit-l2",
+                                                          painted_js, crowd))
             for _ in range(max(trials // 2, 1)):
                 long_ms, live_kb = long_tasks_per_second(browser, f"{srv.url}/?preset=book-ch14")
                 out["long_ms_per_s"].append(long_ms)
                 out["live_kb_per_s"].append(live_kb)
         browser.close()
-    return {k: statistics.median(v) for k, v in out.items()}
+    return {k: statistics.median(v) if v else math.nan for k, v in out.items()}
 
 
 def charts_only_root(into: Path) -> Path:
@@ -212,6 +238,8 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=5)
     parser.add_argument("--reference", default=REFERENCE)
     parser.add_argument("--busy", type=int, default=0, help="busy processes beside (load)")
+    parser.add_argument("--crowd", type=int, default=29,
+                        help="sessions opening the cached link with the browser's (0: none)")
     parser.add_argument("--floor", action="store_true",
                         help="this page against its seven charts alone (a cached link)")
     args = parser.parse_args()
@@ -229,8 +257,8 @@ def main() -> None:
         reference = unpack(args.reference, Path(tmp))
         plotly = any((reference / "static").glob("plotly*.js"))  # (no static/: Vega-Lite)
         ref = measure(reference, PLOTLY_PAINTED if plotly else VEGA_PAINTED, args.trials,
-                      args.busy)
-    new = measure(serving.ROOT, PLOTLY_PAINTED, args.trials, args.busy)
+                      args.busy, args.crowd)
+    new = measure(serving.ROOT, PLOTLY_PAINTED, args.trials, args.busy, args.crowd)
     print(f"{'median':<34}{('Plotly ' if plotly else 'Vega-Lite ') + args.reference:>18}"
           f"{'this':>16}{'new/ref':>9}")
     names = {"cached_s": "open link, cached run: painted (s)",
@@ -238,8 +266,11 @@ def main() -> None:
              "fresh_s": "open link, fresh run: painted (s)",
              "long_ms_per_s": "long tasks during retrain (ms/s)",
              "live_kb_per_s": "  websocket during retrain (kB/s)",
-             "keepalive_ms": "kept-alive request (ms)"}
+             "keepalive_ms": "kept-alive request (ms)",
+             "crowd_s": f"open link, cached, +{args.crowd} at once (s)"}
     for key, name in names.items():
+        if key == "crowd_s" and not args.crowd:
+            continue
         print(f"{name:<34}{ref[key]:>18.2f}{new[key]:>16.2f}{new[key] / ref[key]:>9.2f}")
 
 
