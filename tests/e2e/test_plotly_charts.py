@@ -286,3 +286,21 @@ def test_a_chart_handed_an_older_figure_after_a_newer_one_keeps_the_newer(page, 
         return [kept, points()];
     }""", [url, canvas._src()])
     assert shown == [30, 5]
+
+
+def test_the_stacked_loss_and_reg_loss_charts_draw_an_epoch_at_the_same_place(page, server):
+    """The loss chart's lowest-validation marker made Plotly pad its epoch axis: the charts
+    stacked in one column drew epoch 1,500 ~25 px apart (the curves and the replay cursor)."""
+    page.goto(server + "/?preset=overfit-l2")
+    _wait(page, "Completed")
+    page.wait_for_function(f"() => document.querySelectorAll('{serving.CHART}').length "
+                           f"== {panels.N_CHARTS}")
+    reg = f'[aria-label="{panels.ALT["reg"]}"]'
+    drawn = page.evaluate(
+        "(sels) => sels.map(s => { const d = document.querySelector(s + ' .lab-plot');"
+        " const x = d._fullLayout.xaxis; return [x.range.slice(), x._offset, x._length]; })",
+        [LOSS, reg])
+    (loss_range, loss_left, loss_width), (reg_range, reg_left, reg_width) = drawn
+    assert loss_range == pytest.approx(reg_range), drawn
+    assert loss_range[1] == pytest.approx(1500), drawn  # the last epoch of 1,501
+    assert (loss_left, loss_width) == pytest.approx((reg_left, reg_width), abs=1), drawn

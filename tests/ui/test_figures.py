@@ -433,3 +433,29 @@ def test_plots_keep_their_heights_under_titles_and_notes():
         layout = fig["layout"]
         assert layout["height"] - layout["margin"]["t"] - training.X_AXIS_ROOM == plot
         assert layout["margin"]["t"] >= 34 + 20 * (len(_lines(fig)) - 1)
+
+
+def test_the_epoch_charts_end_at_the_last_epoch_drawn_marker_or_not(curves):
+    """The loss chart's lowest-validation marker made Plotly pad its epoch axis: stacked over
+    the reg-loss chart, it drew each epoch (and the replay cursor) further left than that one."""
+    epoch, data, reg, val, acc, val_acc, lr = curves
+    val = val.copy()
+    val[-3] = 0.01  # the lowest validation loss three epochs from the end: a marker there
+    assert training.best_epoch(epoch, val)[0] == epoch[-3]
+    last = {"clipmax": int(epoch[-1])}
+    figs = [training.loss_chart(epoch, data, reg, val),
+            training.reg_chart(epoch, data, reg, regularised=True),
+            training.accuracy_chart(epoch, acc, val_acc), training.lr_chart(epoch, lr)]
+    for fig in figs:
+        assert fig["layout"]["xaxis"]["autorangeoptions"] == last, fig["layout"]["title"]
+    # a pinned run longer than this one: the charts that draw it end at its last epoch
+    n = len(epoch) + 100
+    ref = {"epoch": np.arange(n), "total": np.ones(n), "val": np.ones(n), "reg": np.ones(n),
+           "train": np.ones(n)}
+    longer = {"clipmax": n - 1}
+    assert training.loss_chart(epoch, data, reg, val, ref=ref)["layout"]["xaxis"][
+        "autorangeoptions"] == longer
+    assert training.reg_chart(epoch, data, reg, regularised=True, ref=ref)["layout"]["xaxis"][
+        "autorangeoptions"] == longer
+    # no epochs yet (the blank chart before a run): Plotly's own range
+    assert "autorangeoptions" not in training.loss_chart([], [], [], [])["layout"]["xaxis"]

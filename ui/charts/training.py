@@ -200,13 +200,21 @@ def loss_chart(epoch, data_loss, reg_loss, val_loss, *, log_y: bool = False,
                  # one line: page text over the chart, it wraps in a narrow column
                  subtitle="total = data + reg · dashed: validation (data only)"
                           + (" · grey: pinned run" if ref is not None else ""),
-                 notes=notes, xaxis=_epoch_x(), yaxis=y, shapes=shapes, hovermode="x unified")
+                 notes=notes, xaxis=_epoch_x(epoch, ref), yaxis=y, shapes=shapes,
+                 hovermode="x unified")
     return _sized(fig, LOSS_PLOT)
 
 
-def _epoch_x() -> dict:
-    """The epoch axis, and the title of the unified hover ("epoch 1,234")."""
-    return epoch_axis(hoverformat=",", unifiedhovertitle={"text": "epoch %{x:,}"})
+def _epoch_x(epoch, ref: dict | None = None) -> dict:
+    """The epoch axis, and the title of the unified hover ("epoch 1,234"). Its automatic range
+    ends at the last epoch drawn (this run's or the pinned run's): Plotly pads it for a marker
+    (the loss chart's lowest validation loss), and the loss chart, stacked over the reg-loss
+    chart, then drew epoch 1,500 ~25 px left of where the reg-loss chart drew it (the replay
+    cursor too). The reader's zoom is not this (Plotly's uirevision keeps it)."""
+    ends = [int(e[-1]) for e in (epoch, None if ref is None else ref["epoch"])
+            if e is not None and len(e)]
+    extra = {"autorangeoptions": {"clipmax": max(ends)}} if ends else {}
+    return epoch_axis(hoverformat=",", unifiedhovertitle={"text": "epoch %{x:,}"}, **extra)
 
 
 def reg_share(data_loss: np.ndarray, reg_loss: np.ndarray) -> np.ndarray:
@@ -242,7 +250,7 @@ def reg_chart(epoch, data_loss, reg_loss, *, regularised: bool,
                         hovertemplate="%{y:.4g} (%{customdata:.1%} of the total)"))
     fig = figure("Regularisation loss (own scale)", traces, height=REG_PLOT,
                  notes=[note(text, REG_NOTE_COLOUR)] if text else [], legend=ref is not None,
-                 xaxis=_epoch_x(), yaxis=axis("reg loss", rangemode="tozero",
+                 xaxis=_epoch_x(epoch, ref), yaxis=axis("reg loss", rangemode="tozero",
                                               tickformat=".2~g", nticks=5),
                  shapes=_cursor(cursor), hovermode="x unified")
     return _sized(fig, REG_PLOT)
@@ -261,7 +269,7 @@ def accuracy_chart(epoch, accuracy, val_accuracy, *, points: int = FINAL_POINTS,
                      hovertemplate="%{y:.1%}"),
                _line(x, nums(val_accuracy), name="validation", colour=VAL_COLOUR, dash=VAL_DASH,
                      hovertemplate="%{y:.1%}")]
-    fig = figure("Accuracy", traces, height=ACCURACY_PLOT, xaxis=_epoch_x(),
+    fig = figure("Accuracy", traces, height=ACCURACY_PLOT, xaxis=_epoch_x(epoch, ref),
                  yaxis=axis("accuracy", range=[0.0, ACCURACY_TOP], tickformat=".0%", nticks=6),
                  shapes=_cursor(cursor), hovermode="x unified")
     return _sized(fig, ACCURACY_PLOT)
@@ -274,7 +282,7 @@ def lr_chart(epoch, learning_rate, *, points: int = FINAL_POINTS) -> dict:
     trace = _line(ints(epoch), nums(learning_rate), name="learning rate", colour=LR_COLOUR,
                   hovertemplate="%{y:.4g}")
     fig = figure("Learning rate", [trace], height=LR_PLOT, subtitle="lr₀ / (1 + decay·t)",
-                 legend=False, xaxis=_epoch_x(),
+                 legend=False, xaxis=_epoch_x(epoch),
                  yaxis=axis("learning rate", rangemode="tozero", tickformat=".2~g"),
                  hovermode="x unified")
     return _sized(fig, LR_PLOT)
