@@ -236,12 +236,21 @@ def _train_live(config: TrainConfig, data: Dataset | None, key: str, charts: Cha
     return None
 
 
+def preset_label(name: str, config: TrainConfig) -> str | None:
+    """The run log's preset column: the preset selected, and what differs from it (a row said
+    "overfit-l2" for a run whose dropout had been moved off the preset's)."""
+    if name == session.NO_PRESET:
+        return None
+    changed = session.preset_changes(config, name)
+    return f"{name} (changed: {', '.join(changed)})" if changed else name
+
+
 def show_run(view: RunView, key: str, digest: str, charts: Charts, *, earlier: bool) -> None:
     """A run to show (cached, stopped, or just trained): its charts, its row in the run log,
     a divergence alert, the replay slider, downloads, the run log and the formulas."""
     ss["pg_result"] = {"key": key, "view": view}
     charts.draw(view, earlier=earlier)
-    label = ss["cfg_preset"] if ss["cfg_preset"] != session.NO_PRESET else None
+    label = preset_label(ss["cfg_preset"], TrainConfig.from_dict(view.config))
     ss["pg_log"] = runs.append_log(ss["pg_log"], runs.log_entry(
         key, view, runs.last_other(ss["pg_log"], key), digest, label,
         defaults=session.DEFAULTS))

@@ -1,5 +1,6 @@
 """AppTest: the dashboard script end to end (sidebar, Playground page, URL state, uploads)."""
 
+import dataclasses
 import math
 
 import pytest
@@ -369,3 +370,18 @@ def test_a_link_to_csv_data_opens_the_data_group_at_its_uploader():
     at = make_app(epochs="21", dataset="csv").run()
     no_errors(at)
     assert at.sidebar.file_uploader(key="cfg_csv_file") is not None
+
+
+def test_the_run_logs_preset_column_says_what_differs_from_the_preset():
+    from ui import playground, session
+
+    preset = PRESETS["overfit-l2"]
+    assert playground.preset_label("overfit-l2", preset) == "overfit-l2"
+    moved = dataclasses.replace(preset, dropout=0.3, seed=preset.seed + 1)
+    assert playground.preset_label("overfit-l2", moved) == \
+        "overfit-l2 (changed: dropout, seed)"
+    assert playground.preset_label(session.NO_PRESET, moved) is None
+    # the page writes it into the log (the link's epochs are not the preset's)
+    at = make_app(preset="overfit-l2", epochs="31").run()
+    no_errors(at)
+    assert at.session_state["pg_log"][-1]["preset"] == "overfit-l2 (changed: epochs)"
