@@ -187,7 +187,8 @@ def loss_chart(epoch, data_loss, reg_loss, val_loss, *, log_y: bool = False,
                        "y": nums([min(max(best[1], floor), top)]), "name": "lowest val loss",
                        "showlegend": False, "customdata": nums([best[1]]),
                        "marker": {"color": VAL_COLOUR, "size": 11},
-                       "hovertemplate": "%{customdata:.4f}"})
+                       # drawn whole at the plot's edge (the axis ends at the last epoch)
+                       "cliponaxis": False, "hovertemplate": "%{customdata:.4f}"})
         shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": best[0],
                        "x1": best[0], "y0": 0, "y1": 1, "layer": "above",
                        "line": {"color": VAL_COLOUR, "width": 1.5, "dash": "dot"}})
