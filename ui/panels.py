@@ -155,10 +155,10 @@ KEPT_PAGES = 32
 
 def encoded_charts(view: RunView, opts: dict) -> Mapping[str, str]:
     """Every chart of `view` under `opts` (charts()) as canvas.encode's text, by chart name. A
-    finished run's (and its pinned run's) are kept for every session (Streamlit's cache_data):
-    30 sessions opening one link each built the same figures (regions image, unit maps,
-    ~240 kB of JSON) under one GIL (benchmarks/bench_open_burst.py).
-    A run that is training (no fingerprint yet) is encoded anew each time."""
+    finished run's (and its pinned run's) are kept for every session (Streamlit's
+    cache_resource): 30 sessions opening one link each built the same figures (regions image,
+    unit maps, ~240 kB of JSON) under one GIL (benchmarks/bench_open_burst.py). A run that is
+    training (no fingerprint yet) is encoded anew each time."""
     ident = chart_identity(view, opts)
     if ident is None:
         return _encode_charts(view, opts)
