@@ -107,10 +107,8 @@ def open_to_painted(browser, url: str, painted_js: str) -> tuple[float, int]:
 def open_in_a_crowd(browser, url: str, query: str, painted_js: str, others: int) -> float:
     """open_to_painted of `url`/?`query` while `others` websocket sessions open it at the same
     moment (in a thread of their own)."""
-    async def crowd() -> None:
-        await asyncio.gather(*[ws_client.open_session(url, query) for _ in range(others)])
-
-    thread = threading.Thread(target=lambda: asyncio.run(crowd()), daemon=True)
+    thread = threading.Thread(
+        target=lambda: asyncio.run(ws_client.open_sessions(url, query, others)), daemon=True)
     thread.start()
     try:
         return open_to_painted(browser, f"{url}/?{query}", painted_js)[0]

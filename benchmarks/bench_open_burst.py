@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import statistics
 import tempfile
-import time
 from pathlib import Path
 
 from benchmarks import serving, ws_client
@@ -36,11 +35,6 @@ def _done_after(run: ws_client.WsRun) -> float:
     return next((t for t, text in run.progress if ws_client.DONE.search(text)), float("inf"))
 
 
-async def _burst(url: str, query: str, n: int) -> list[float]:
-    started = time.perf_counter()
-    runs = await asyncio.gather(*[ws_client.open_session(url, query, started=started)
-                                  for _ in range(n)])
-    return [_done_after(run) for run in runs]
 
 
 def measure(root: Path, query: str, sessions: int, rounds: int) -> dict[str, float]:
@@ -50,7 +44,8 @@ def measure(root: Path, query: str, sessions: int, rounds: int) -> dict[str, flo
             asyncio.run(ws_client.open_session(srv.url, query))
         for _ in range(rounds):
             cpu = serving.cpu_seconds(srv.pid)
-            done = asyncio.run(_burst(srv.url, query, sessions))
+            done = [_done_after(run) for run in
+                    asyncio.run(ws_client.open_sessions(srv.url, query, sessions))]
             out["cpu_ms"].append((serving.cpu_seconds(srv.pid) - cpu) * 1000 / sessions)
             out["median_s"].append(statistics.median(done))
             out["last_s"].append(max(done))

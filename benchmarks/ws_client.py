@@ -109,3 +109,12 @@ async def open_session(http_url: str, query_string: str = "", *, timeout_s: floa
         if hold is not None:
             await hold.wait()
     return run
+
+
+async def open_sessions(http_url: str, query_string: str, n: int, *,
+                        started: float | None = None) -> list[WsRun]:
+    """`n` sessions opening the page at `?<query_string>` at the same moment (open_session
+    each; times from `started`, default now): a class opening one link together."""
+    started = time.perf_counter() if started is None else started
+    return list(await asyncio.gather(*[open_session(http_url, query_string, started=started)
+                                       for _ in range(n)]))
