@@ -28,7 +28,7 @@ def draw(where, name: str) -> None:
     canvas.draw_encoded(where, encoded[name], key=panels.CHART_KEY.format(name))
 
 
-left, right = st.columns([1, 2.1])  # as ui/panels.py place() lays them out
+left, right = st.columns(panels.COLUMNS)  # as ui/panels.py place() lays them out
 for where, name in ((left, "regions"), (right, "loss"), (right, "reg"), (left, "accuracy"),
                     (right, "network")):
     draw(where, name)

@@ -70,6 +70,11 @@ class Slots:
     below: object = None
 
 
+# The widths of the left column (regions, replay, accuracy) and the right one (cards, loss,
+# reg loss, network); with a run pinned, two maps side by side need a wider left one.
+COLUMNS, PINNED_COLUMNS = [1, 2.1], [1.5, 1.9]
+
+
 def place(shown: RunView, opts: dict, previous: dict | None, aside=None,
           earlier: bool = False) -> Slots:
     """Lay out the progress line, the cards and the charts, drawing `shown` (the run on screen
@@ -93,7 +98,7 @@ def place(shown: RunView, opts: dict, previous: dict | None, aside=None,
     # fill their column, so the column's width sets their height: about 380 px wide leaves
     # room for the title, axes and legends under the row of controls (issue 20, 2).
     if aside is None:  # (pinned: two maps side by side need a wider left column)
-        left, right = st.columns([1.5, 1.9] if opts.get("ref") is not None else [1, 2.1])
+        left, right = st.columns(PINNED_COLUMNS if opts.get("ref") is not None else COLUMNS)
     else:
         side, left, right = st.columns([0.8, 0.9, 1.4])
         with side.container(key="pg_aside"):  # (keyed: ui/style.py orders it on a phone)
